@@ -1,0 +1,3 @@
+export function parseAddress(text: string): string {
+  return text.trim();
+}

@@ -1,0 +1,1 @@
+export { parseAddress } from './address.ts';
