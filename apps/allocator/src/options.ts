@@ -1,0 +1,259 @@
+// Command-line flags and environment → one validated, typed options object.
+// Pure: the caller hands in argv, the environment and the host facts; nothing here reads the process.
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Where the Kubernetes client configuration comes from, decided once at start-up. */
+export type KubeconfigSource =
+  | { readonly kind: 'file'; readonly path: string; readonly from: '--kubeconfig' | 'KUBECONFIG' | 'home' }
+  | { readonly kind: 'in-cluster' };
+
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface AllocatorOptions {
+  readonly kubeconfig: KubeconfigSource;
+  /** Install namespace: ServiceGroups are read from it and the leader Lease lives in it. */
+  readonly namespace: string;
+  /** Whether Services without `spec.loadBalancerClass` are ours. */
+  readonly defaultClass: boolean;
+  readonly identity: string;
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+  readonly listen: ListenAddress;
+  readonly logLevel: LogLevel;
+}
+
+export interface OptionError {
+  /** The flag or environment variable the error is about, e.g. `--lease-duration` or `PURELB_NAMESPACE`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ParseOptionsResult =
+  | { readonly ok: true; readonly value: AllocatorOptions }
+  | { readonly ok: true; readonly help: true }
+  | { readonly ok: false; readonly errors: readonly OptionError[] };
+
+/** What the caller knows about the host; passed in so parsing stays pure. */
+export interface HostFacts {
+  readonly hostname: string;
+  readonly pid: number;
+  readonly homedir: string;
+}
+
+export const LEASE_NAME = 'purelb-allocator';
+
+type FlagName =
+  | 'kubeconfig'
+  | 'namespace'
+  | 'default-class'
+  | 'identity'
+  | 'lease-duration'
+  | 'renew-deadline'
+  | 'retry-period'
+  | 'listen'
+  | 'log-level';
+const flagNames: readonly FlagName[] = [
+  'kubeconfig',
+  'namespace',
+  'default-class',
+  'identity',
+  'lease-duration',
+  'renew-deadline',
+  'retry-period',
+  'listen',
+  'log-level',
+];
+const isFlagName = (s: string): s is FlagName => (flagNames as readonly string[]).includes(s);
+
+export const usage = `Usage: allocator [flags]
+  --kubeconfig PATH       client configuration (env KUBECONFIG; else in-cluster; else ~/.kube/config)
+  --namespace NAME        install namespace for ServiceGroups and the Lease (env PURELB_NAMESPACE; default purelb)
+  --default-class[=BOOL]  handle Services without spec.loadBalancerClass (default true)
+  --identity NAME         leader election identity (env POD_NAME; default HOSTNAME-PID)
+  --lease-duration MS     leader Lease duration (default 15000)
+  --renew-deadline MS     give up leadership when renewal fails this long (default 10000)
+  --retry-period MS       interval between election attempts (default 2000)
+  --listen HOST:PORT      metrics and health endpoint (default 0.0.0.0:7472; port 0 picks one)
+  --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  --help                  print this text`;
+
+/** Splits argv into flag values; unknown flags, missing values and repeats are errors. */
+function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; help: boolean; errors: OptionError[] } {
+  const flags = new Map<FlagName, string>();
+  const errors: OptionError[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      errors.push({ path: arg, message: `unexpected argument "${arg}"; flags start with --` });
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (!isFlagName(name)) {
+      errors.push({ path: `--${name}`, message: `unknown flag --${name}` });
+      continue;
+    }
+    let value: string;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else if (name === 'default-class') {
+      value = 'true';
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        errors.push({ path: `--${name}`, message: `--${name} needs a value` });
+        continue;
+      }
+      value = next;
+      i++;
+    }
+    if (flags.has(name)) {
+      errors.push({ path: `--${name}`, message: `--${name} given more than once` });
+      continue;
+    }
+    flags.set(name, value);
+  }
+  return { flags, help, errors };
+}
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function parseMillis(path: string, raw: string, errors: OptionError[]): number {
+  if (!/^\d+$/.test(raw.trim())) {
+    errors.push({ path, message: `${path} must be a whole number of milliseconds, got "${raw}"` });
+    return 0;
+  }
+  const n = Number(raw.trim());
+  if (n < 1 || n > 3_600_000) {
+    errors.push({ path, message: `${path} must be between 1 and 3600000 ms, got ${raw.trim()}` });
+  }
+  return n;
+}
+
+function parseBool(path: string, raw: string, errors: OptionError[]): boolean {
+  const v = raw.trim().toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  errors.push({ path, message: `${path} must be true or false, got "${raw}"` });
+  return true;
+}
+
+/** `host:port`, `[v6]:port` or `:port` (all interfaces). */
+export function parseListen(path: string, raw: string, errors: OptionError[]): ListenAddress {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d+)$/.exec(raw.trim());
+  if (m === null) {
+    errors.push({ path, message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"` });
+    return { host: '0.0.0.0', port: 0 };
+  }
+  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '0.0.0.0' : m[2]);
+  const port = Number(m[3]);
+  if (port > 65535) errors.push({ path, message: `${path} port must be 0..65535, got ${port}` });
+  return { host, port };
+}
+
+/**
+ * Parses flags (which win) and environment variables into options; every problem is reported,
+ * each naming the flag or variable it is about.
+ */
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  host: HostFacts,
+): ParseOptionsResult {
+  const { flags, help, errors } = readFlags(argv);
+  if (help) return { ok: true, help: true };
+  const nonEmptyEnv = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  let kubeconfig: KubeconfigSource;
+  const kubeFlag = flags.get('kubeconfig');
+  const kubeEnv = nonEmptyEnv('KUBECONFIG');
+  if (kubeFlag !== undefined) {
+    if (kubeFlag.trim() === '') errors.push({ path: '--kubeconfig', message: '--kubeconfig must not be empty' });
+    kubeconfig = { kind: 'file', path: kubeFlag.trim(), from: '--kubeconfig' };
+  } else if (kubeEnv !== undefined) {
+    // KUBECONFIG may list several files; the first one is used.
+    kubeconfig = { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
+  } else if (nonEmptyEnv('KUBERNETES_SERVICE_HOST') !== undefined && nonEmptyEnv('KUBERNETES_SERVICE_PORT') !== undefined) {
+    kubeconfig = { kind: 'in-cluster' };
+  } else {
+    kubeconfig = { kind: 'file', path: `${host.homedir}/.kube/config`, from: 'home' };
+  }
+
+  const nsFlag = flags.get('namespace');
+  const nsPath = nsFlag !== undefined ? '--namespace' : 'PURELB_NAMESPACE';
+  const namespace = (nsFlag ?? nonEmptyEnv('PURELB_NAMESPACE') ?? 'purelb').trim();
+  if (namespace.length > 63 || !dns1123Label.test(namespace)) {
+    errors.push({ path: nsPath, message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"` });
+  }
+
+  const dc = flags.get('default-class');
+  const defaultClass = dc === undefined ? true : parseBool('--default-class', dc, errors);
+
+  const idFlag = flags.get('identity');
+  const idPath = idFlag !== undefined ? '--identity' : 'POD_NAME';
+  const identity = (idFlag ?? nonEmptyEnv('POD_NAME') ?? `${host.hostname}-${host.pid}`).trim();
+  if (identity === '' || identity.length > 253) {
+    errors.push({ path: idPath, message: `${idPath} must be 1..253 characters` });
+  }
+
+  const ms = (name: FlagName, dflt: number): number => {
+    const raw = flags.get(name);
+    return raw === undefined ? dflt : parseMillis(`--${name}`, raw, errors);
+  };
+  const leaseDurationMs = ms('lease-duration', 15_000);
+  const renewDeadlineMs = ms('renew-deadline', 10_000);
+  const retryPeriodMs = ms('retry-period', 2_000);
+  if (errors.every((e) => !['--lease-duration', '--renew-deadline', '--retry-period'].includes(e.path))) {
+    if (renewDeadlineMs >= leaseDurationMs) {
+      errors.push({
+        path: '--renew-deadline',
+        message: `--renew-deadline (${renewDeadlineMs} ms) must be shorter than --lease-duration (${leaseDurationMs} ms)`,
+      });
+    }
+    if (retryPeriodMs >= renewDeadlineMs) {
+      errors.push({
+        path: '--retry-period',
+        message: `--retry-period (${retryPeriodMs} ms) must be shorter than --renew-deadline (${renewDeadlineMs} ms)`,
+      });
+    }
+  }
+
+  const listenRaw = flags.get('listen');
+  const listen = listenRaw === undefined ? { host: '0.0.0.0', port: 7472 } : parseListen('--listen', listenRaw, errors);
+
+  const levelRaw = (flags.get('log-level') ?? 'info').trim().toLowerCase();
+  const logLevel = logLevels.find((l) => l === levelRaw);
+  if (logLevel === undefined) {
+    errors.push({ path: '--log-level', message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"` });
+  }
+
+  if (errors.length > 0 || logLevel === undefined) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      kubeconfig,
+      namespace,
+      defaultClass,
+      identity,
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+      listen,
+      logLevel,
+    },
+  };
+}
