@@ -1,0 +1,31 @@
+// `aggregation` of a pool: `default` (or absent) or `/N`. Decides the prefix length of a virtual
+// address on the agent's virtual interface.
+import { familyBits } from './address.ts';
+import type { IpFamily, Parsed } from './address.ts';
+import type { Cidr } from './address-range.ts';
+
+/** `default` = the subnet's prefix length; `prefix` = an explicit `/N`. */
+export type Aggregation = { readonly kind: 'default' } | { readonly kind: 'prefix'; readonly prefixLength: number };
+
+/** Parses an aggregation for the family (`undefined` means `default`). N is 8..32 (IPv4) or 8..128 (IPv6). */
+export function parseAggregation(text: string | undefined, family: IpFamily): Parsed<Aggregation> {
+  if (text === undefined || text.trim() === 'default') return { ok: true, value: { kind: 'default' } };
+  const t = text.trim();
+  const max = familyBits(family);
+  const match = /^\/([0-9]{1,3})$/.exec(t);
+  const n = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+  if (!(n >= 8 && n <= max)) {
+    return { ok: false, error: `aggregation must be "default" or "/N" with N from 8 to ${max} (got "${t}")` };
+  }
+  return { ok: true, value: { kind: 'prefix', prefixLength: n } };
+}
+
+/** The prefix length to put a virtual address on an interface with: `default` → subnet's, `/N` → N. */
+export function aggregationPrefixLength(aggregation: Aggregation, subnet: Cidr): number {
+  switch (aggregation.kind) {
+    case 'default':
+      return subnet.prefixLength;
+    case 'prefix':
+      return aggregation.prefixLength;
+  }
+}
