@@ -1,1 +1,57 @@
-export {};
+// @purelb/k8s-watch: the effect library both daemons stand on. The one place that imports rxjs and
+// @kubernetes/client-node among the libraries.
+
+// time and retry
+export { systemClock } from './clock.ts';
+export type { Clock, CancelTimer, RandomSource } from './clock.ts';
+export { backoffDelay, defaultBackoff, resolveBackoff } from './backoff.ts';
+export type { BackoffPolicy } from './backoff.ts';
+
+// list/watch → snapshots
+export { watchResource } from './watch-resource.ts';
+export { objectKey } from './object-key.ts';
+export { createKubeTransport } from './kube-transport.ts';
+export type {
+  KubeObject,
+  ListPage,
+  ListRequest,
+  ListResult,
+  ResourceWatch,
+  Snapshot,
+  SnapshotUpdate,
+  WatchEvent,
+  WatchFailure,
+  WatchHandlers,
+  WatchPhase,
+  WatchRequest,
+  WatchResourceOptions,
+  WatchSource,
+  WatchStatus,
+  WatchStream,
+  WatchTransport,
+} from './watch-types.ts';
+
+// reconcile queue
+export { createWorkQueue } from './work-queue.ts';
+export type { ReconcileOutcome, SettledReconcile, WorkQueue, WorkQueueOptions, WorkQueueStats } from './work-queue.ts';
+
+// leader election
+export { createLeaderElector } from './leader-elector.ts';
+export type { ElectionStatus, LeaderElector, LeaderElectorOptions } from './leader-elector.ts';
+export { createLeaseClient } from './lease-client.ts';
+export type { LeaseClient, LeaseRecord, LeaseRef, LeaseSpec } from './lease-client.ts';
+
+// writes
+export { createClusterWriter } from './cluster-writer.ts';
+export type {
+  AnnotationChange,
+  AnnotationTarget,
+  ClusterWriter,
+  CoreEvent,
+  CustomRef,
+  NamespacedRef,
+  Written,
+} from './cluster-writer.ts';
+export { createEventRecorder } from './event-recorder.ts';
+export type { EventRecorder, EventRecorderOptions, EventToRecord, InvolvedObject, RecordOutcome } from './event-recorder.ts';
+export type { JsonObject, JsonValue, WriteError, WriteErrorCode, WriteResult } from './write-result.ts';

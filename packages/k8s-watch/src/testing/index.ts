@@ -1,0 +1,3 @@
+// Test doubles for code built on @purelb/k8s-watch.
+export { createFakeClock, flushPromises } from './fake-clock.ts';
+export type { FakeClock } from './fake-clock.ts';
