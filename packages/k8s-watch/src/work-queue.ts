@@ -1,6 +1,6 @@
 // A keyed work queue for level-based reconcilers.
-import type { BackoffPolicy } from './backoff.ts';
-import type { Clock, RandomSource } from './clock.ts';
+import { backoffDelay, resolveBackoff, type BackoffPolicy } from './backoff.ts';
+import { systemClock, type CancelTimer, type Clock, type RandomSource } from './clock.ts';
 
 /** What a reconcile of one key concluded. */
 export type ReconcileOutcome =
@@ -56,6 +56,150 @@ export interface WorkQueue<K> {
   stop(): Promise<void>;
 }
 
-export function createWorkQueue<K>(_options: WorkQueueOptions<K>): WorkQueue<K> {
-  throw new Error('createWorkQueue: not implemented yet');
+export function createWorkQueue<K>(options: WorkQueueOptions<K>): WorkQueue<K> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const policy = resolveBackoff(options.backoff);
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+
+  const queue: K[] = [];
+  const queued = new Set<K>();
+  const running = new Set<K>();
+  const dirty = new Set<K>();
+  const waiting = new Map<K, CancelTimer>();
+  const parked = new Set<K>();
+  const attempts = new Map<K, number>();
+  let idleWaiters: (() => void)[] = [];
+  let stopWaiters: (() => void)[] = [];
+  let stopped = false;
+
+  const isIdle = (): boolean => queue.length === 0 && running.size === 0;
+
+  const notify = (): void => {
+    if (!isIdle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+    if (stopped) {
+      const stops = stopWaiters;
+      stopWaiters = [];
+      for (const resolve of stops) resolve();
+    }
+  };
+
+  const enqueue = (key: K): void => {
+    if (stopped) return;
+    const timer = waiting.get(key);
+    if (timer !== undefined) {
+      timer();
+      waiting.delete(key);
+    }
+    parked.delete(key);
+    if (running.has(key)) {
+      dirty.add(key);
+      return;
+    }
+    if (queued.has(key)) return;
+    queued.add(key);
+    queue.push(key);
+    pump();
+  };
+
+  const pump = (): void => {
+    while (!stopped && running.size < concurrency && queue.length > 0) {
+      const key = queue.shift() as K;
+      queued.delete(key);
+      run(key);
+    }
+  };
+
+  const run = (key: K): void => {
+    running.add(key);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const started = clock.now();
+    let pending: Promise<ReconcileOutcome>;
+    try {
+      pending = options.reconcile(key);
+    } catch (error) {
+      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    pending.then(
+      (outcome) => {
+        settle(key, outcome, attempt, started);
+      },
+      (error: unknown) => {
+        settle(key, { kind: 'retry', reason: error instanceof Error ? error.message : String(error) }, attempt, started);
+      },
+    );
+  };
+
+  const settle = (key: K, outcome: ReconcileOutcome, attempt: number, started: number): void => {
+    running.delete(key);
+    try {
+      options.onSettled?.({ key, outcome, attempt, durationMs: clock.now() - started });
+    } catch {
+      // a misbehaving observer must not stop the queue
+    }
+    const again = dirty.delete(key);
+    switch (outcome.kind) {
+      case 'converged':
+        attempts.delete(key);
+        break;
+      case 'terminal':
+        attempts.delete(key);
+        if (!again && !stopped) parked.add(key);
+        break;
+      case 'retry':
+        if (!again && !stopped) {
+          const delay = outcome.afterMs !== undefined && Number.isFinite(outcome.afterMs)
+            ? Math.max(0, outcome.afterMs)
+            : backoffDelay(policy, attempt, random);
+          waiting.set(
+            key,
+            clock.setTimer(delay, () => {
+              waiting.delete(key);
+              enqueue(key);
+            }),
+          );
+        }
+        break;
+    }
+    if (again) enqueue(key);
+    pump();
+    notify();
+  };
+
+  return {
+    add: enqueue,
+    addAll: (keys) => {
+      for (const key of keys) enqueue(key);
+    },
+    requeueAll: () => {
+      for (const key of [...waiting.keys(), ...parked]) enqueue(key);
+    },
+    idle: () =>
+      isIdle()
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            idleWaiters.push(resolve);
+          }),
+    stats: () => ({ queued: queue.length, running: running.size, waiting: waiting.size, parked: parked.size }),
+    stop: () => {
+      stopped = true;
+      for (const cancel of waiting.values()) cancel();
+      waiting.clear();
+      parked.clear();
+      queue.length = 0;
+      queued.clear();
+      dirty.clear();
+      if (running.size === 0) {
+        notify();
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        stopWaiters.push(resolve);
+      });
+    },
+  };
 }
