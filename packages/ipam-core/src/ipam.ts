@@ -1,5 +1,7 @@
 // The allocation state across groups and families.
+import { parseAddress } from './address.ts';
 import type { IpAddress, IpFamily } from './address.ts';
+import { allocate } from './allocate.ts';
 import type {
   AddressLocation,
   AllocatedAddress,
@@ -7,10 +9,15 @@ import type {
   AllocationRequest,
   AllocationResult,
   ExistingAllocation,
+  FamilyStats,
   GroupStats,
   ImportReport,
   OutsidePool,
 } from './allocation.ts';
+import type { PoolSpace } from './family-space.ts';
+import { importAllocations } from './import-allocations.ts';
+import { familyIndex, IpamState, toAllocatedAddress, toAllocation } from './ipam-state.ts';
+import type { GroupState } from './ipam-state.ts';
 import type { GroupCheck } from './validate-service-groups.ts';
 
 /**
@@ -43,8 +50,123 @@ export interface Ipam {
   outsidePool(): readonly OutsidePool[];
 }
 
-/** Creates an empty allocation state over the given groups. */
+const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function familyStats(pools: readonly PoolSpace[]): FamilyStats {
+  let capacity = 0n;
+  let held = 0;
+  for (const p of pools) {
+    capacity += p.capacity;
+    held += p.held;
+  }
+  const allocated = BigInt(held);
+  return { capacity, allocated, available: capacity - allocated };
+}
+
+class IpamImpl implements Ipam {
+  readonly #state = new IpamState();
+
+  setGroups(groups: readonly GroupCheck[]): readonly OutsidePool[] {
+    const state = this.#state;
+    const next = new Map<string, GroupState>();
+    const all: [PoolSpace[], PoolSpace[]] = [[], []];
+    for (const check of groups) {
+      if (next.has(check.name)) continue;
+      if (!check.ok) {
+        next.set(check.name, { check, pools: [[], []] });
+        continue;
+      }
+      const [v4, v6] = state.spaces;
+      const pools: [PoolSpace[], PoolSpace[]] = [
+        check.value.v4pools.map((p, i) => v4.createPool(p, check.name, i)),
+        check.value.v6pools.map((p, i) => v6.createPool(p, check.name, i)),
+      ];
+      all[0].push(...pools[0]);
+      all[1].push(...pools[1]);
+      next.set(check.name, { check, pools });
+    }
+    state.groups = next;
+    state.spaces[0].setPools(all[0]);
+    state.spaces[1].setPools(all[1]);
+    return this.outsidePool();
+  }
+
+  importAllocations(existing: readonly ExistingAllocation[]): ImportReport {
+    return importAllocations(this.#state, existing);
+  }
+
+  allocate(request: AllocationRequest): AllocationResult {
+    return allocate(this.#state, request);
+  }
+
+  release(key: string, family?: IpFamily): readonly AllocatedAddress[] {
+    const rec = this.#state.keys.get(key);
+    if (rec === undefined) return [];
+    const released: AllocatedAddress[] = [];
+    for (const fi of family === undefined ? ([0, 1] as const) : [familyIndex(family)]) {
+      const entry = rec.entries[fi];
+      if (entry === undefined) continue;
+      this.#state.spaces[fi].leave(entry, key);
+      rec.entries[fi] = undefined;
+      released.push(toAllocatedAddress(entry));
+    }
+    if (rec.entries[0] === undefined && rec.entries[1] === undefined) this.#state.keys.delete(key);
+    return released;
+  }
+
+  allocationOf(key: string): Allocation | undefined {
+    const rec = this.#state.keys.get(key);
+    return rec === undefined ? undefined : toAllocation(rec);
+  }
+
+  allocations(): readonly Allocation[] {
+    return [...this.#state.keys.values()].sort(byKey).map(toAllocation);
+  }
+
+  groupStats(group: string): GroupStats | undefined {
+    const gs = this.#state.groups.get(group);
+    if (gs?.check.ok !== true) return undefined;
+    return { group, IPv4: familyStats(gs.pools[0]), IPv6: familyStats(gs.pools[1]) };
+  }
+
+  locate(address: string | IpAddress): AddressLocation | undefined {
+    let addr: IpAddress;
+    if (typeof address === 'string') {
+      const parsed = parseAddress(address);
+      if (!parsed.ok) return undefined;
+      addr = parsed.value;
+    } else {
+      addr = address;
+    }
+    const space = this.#state.spaces[familyIndex(addr.family)];
+    const p = space.locate(space.toValue(addr.value));
+    return p === undefined ? undefined : { group: p.group, pool: p.pool, poolIndex: p.poolIndex };
+  }
+
+  outsidePool(): readonly OutsidePool[] {
+    const out: OutsidePool[] = [];
+    for (const rec of [...this.#state.keys.values()].sort(byKey)) {
+      for (const entry of rec.entries) {
+        if (entry === undefined) continue;
+        const pool = entry.pool;
+        if (pool !== undefined && (rec.group === undefined || pool.group === rec.group)) continue;
+        const where = rec.group === undefined ? 'any valid service group' : `service group "${rec.group}"`;
+        out.push({
+          key: rec.key,
+          ...(rec.group === undefined ? {} : { group: rec.group }),
+          family: entry.family,
+          address: entry.text,
+          message: `${entry.text} of "${rec.key}" is outside every pool of ${where}`,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Creates an allocation state over the given groups (see `Ipam.setGroups`). */
 export function createIpam(groups: readonly GroupCheck[] = []): Ipam {
-  void groups;
-  throw new Error('createIpam: not implemented yet');
+  const ipam = new IpamImpl();
+  ipam.setGroups(groups);
+  return ipam;
 }
