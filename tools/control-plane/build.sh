@@ -78,6 +78,6 @@ build_etcd() {
 build_etcd
 build_apiserver
 "$OUT/kube-apiserver" --version >&2
-"$OUT/etcd" --version >&2 | head -1
+"$OUT/etcd" --version | head -1 >&2
 log "built in $(( $(date +%s) - start )) s: $OUT"
 echo "$OUT"
