@@ -1,0 +1,45 @@
+// Creates the demo's namespaces, ServiceGroups and Services through the REST API.
+import { statusMessage, type KubeRest } from './kube-rest.ts';
+import type { ServiceGroupObject } from './sample-service-groups.ts';
+import type { ServiceManifest } from './service-shapes.ts';
+
+/** Creates `body` at `path`; an object that already exists counts as created. Throws with the API's message otherwise. */
+export async function createObject(rest: KubeRest, path: string, body: unknown, what: string): Promise<void> {
+  const res = await rest.request({ method: 'POST', path, body });
+  if (res.status === 201 || res.status === 200 || res.status === 409) return;
+  throw new Error(`creating ${what} failed (${res.status}): ${statusMessage(res.body)}`);
+}
+
+export async function ensureNamespace(rest: KubeRest, name: string): Promise<void> {
+  await createObject(rest, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, `namespace ${name}`);
+}
+
+/**
+ * Creates the groups. A freshly applied CRD may take a moment to be served, so a 404 is retried
+ * until `timeoutMs` has passed.
+ */
+export async function createServiceGroups(
+  rest: KubeRest,
+  groups: readonly ServiceGroupObject[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const g of groups) {
+    const path = `/apis/purelb.io/v1/namespaces/${g.metadata.namespace}/servicegroups`;
+    for (;;) {
+      const res = await rest.request({ method: 'POST', path, body: g });
+      if (res.status === 201 || res.status === 409) break;
+      if (res.status === 404 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      throw new Error(`creating ServiceGroup ${g.metadata.name} failed (${res.status}): ${statusMessage(res.body)}`);
+    }
+  }
+}
+
+export async function createServices(rest: KubeRest, services: readonly ServiceManifest[]): Promise<void> {
+  for (const s of services) {
+    await createObject(rest, `/api/v1/namespaces/${s.metadata.namespace}/services`, s, `Service ${s.metadata.namespace}/${s.metadata.name}`);
+  }
+}
