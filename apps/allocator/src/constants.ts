@@ -1,0 +1,25 @@
+// Names the allocator reads and writes on the cluster.
+
+export const LOAD_BALANCER_CLASS = 'purelb.io/purelb';
+export const COMPONENT = 'purelb-allocator';
+export const DEFAULT_GROUP = 'default';
+
+export const ANNOTATIONS = {
+  serviceGroup: 'purelb.io/service-group',
+  addresses: 'purelb.io/addresses',
+  allowSharedIp: 'purelb.io/allow-shared-ip',
+  allocatedBy: 'purelb.io/allocated-by',
+  allocatedFrom: 'purelb.io/allocated-from',
+  poolType: 'purelb.io/pool-type',
+} as const;
+
+/** Value of `purelb.io/allocated-by` on Services the allocator gave addresses. */
+export const ALLOCATED_BY = 'PureLB';
+
+/** The Service condition the allocator owns. */
+export const ALLOCATED_CONDITION = 'purelb.io/Allocated';
+
+/** The ServiceGroup condition the allocator owns. */
+export const READY_CONDITION = 'Ready';
+
+export const SERVICE_GROUP_RESOURCE = { group: 'purelb.io', version: 'v1', plural: 'servicegroups' } as const;
