@@ -1,7 +1,215 @@
-// The real WatchTransport: list and watch requests over HTTPS with the kubeconfig's credentials.
+// The real WatchTransport: paged list and streaming watch requests over HTTP(S), credentials from the kubeconfig.
+import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { WatchTransport } from './watch-types.ts';
+import { errorMessage, openRequest, statusMessage } from './kube-request.ts';
+import type { ListRequest, ListResult, WatchEvent, WatchFailure, WatchHandlers, WatchRequest, WatchStream, WatchTransport } from './watch-types.ts';
 
-export function createKubeTransport(_kubeConfig: KubeConfig): WatchTransport {
-  throw new Error('createKubeTransport: not implemented yet');
+/** A list request that has not answered within this time fails with `timeout`. */
+const LIST_TIMEOUT_MS = 60_000;
+
+export function createKubeTransport(kubeConfig: KubeConfig): WatchTransport {
+  return {
+    list: (request) => list(kubeConfig, request),
+    watch: (request, handlers) => watch(kubeConfig, request, handlers),
+  };
+}
+
+async function list(kubeConfig: KubeConfig, request: ListRequest): Promise<ListResult> {
+  let req;
+  try {
+    req = await openRequest(kubeConfig, request.path, {
+      limit: request.limit,
+      continue: request.continueToken,
+      labelSelector: request.labelSelector,
+      fieldSelector: request.fieldSelector,
+    });
+  } catch (error) {
+    return { ok: false, failure: { kind: 'network', message: errorMessage(error) } };
+  }
+  return new Promise<ListResult>((resolve) => {
+    let settled = false;
+    const done = (result: ListResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({ ok: false, failure: { kind: 'timeout', message: `list ${request.path}: no answer within ${LIST_TIMEOUT_MS} ms` } });
+    }, LIST_TIMEOUT_MS);
+    timer.unref();
+    req.on('error', (error) => {
+      done({ ok: false, failure: { kind: 'network', message: errorMessage(error) } });
+    });
+    req.on('response', (res: IncomingMessage) => {
+      readBody(res).then(
+        (body) => {
+          done(decodeList(res.statusCode ?? 0, body));
+        },
+        (error: unknown) => {
+          done({ ok: false, failure: { kind: 'network', message: errorMessage(error) } });
+        },
+      );
+    });
+    req.end();
+  });
+}
+
+function decodeList(status: number, body: string): ListResult {
+  if (status === 410) return { ok: false, failure: { kind: 'gone', message: statusMessage(status, body) } };
+  if (status < 200 || status > 299) return { ok: false, failure: { kind: 'http', status, message: statusMessage(status, body) } };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, failure: { kind: 'decode', message: `list body is not JSON: ${errorMessage(error)}` } };
+  }
+  const list = parsed as { items?: unknown; metadata?: { resourceVersion?: unknown; continue?: unknown } };
+  const resourceVersion = list.metadata?.resourceVersion;
+  if (!Array.isArray(list.items) || typeof resourceVersion !== 'string') {
+    return { ok: false, failure: { kind: 'decode', message: 'list body has no items or no metadata.resourceVersion' } };
+  }
+  const continueToken = typeof list.metadata?.continue === 'string' && list.metadata.continue !== '' ? list.metadata.continue : undefined;
+  return { ok: true, page: { items: list.items as unknown[], resourceVersion, continueToken } };
+}
+
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    res.on('error', reject);
+    res.on('aborted', () => {
+      reject(new Error('response aborted'));
+    });
+  });
+}
+
+/** Decodes one line of a watch stream; undefined when it is not a watch event. */
+export function decodeWatchLine(line: string): WatchEvent | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { type, object } = parsed as { type?: unknown; object?: unknown };
+  switch (type) {
+    case 'ADDED':
+    case 'MODIFIED':
+    case 'DELETED':
+      return typeof object === 'object' && object !== null ? { type, object } : undefined;
+    case 'BOOKMARK': {
+      const rv = (object as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion;
+      return typeof rv === 'string' ? { type, resourceVersion: rv } : undefined;
+    }
+    case 'ERROR': {
+      const status = (object ?? {}) as { code?: unknown; reason?: unknown; message?: unknown };
+      return {
+        type,
+        code: typeof status.code === 'number' ? status.code : undefined,
+        reason: typeof status.reason === 'string' ? status.reason : undefined,
+        message: typeof status.message === 'string' ? status.message : 'watch error',
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHandlers): WatchStream {
+  let finished = false;
+  let destroy: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const finish = (failure: WatchFailure | undefined): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    destroy?.();
+    handlers.onEnd(failure);
+  };
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      finish({ kind: 'timeout', message: `watch ${request.path}: nothing received for ${request.inactivityTimeoutMs} ms` });
+    }, request.inactivityTimeoutMs);
+    timer.unref();
+  };
+
+  openRequest(kubeConfig, request.path, {
+    watch: 1,
+    allowWatchBookmarks: true,
+    resourceVersion: request.resourceVersion,
+    timeoutSeconds: request.timeoutSeconds,
+    labelSelector: request.labelSelector,
+    fieldSelector: request.fieldSelector,
+  }).then(
+    (req) => {
+      if (finished) {
+        req.destroy();
+        return;
+      }
+      destroy = () => req.destroy();
+      arm();
+      req.on('error', (error) => {
+        finish({ kind: 'network', message: errorMessage(error) });
+      });
+      req.on('response', (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status !== 200) {
+          void readBody(res)
+            .catch(() => '')
+            .then((body) => {
+              finish(status === 410 ? { kind: 'gone', message: statusMessage(status, body) } : { kind: 'http', status, message: statusMessage(status, body) });
+            });
+          return;
+        }
+        res.setEncoding('utf8');
+        let buffer = '';
+        const deliver = (line: string): void => {
+          if (finished || line.trim() === '') return;
+          const event = decodeWatchLine(line);
+          if (event === undefined) finish({ kind: 'decode', message: `undecodable watch line: ${line.slice(0, 200)}` });
+          else handlers.onEvent(event);
+        };
+        res.on('data', (chunk: string) => {
+          arm();
+          const lines = (buffer + chunk).split('\n');
+          buffer = lines.pop() ?? '';
+          for (const line of lines) deliver(line);
+        });
+        res.on('end', () => {
+          deliver(buffer);
+          finish(undefined);
+        });
+        res.on('aborted', () => {
+          finish({ kind: 'network', message: 'watch response aborted' });
+        });
+        res.on('error', (error) => {
+          finish({ kind: 'network', message: errorMessage(error) });
+        });
+        res.on('close', () => {
+          finish(res.complete ? undefined : { kind: 'network', message: 'watch connection closed' });
+        });
+      });
+      req.end();
+    },
+    (error: unknown) => {
+      finish({ kind: 'network', message: errorMessage(error) });
+    },
+  );
+
+  return {
+    cancel: () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      destroy?.();
+    },
+  };
 }

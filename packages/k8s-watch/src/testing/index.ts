@@ -1,3 +1,5 @@
 // Test doubles for code built on @purelb/k8s-watch.
 export { createFakeClock, flushPromises } from './fake-clock.ts';
 export type { FakeClock } from './fake-clock.ts';
+export { createScriptedTransport } from './scripted-transport.ts';
+export type { PendingList, ScriptedTransport, ScriptedWatch } from './scripted-transport.ts';
