@@ -61,7 +61,16 @@ describe('isSettled', () => {
   it.each<[string, AllocationRow, boolean]>([
     ['no condition yet', base, false],
     ['no condition, addresses already there', { ...base, addresses: ['192.0.2.240'] }, false],
-    ['True with addresses', { ...base, addresses: ['192.0.2.240'], condition: { status: 'True', reason: 'Allocated', message: '' } }, true],
+    [
+      'True with addresses and group',
+      { ...base, addresses: ['192.0.2.240'], group: 'default', condition: { status: 'True', reason: 'Allocated', message: '' } },
+      true,
+    ],
+    [
+      'True with addresses, group annotation not yet written',
+      { ...base, addresses: ['192.0.2.240'], condition: { status: 'True', reason: 'Allocated', message: '' } },
+      false,
+    ],
     ['True without addresses', { ...base, condition: { status: 'True', reason: 'Allocated', message: '' } }, false],
     ['False', { ...base, condition: { status: 'False', reason: 'PoolExhausted', message: 'no free IPv4 address' } }, true],
     ['Unknown', { ...base, condition: { status: 'Unknown', reason: '', message: '' } }, false],

@@ -45,13 +45,13 @@ export function allocationRow(service: ServiceView): AllocationRow {
 
 /**
  * Whether the allocator has finished with the Service: it reported an outcome, and a successful
- * outcome comes with addresses.
+ * outcome comes with addresses and the group annotation (written by a separate patch).
  */
 export function isSettled(row: AllocationRow): boolean {
   if (row.condition === undefined) return false;
   switch (row.condition.status) {
     case 'True':
-      return row.addresses.length > 0;
+      return row.addresses.length > 0 && row.group !== undefined;
     case 'False':
       return true;
     case 'Unknown':
