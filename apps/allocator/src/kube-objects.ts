@@ -39,14 +39,20 @@ export interface ServiceObject {
   };
 }
 
+export interface FamilyStatusObject {
+  readonly capacity?: string;
+  readonly allocated?: string;
+  readonly available?: string;
+}
+
 export interface ServiceGroupObject {
   readonly metadata?: ObjectMeta;
   readonly spec?: unknown;
   readonly status?: {
     readonly observedGeneration?: number;
     readonly pools?: string;
-    readonly v4?: { readonly capacity?: string; readonly allocated?: string; readonly available?: string };
-    readonly v6?: { readonly capacity?: string; readonly allocated?: string; readonly available?: string };
+    readonly v4?: FamilyStatusObject;
+    readonly v6?: FamilyStatusObject;
     readonly conditions?: readonly unknown[];
   };
 }
