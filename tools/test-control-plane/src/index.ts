@@ -1,1 +1,15 @@
-export {};
+// @purelb/test-control-plane: a real kube-apiserver + etcd for integration tests, benchmarks and
+// demos, with a throw-away PKI. Vitest helpers live behind `@purelb/test-control-plane/vitest`.
+
+// start, attach, stop
+export { startControlPlane, attachControlPlane, DEFAULT_CRD_DIR } from './start-control-plane.ts';
+export type { ControlPlaneOptions } from './start-control-plane.ts';
+export type { ControlPlane, RestartOptions } from './control-plane.ts';
+export { compactEtcd } from './etcd.ts';
+
+// the binaries
+export { locateBinaries, BUILD_SCRIPT } from './binaries.ts';
+export type { Binaries, LocateOptions } from './binaries.ts';
+
+// test helpers
+export { loadKubeConfig, createTestNamespace, testNamespaceName } from './test-namespace.ts';

@@ -1,0 +1,53 @@
+import { apiRequest, statusMessage, type AdminConnection } from './api-request.ts';
+import { logTail, startProcess, stopProcess, type ProcessRecord } from './managed-process.ts';
+import { waitUntil } from './wait-until.ts';
+
+export interface StartApiServerInput {
+  readonly binary: string;
+  readonly args: readonly string[];
+  readonly logPath: string;
+  readonly conn: AdminConnection;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Starts kube-apiserver and waits until `/readyz` answers 200 to the admin client certificate and the
+ * `default` namespace exists. On failure it stops the process and throws with `/readyz?verbose` and
+ * the end of the log.
+ */
+export async function startApiServer(input: StartApiServerInput): Promise<ProcessRecord> {
+  const started = await startProcess(input.binary, input.args, input.logPath);
+  try {
+    await waitUntil(
+      async () => {
+        const exit = started.exited();
+        if (exit !== undefined) return { kind: 'failed', reason: `kube-apiserver exited (code ${exit.code}, signal ${exit.signal})` };
+        const res = await apiRequest(input.conn, { method: 'GET', path: '/readyz', timeoutMs: 5_000 });
+        switch (res.kind) {
+          case 'unreachable':
+            return { kind: 'pending', reason: res.error };
+          case 'response':
+            return res.status === 200 ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `/readyz ${res.status}` };
+        }
+      },
+      { what: 'kube-apiserver /readyz', timeoutMs: input.timeoutMs },
+    );
+    await waitUntil(
+      async () => {
+        const res = await apiRequest(input.conn, { method: 'GET', path: '/api/v1/namespaces/default' });
+        if (res.kind === 'response' && res.status === 200) return { kind: 'done', value: undefined };
+        return { kind: 'pending', reason: res.kind === 'response' ? `${res.status} ${statusMessage(res.body)}` : res.error };
+      },
+      { what: 'the default namespace', timeoutMs: input.timeoutMs },
+    );
+  } catch (error) {
+    const verbose = await apiRequest(input.conn, { method: 'GET', path: '/readyz?verbose', timeoutMs: 5_000 });
+    await stopProcess(started.record, 5_000);
+    const readyz = verbose.kind === 'response' ? verbose.body : verbose.error;
+    throw new Error(
+      `${(error as Error).message}\n--- /readyz?verbose ---\n${readyz}\n--- kube-apiserver log (${input.logPath}) ---\n${logTail(input.logPath)}`,
+      { cause: error },
+    );
+  }
+  return started.record;
+}
