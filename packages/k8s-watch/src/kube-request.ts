@@ -6,12 +6,20 @@ import type { KubeConfig } from '@kubernetes/client-node';
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
 /** Opens a request; rejects only when the kubeconfig cannot produce one (no cluster, bad credentials). */
-export async function openRequest(kubeConfig: KubeConfig, path: string, query: Query): Promise<http.ClientRequest> {
+export async function openRequest(
+  kubeConfig: KubeConfig,
+  path: string,
+  query: Query,
+  method = 'GET',
+  contentType?: string,
+): Promise<http.ClientRequest> {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-  const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
+  const options: https.RequestOptions = { method, headers };
   await kubeConfig.applyToHTTPSOptions(options);
   const request = url.protocol === 'http:' ? http.request(url, options) : https.request(url, options);
   request.on('socket', (socket) => {

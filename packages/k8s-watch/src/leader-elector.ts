@@ -1,8 +1,8 @@
 // Leader election on a coordination.k8s.io/v1 Lease.
-import type { Observable } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Clock, RandomSource } from './clock.ts';
-import type { LeaseClient } from './lease-client.ts';
+import { systemClock, type CancelTimer, type Clock, type RandomSource } from './clock.ts';
+import { createLeaseClient, formatMicroTime, type LeaseClient, type LeaseRecord, type LeaseSpec } from './lease-client.ts';
 import type { WriteError } from './write-result.ts';
 
 export interface LeaderElectorOptions {
@@ -49,7 +49,211 @@ export interface LeaderElector {
   abandon(): void;
 }
 
-/** Invalid timing options are a programming error and throw a RangeError. */
-export function createLeaderElector(_options: LeaderElectorOptions): LeaderElector {
-  throw new Error('createLeaderElector: not implemented yet');
+/** Invalid options (timings out of order, no API access) are a programming error and throw a RangeError. */
+export function createLeaderElector(options: LeaderElectorOptions): LeaderElector {
+  const leaseDurationMs = options.leaseDurationMs ?? 15_000;
+  const renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
+  const retryPeriodMs = options.retryPeriodMs ?? 2_000;
+  if (!(retryPeriodMs > 0 && retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
+    throw new RangeError(
+      `leader election needs 0 < retryPeriodMs (${retryPeriodMs}) < renewDeadlineMs (${renewDeadlineMs}) < leaseDurationMs (${leaseDurationMs})`,
+    );
+  }
+  if (options.identity === '') throw new RangeError('leader election needs a non-empty identity');
+  const client =
+    options.leaseClient ??
+    (options.kubeConfig === undefined ? undefined : createLeaseClient(options.kubeConfig, { timeoutMs: renewDeadlineMs }));
+  if (client === undefined) throw new RangeError('leader election needs a kubeConfig or a leaseClient');
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const wallClock = options.wallClock ?? (() => new Date());
+  const ref = { namespace: options.namespace, name: options.name };
+  const identity = options.identity;
+  const durationSeconds = Math.ceil(leaseDurationMs / 1000);
+
+  let started = false;
+  let stopped = false;
+  let leader = false;
+  /** The lease as last read or written, and when (local monotonic time) it was last seen to change. */
+  let observed: LeaseRecord | undefined;
+  let observedAt = 0;
+  let renewFailures = 0;
+  let lastError: WriteError | undefined;
+  let cancelTick: CancelTimer | undefined;
+  let cancelDeadline: CancelTimer | undefined;
+  let inFlight: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const status = (): ElectionStatus => ({ isLeader: leader, holder: observed?.holderIdentity, renewFailures, lastError, stopped });
+  const leaderSubject = new BehaviorSubject(false);
+  const statusSubject = new BehaviorSubject<ElectionStatus>(status());
+  const publish = (): void => {
+    if (!statusSubject.closed) statusSubject.next(status());
+  };
+  const setLeader = (value: boolean): void => {
+    if (leader === value) return;
+    leader = value;
+    if (!value) {
+      cancelDeadline?.();
+      cancelDeadline = undefined;
+    }
+    if (!leaderSubject.closed) leaderSubject.next(value);
+  };
+
+  const observe = (record: LeaseRecord | undefined, at: number): void => {
+    if (record === undefined || observed === undefined || !sameRecord(record, observed)) observedAt = at;
+    observed = record;
+  };
+
+  const heldByOther = (record: LeaseRecord | undefined, at: number): boolean => {
+    const holder = record?.holderIdentity;
+    if (record === undefined || holder === undefined || holder === identity) return false;
+    const validMs = (record.leaseDurationSeconds ?? durationSeconds) * 1000;
+    return observedAt + validMs > at;
+  };
+
+  const nextSpec = (current: LeaseRecord | undefined): LeaseSpec => {
+    const now = formatMicroTime(wallClock());
+    const mine = current?.holderIdentity === identity;
+    return {
+      holderIdentity: identity,
+      leaseDurationSeconds: durationSeconds,
+      acquireTime: mine ? (current.acquireTime ?? now) : now,
+      renewTime: now,
+      leaseTransitions: mine ? (current.leaseTransitions ?? 0) : (current?.leaseTransitions ?? -1) + 1,
+      ...(current?.annotations === undefined ? {} : { annotations: current.annotations }),
+    };
+  };
+
+  /** One try to acquire or renew; true when this candidate holds the lease afterwards. */
+  const attempt = async (): Promise<boolean> => {
+    const got = await client.get(ref);
+    if (!got.ok) {
+      lastError = got.error;
+      return false;
+    }
+    observe(got.value, clock.now());
+    if (stopped || heldByOther(got.value, clock.now())) return false;
+    const written =
+      got.value === undefined
+        ? await client.create(ref, nextSpec(undefined))
+        : await client.replace(ref, nextSpec(got.value), got.value.resourceVersion);
+    if (!written.ok) {
+      lastError = written.error;
+      return false;
+    }
+    observe(written.value, clock.now());
+    lastError = undefined;
+    return true;
+  };
+
+  const tick = (): void => {
+    cancelTick = undefined;
+    if (stopped) return;
+    const began = clock.now();
+    inFlight = attempt()
+      .catch((error: unknown) => {
+        lastError = { code: 'Unknown', status: undefined, message: error instanceof Error ? error.message : String(error) };
+        return false;
+      })
+      .then((won) => {
+        inFlight = undefined;
+        if (stopped) return;
+        // A success that took longer than the renew deadline is not trusted: the next tick renews.
+        if (won && clock.now() - began < renewDeadlineMs) {
+          setLeader(true);
+          // Measured from before the request was sent: peers saw the change later, so this deadline
+          // passes before they can consider the lease expired.
+          cancelDeadline?.();
+          cancelDeadline = clock.setTimer(began + renewDeadlineMs - clock.now(), () => {
+            cancelDeadline = undefined;
+            setLeader(false);
+            publish();
+          });
+        } else if (leader) {
+          renewFailures++;
+          if (heldByOther(observed, clock.now())) setLeader(false);
+        }
+        publish();
+        const pause = leader ? retryPeriodMs : retryPeriodMs * (1 + 0.2 * random());
+        cancelTick = clock.setTimer(pause, tick);
+      });
+  };
+
+  const release = async (): Promise<void> => {
+    for (let tries = 0; tries < 2; tries++) {
+      const current = observed;
+      if (current?.holderIdentity !== identity) return;
+      const now = formatMicroTime(wallClock());
+      const spec: LeaseSpec = {
+        holderIdentity: undefined,
+        leaseDurationSeconds: 1,
+        acquireTime: now,
+        renewTime: now,
+        leaseTransitions: current.leaseTransitions,
+        ...(current.annotations === undefined ? {} : { annotations: current.annotations }),
+      };
+      const written = await client.replace(ref, spec, current.resourceVersion);
+      if (written.ok) {
+        observe(written.value, clock.now());
+        return;
+      }
+      lastError = written.error;
+      if (written.error.code !== 'Conflict') return;
+      const got = await client.get(ref);
+      if (!got.ok) return;
+      observe(got.value, clock.now());
+    }
+  };
+
+  const halt = (): void => {
+    stopped = true;
+    cancelTick?.();
+    cancelTick = undefined;
+    setLeader(false);
+  };
+  const complete = (): void => {
+    publish();
+    leaderSubject.complete();
+    statusSubject.complete();
+  };
+
+  return {
+    isLeader$: leaderSubject.pipe(distinctUntilChanged()),
+    status$: statusSubject.asObservable(),
+    isLeader: () => leader,
+    start: () => {
+      if (started || stopped) return;
+      started = true;
+      tick();
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        halt();
+        if (inFlight !== undefined) await inFlight;
+        try {
+          await release();
+        } catch {
+          // release is best effort: the lease expires on its own
+        }
+        complete();
+      })();
+      return stopping;
+    },
+    abandon: () => {
+      if (stopped) return;
+      halt();
+      complete();
+    },
+  };
+}
+
+function sameRecord(a: LeaseRecord, b: LeaseRecord): boolean {
+  return (
+    a.holderIdentity === b.holderIdentity &&
+    a.leaseDurationSeconds === b.leaseDurationSeconds &&
+    a.acquireTime === b.acquireTime &&
+    a.renewTime === b.renewTime &&
+    a.leaseTransitions === b.leaseTransitions
+  );
 }

@@ -3,3 +3,5 @@ export { createFakeClock, flushPromises } from './fake-clock.ts';
 export type { FakeClock } from './fake-clock.ts';
 export { createScriptedTransport } from './scripted-transport.ts';
 export type { PendingList, ScriptedTransport, ScriptedWatch } from './scripted-transport.ts';
+export { createFakeLeaseStore } from './fake-lease-store.ts';
+export type { FakeLeaseFault, FakeLeaseStore } from './fake-lease-store.ts';
