@@ -40,6 +40,7 @@ export async function startApiServer(input: StartApiServerInput): Promise<Proces
       },
       { what: 'the default namespace', timeoutMs: input.timeoutMs },
     );
+    await waitForCustomResources(input.conn, input.timeoutMs);
   } catch (error) {
     const verbose = await apiRequest(input.conn, { method: 'GET', path: '/readyz?verbose', timeoutMs: 5_000 });
     await stopProcess(started.record, 5_000);
@@ -50,4 +51,34 @@ export async function startApiServer(input: StartApiServerInput): Promise<Proces
     );
   }
   return started.record;
+}
+
+interface CrdList {
+  readonly items?: readonly {
+    readonly spec: { readonly group: string; readonly names: { readonly plural: string }; readonly versions: readonly { readonly name: string; readonly served: boolean }[] };
+  }[];
+}
+
+/**
+ * Waits until every served version of every CRD can be listed. Right after a CRD is established or
+ * the API server restarts, lists answer 429 "storage is (re)initializing" for a moment.
+ */
+export async function waitForCustomResources(conn: AdminConnection, timeoutMs: number): Promise<void> {
+  const res = await apiRequest(conn, { method: 'GET', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions' });
+  if (res.kind !== 'response' || res.status !== 200) {
+    throw new Error(`listing CRDs: ${res.kind === 'response' ? `${res.status} ${statusMessage(res.body)}` : res.error}`);
+  }
+  const paths = ((JSON.parse(res.body) as CrdList).items ?? []).flatMap((crd) =>
+    crd.spec.versions.filter((v) => v.served).map((v) => `/apis/${crd.spec.group}/${v.name}/${crd.spec.names.plural}?limit=1`),
+  );
+  for (const path of paths) {
+    await waitUntil(
+      async () => {
+        const list = await apiRequest(conn, { method: 'GET', path });
+        if (list.kind === 'response' && list.status === 200) return { kind: 'done', value: undefined };
+        return { kind: 'pending', reason: list.kind === 'response' ? `${list.status} ${statusMessage(list.body)}` : list.error };
+      },
+      { what: `${path} to be listable`, timeoutMs },
+    );
+  }
 }

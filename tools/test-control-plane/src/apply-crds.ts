@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { apiRequest, statusMessage, type AdminConnection } from './api-request.ts';
+import { waitForCustomResources } from './api-server.ts';
 import { waitUntil } from './wait-until.ts';
 
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
@@ -35,7 +36,7 @@ export function readCrds(dir: string): CrdDocument[] {
   return crds;
 }
 
-/** Server-side applies every CRD of `dir` and waits until each is Established. Returns their names. */
+/** Server-side applies every CRD of `dir`, waits until each is Established and listable. Returns their names. */
 export async function applyCrds(conn: AdminConnection, dir: string, timeoutMs: number): Promise<string[]> {
   const crds = readCrds(dir);
   for (const crd of crds) {
@@ -65,6 +66,7 @@ export async function applyCrds(conn: AdminConnection, dir: string, timeoutMs: n
       { what: `CRD ${crd.name} to be Established`, timeoutMs },
     );
   }
+  await waitForCustomResources(conn, timeoutMs);
   return crds.map((c) => c.name);
 }
 
