@@ -1,6 +1,7 @@
 // The writes the daemons make, each with the right patch content type, failures returned as values.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { JsonObject, WriteResult } from './write-result.ts';
+import { JSON_CONTENT, MERGE_PATCH, resourceVersionOf, sendJson } from './send-json.ts';
+import type { JsonObject, JsonValue, WriteResult } from './write-result.ts';
 
 export interface NamespacedRef {
   readonly namespace: string;
@@ -53,6 +54,51 @@ export interface ClusterWriter {
   createEvent(event: CoreEvent): Promise<WriteResult<Written>>;
 }
 
-export function createClusterWriter(_kubeConfig: KubeConfig): ClusterWriter {
-  throw new Error('createClusterWriter: not implemented yet');
+export function createClusterWriter(kubeConfig: KubeConfig): ClusterWriter {
+  const send = async (method: 'PATCH' | 'POST', path: string, body: JsonObject, contentType: string): Promise<WriteResult<Written>> => {
+    const result = await sendJson(kubeConfig, { method, path, body, contentType });
+    return result.ok ? { ok: true, value: { resourceVersion: resourceVersionOf(result.value) } } : result;
+  };
+  return {
+    patchServiceStatus: (ref, status) => send('PATCH', `${servicePath(ref)}/status`, { status }, MERGE_PATCH),
+    patchAnnotations: async (target, change) => {
+      const annotations = annotationPatch(change);
+      if (annotations === undefined) return { ok: true, value: { resourceVersion: undefined } };
+      return send('PATCH', annotationTargetPath(target), { metadata: { annotations } }, MERGE_PATCH);
+    },
+    patchCustomStatus: (ref, status) => send('PATCH', `${customPath(ref)}/status`, { status }, MERGE_PATCH),
+    createEvent: (event) => send('POST', `/api/v1/namespaces/${seg(event.namespace)}/events`, event.body, JSON_CONTENT),
+  };
 }
+
+/** The merge-patch value of `metadata.annotations` for a change (`set` wins over `remove`); undefined if empty. */
+export function annotationPatch(change: AnnotationChange): JsonObject | undefined {
+  const patch: Record<string, JsonValue> = {};
+  for (const key of change.remove ?? []) patch[key] = null;
+  for (const [key, value] of Object.entries(change.set ?? {})) patch[key] = value;
+  return Object.keys(patch).length === 0 ? undefined : patch;
+}
+
+export function annotationTargetPath(target: AnnotationTarget): string {
+  switch (target.kind) {
+    case 'Service':
+      return servicePath(target);
+    case 'Node':
+      return `/api/v1/nodes/${seg(target.name)}`;
+    case 'Lease':
+      return `/apis/coordination.k8s.io/v1/namespaces/${seg(target.namespace)}/leases/${seg(target.name)}`;
+    case 'Custom':
+      return customPath(target);
+  }
+}
+
+function servicePath(ref: NamespacedRef): string {
+  return `/api/v1/namespaces/${seg(ref.namespace)}/services/${seg(ref.name)}`;
+}
+
+function customPath(ref: CustomRef): string {
+  const scope = ref.namespace === undefined ? '' : `/namespaces/${seg(ref.namespace)}`;
+  return `/apis/${seg(ref.group)}/${seg(ref.version)}${scope}/${seg(ref.plural)}/${seg(ref.name)}`;
+}
+
+const seg = (s: string): string => encodeURIComponent(s);

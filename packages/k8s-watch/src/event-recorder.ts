@@ -1,6 +1,6 @@
 // core/v1 Events with deduplication: the same event for the same object is posted once while nothing changed.
 import type { ClusterWriter } from './cluster-writer.ts';
-import type { WriteError } from './write-result.ts';
+import type { JsonObject, WriteError } from './write-result.ts';
 
 export interface InvolvedObject {
   readonly apiVersion: string;
@@ -48,6 +48,82 @@ export interface EventRecorder {
   forget(object: InvolvedObject): void;
 }
 
-export function createEventRecorder(_options: EventRecorderOptions): EventRecorder {
-  throw new Error('createEventRecorder: not implemented yet');
+/** Longest message posted; longer ones are cut (the API server rejects very long Events). */
+const MAX_MESSAGE = 1024;
+
+export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
+  const wallClock = options.wallClock ?? (() => new Date());
+  const maxObjects = Math.max(1, options.maxObjects ?? 10_000);
+  /** object key → (slot → signature of the last event posted, or being posted). Map order = recency. */
+  const memory = new Map<string, Map<string, string>>();
+
+  const slotsOf = (key: string): Map<string, string> => {
+    let slots = memory.get(key);
+    if (slots === undefined) {
+      slots = new Map();
+    } else {
+      memory.delete(key);
+    }
+    memory.set(key, slots);
+    while (memory.size > maxObjects) {
+      const oldest = memory.keys().next();
+      if (oldest.done === true) break;
+      memory.delete(oldest.value);
+    }
+    return slots;
+  };
+
+  return {
+    record: async (object, event) => {
+      const slot = event.slot ?? event.reason;
+      const signature = `${event.type}\u0000${event.reason}\u0000${event.message}`;
+      const slots = slotsOf(objectIdentity(object));
+      const previous = slots.get(slot);
+      if (previous === signature) return { kind: 'duplicate' };
+      slots.set(slot, signature);
+      const namespace = object.namespace ?? 'default';
+      let result;
+      try {
+        result = await options.writer.createEvent({ namespace, body: eventBody(object, event, namespace, options, wallClock()) });
+      } catch (error) {
+        result = { ok: false as const, error: { code: 'Unknown' as const, status: undefined, message: error instanceof Error ? error.message : String(error) } };
+      }
+      if (result.ok) return { kind: 'posted' };
+      if (slots.get(slot) === signature) {
+        if (previous === undefined) slots.delete(slot);
+        else slots.set(slot, previous);
+      }
+      return { kind: 'failed', error: result.error };
+    },
+    forget: (object) => {
+      memory.delete(objectIdentity(object));
+    },
+  };
+}
+
+function objectIdentity(object: InvolvedObject): string {
+  return `${object.apiVersion}/${object.kind}/${object.namespace ?? ''}/${object.name}/${object.uid ?? ''}`;
+}
+
+export function eventBody(object: InvolvedObject, event: EventToRecord, namespace: string, options: EventRecorderOptions, now: Date): JsonObject {
+  const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const involved: Record<string, string> = { apiVersion: object.apiVersion, kind: object.kind, name: object.name };
+  if (object.namespace !== undefined) involved['namespace'] = object.namespace;
+  if (object.uid !== undefined) involved['uid'] = object.uid;
+  const message = event.message.length > MAX_MESSAGE ? `${event.message.slice(0, MAX_MESSAGE - 1)}…` : event.message;
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { generateName: `${object.name}.`, namespace },
+    involvedObject: involved,
+    type: event.type,
+    reason: event.reason,
+    message,
+    source: options.host === undefined ? { component: options.component } : { component: options.component, host: options.host },
+    reportingComponent: options.component,
+    reportingInstance: options.host ?? options.component,
+    firstTimestamp: time,
+    lastTimestamp: time,
+    count: 1,
+  };
 }
