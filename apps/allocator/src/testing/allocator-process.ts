@@ -63,7 +63,7 @@ export function spawnAllocator(options: AllocatorProcessOptions): AllocatorProce
   const logs: LogLine[] = [];
   const otherOutput: string[] = [];
   let buffered = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buffered += chunk;
     let nl = buffered.indexOf('\n');
     while (nl !== -1) {
@@ -77,7 +77,7 @@ export function spawnAllocator(options: AllocatorProcessOptions): AllocatorProce
       nl = buffered.indexOf('\n');
     }
   });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     otherOutput.push(chunk);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
