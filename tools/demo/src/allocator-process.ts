@@ -56,7 +56,13 @@ export async function startAllocatorProcess(options: AllocatorProcessOptions): P
     'info',
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: Ctrl-C in the terminal reaches only us, and we stop it in order.
+  // Should we exit without stopping it, it goes with us.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const tail: string[] = [];
   const remember = (line: string): void => {
@@ -71,6 +77,7 @@ export async function startAllocatorProcess(options: AllocatorProcessOptions): P
     });
   });
   void exited.then(() => {
+    process.off('exit', killOnExit);
     log.end();
   });
 

@@ -3,16 +3,10 @@
 // not have, checked with SubjectAccessReviews.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testKubeConfig } from '@purelb/test-control-plane/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeRest, statusMessage, type KubeRest } from './kube-rest.ts';
 import { loadKustomization, type ManifestObject } from './load-manifests.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kubeconfigPath: string;
-  }
-}
 
 const base = join(import.meta.dirname, '..', '..', '..', 'deploy', 'base');
 const { objects } = loadKustomization(base);
@@ -100,9 +94,7 @@ async function allowed(a: Access): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(inject('kubeconfigPath'));
-  rest = await createKubeRest(kubeConfig, 4);
+  rest = await createKubeRest(testKubeConfig(), 4);
   for (const name of [scratch, other]) {
     const res = await rest.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
     expect(res.status, statusMessage(res.body)).toBe(201);
