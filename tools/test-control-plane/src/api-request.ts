@@ -16,6 +16,8 @@ export interface ApiRequest {
   readonly body?: unknown;
   /** Defaults to application/json when there is a body. */
   readonly contentType?: string;
+  /** Defaults to application/json. */
+  readonly accept?: string;
   readonly timeoutMs?: number;
 }
 
@@ -37,7 +39,7 @@ export function adminConnection(server: string, pki: PkiPaths): AdminConnection 
 export function apiRequest(conn: AdminConnection, req: ApiRequest): Promise<ApiResponse> {
   const url = new URL(req.path, conn.server);
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: req.accept ?? 'application/json' };
   if (payload !== undefined) {
     headers['content-type'] = req.contentType ?? 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
