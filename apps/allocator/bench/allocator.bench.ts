@@ -64,7 +64,6 @@ try {
     kubeconfigPath: cp.kubeconfigPath,
     namespace: INSTALL_NS,
     logFile: join(work, 'allocator.log'),
-    extraArgs: ['--log-level', 'warn'],
   });
   await waitReady(allocator.port, 60_000);
   const watcher = startIngressWatcher(kubeConfig, rest, SERVICE_NS);
