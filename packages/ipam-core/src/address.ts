@@ -118,12 +118,17 @@ export function parseAddress(text: string): Parsed<IpAddress> {
   return v4 < 0 ? fail(`"${t}" is not a valid IP address`) : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
 }
 
+const MASK32 = 0xffff_ffffn;
+
 /** Formats an IPv6 value in the canonical form of RFC 5952 (lower case, longest zero run as `::`). */
 export function formatIpv6Value(value: bigint): string {
-  const words: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) words.push(Number((value >> shift) & 0xffffn));
+  const a = Number(value >> 96n);
+  const b = Number((value >> 64n) & MASK32);
+  const c = Number((value >> 32n) & MASK32);
+  const d = Number(value & MASK32);
   // RFC 5952 section 5: IPv4-mapped addresses keep the dotted tail.
-  if (value >> 32n === 0xffffn) return `::ffff:${formatIpv4Number(Number(value & 0xffff_ffffn))}`;
+  if (a === 0 && b === 0 && c === 0xffff) return `::ffff:${formatIpv4Number(d)}`;
+  const words = [a >>> 16, a & 0xffff, b >>> 16, b & 0xffff, c >>> 16, c & 0xffff, d >>> 16, d & 0xffff];
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
@@ -139,9 +144,17 @@ export function formatIpv6Value(value: bigint): string {
     }
     i = j;
   }
-  const hex = (ws: readonly number[]): string => ws.map((w) => w.toString(16)).join(':');
-  if (bestStart < 0) return hex(words);
-  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLength))}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLength - 1;
+      continue;
+    }
+    if (out.length > 0 && out.charCodeAt(out.length - 1) !== 58) out += ':';
+    out += (words[i] as number).toString(16);
+  }
+  return out;
 }
 
 /** Formats an address in its canonical text form. */

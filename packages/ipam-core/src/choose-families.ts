@@ -2,40 +2,54 @@
 import type { IpFamily } from './address.ts';
 import type { IpFamilyPolicy } from './allocation.ts';
 
-export type FamilyChoice =
-  | { readonly ok: true; readonly families: readonly IpFamily[] }
-  | { readonly ok: false; readonly missing: IpFamily };
+const V4: readonly IpFamily[] = ['IPv4'];
+const V6: readonly IpFamily[] = ['IPv6'];
+const V4_V6: readonly IpFamily[] = ['IPv4', 'IPv6'];
+const V6_V4: readonly IpFamily[] = ['IPv6', 'IPv4'];
 
-const BOTH: readonly IpFamily[] = ['IPv4', 'IPv6'];
+/** Which families a group (or, failing that, a key) can serve. */
+export interface FamilyAvailability {
+  readonly IPv4: boolean;
+  readonly IPv6: boolean;
+}
 
 /**
  * SingleStack → the first listed family; PreferDualStack → the listed families the group has;
  * RequireDualStack → both families (listed order first). An empty list means "IPv4 then IPv6" (or the
  * families of the requested addresses), and SingleStack then takes the first of them the group has.
+ * Returns the families in order, or the family that is missing.
  */
 export function chooseFamilies(
   policy: IpFamilyPolicy,
   ipFamilies: readonly IpFamily[],
-  requested: readonly IpFamily[],
-  groupHas: (family: IpFamily) => boolean,
-): FamilyChoice {
-  const listed = BOTH.filter((f) => ipFamilies.includes(f)).sort((a, b) => ipFamilies.indexOf(a) - ipFamilies.indexOf(b));
-  const unlisted = listed.length === 0;
-  const list = unlisted ? (requested.length > 0 ? BOTH.filter((f) => requested.includes(f)) : BOTH) : listed;
+  requested: FamilyAvailability,
+  has: FamilyAvailability,
+): readonly IpFamily[] | IpFamily {
+  const i4 = ipFamilies.indexOf('IPv4');
+  const i6 = ipFamilies.indexOf('IPv6');
+  const unlisted = i4 < 0 && i6 < 0;
+  let list: readonly IpFamily[];
+  if (!unlisted) list = i4 < 0 ? V6 : i6 < 0 ? V4 : i4 < i6 ? V4_V6 : V6_V4;
+  else if (requested.IPv4 !== requested.IPv6) list = requested.IPv4 ? V4 : V6;
+  else list = V4_V6;
   const first = list[0] ?? 'IPv4';
   switch (policy) {
     case 'SingleStack': {
-      const f = unlisted ? (list.find(groupHas) ?? first) : first;
-      return groupHas(f) ? { ok: true, families: [f] } : { ok: false, missing: f };
+      const f = unlisted ? (list.find((x) => has[x]) ?? first) : first;
+      if (!has[f]) return f;
+      return f === 'IPv4' ? V4 : V6;
     }
     case 'PreferDualStack': {
-      const families = list.filter(groupHas);
-      return families.length > 0 ? { ok: true, families } : { ok: false, missing: first };
+      if (list.length === 1) return has[first] ? list : first;
+      if (has.IPv4 && has.IPv6) return list;
+      if (has.IPv4) return V4;
+      return has.IPv6 ? V6 : first;
     }
     case 'RequireDualStack': {
-      const families = [...list, ...BOTH.filter((f) => !list.includes(f))];
-      const missing = families.find((f) => !groupHas(f));
-      return missing === undefined ? { ok: true, families } : { ok: false, missing };
+      const families = list.length === 2 ? list : first === 'IPv4' ? V4_V6 : V6_V4;
+      if (!has[first]) return first;
+      const second = families[1] ?? 'IPv6';
+      return has[second] ? families : second;
     }
   }
 }

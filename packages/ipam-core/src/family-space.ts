@@ -1,73 +1,69 @@
 // The address space of one family: every valid pool (sorted by first address, with its free
 // intervals), every held address (in a pool or not), and the sharing-key bindings.
-import { formatIpv4Number, formatIpv6Value } from './address.ts';
+import { formatIpv4Number, formatIpv6Value, parseAddress, parseIpv4Number } from './address.ts';
 import type { IpFamily } from './address.ts';
-import { rangeSize } from './address-range.ts';
-import { FreeIntervals } from './free-intervals.ts';
+import { ChurnMap } from './churn-map.ts';
+import { claimOffset, createPoolSpace, offsetOf, releaseOffset, resetFree, takeLowestOffset, valueAt } from './pool-space.ts';
+import type { PoolSpace as PoolSpaceOf, Value } from './pool-space.ts';
 import type { Pool } from './service-group.ts';
 
-/** An address value inside the state: a number for IPv4, a bigint for IPv6. */
-export type Value = number | bigint;
+export type { Value } from './pool-space.ts';
 
-/** One valid pool and its free space. */
-export interface PoolSpace {
-  readonly pool: Pool;
-  readonly group: string;
-  readonly poolIndex: number;
-  readonly first: Value;
-  readonly last: Value;
-  readonly capacity: bigint;
-  readonly free: FreeIntervals<Value>;
-  /** Held addresses inside the pool. */
-  held: number;
+/** 0 = IPv4, 1 = IPv6. */
+export type FamilyIndex = 0 | 1;
+
+export const FAMILY_INDEXES: readonly FamilyIndex[] = [0, 1];
+
+/** Parses an address straight to its family index and internal value (IPv4 without a bigint). */
+export function parseValue(text: string): { readonly fi: FamilyIndex; readonly value: Value } | { readonly error: string } {
+  const v4 = parseIpv4Number(text);
+  if (v4 >= 0) return { fi: 0, value: v4 };
+  const parsed = parseAddress(text);
+  if (!parsed.ok) return { error: parsed.error };
+  return parsed.value.family === 'IPv4' ? { fi: 0, value: Number(parsed.value.value) } : { fi: 1, value: parsed.value.value };
 }
+
+/** A valid pool inside a family space. */
+export type PoolSpace = PoolSpaceOf<AddressEntry>;
 
 /** One held address and the keys holding it (more than one only when shared). */
 export interface AddressEntry {
   readonly family: IpFamily;
   readonly value: Value;
-  readonly text: string;
   /** The sharing key every user carries (undefined = not shareable). */
   sharingKey: string | undefined;
   /** The group the address is bound to for sharing purposes. */
   group: string | undefined;
-  users: string[];
+  /** The first user. */
+  user: string;
+  /** Further users of a shared address. */
+  sharers: string[] | undefined;
   pool: PoolSpace | undefined;
+}
+
+/** Every user of an address, first user first. */
+export function usersOf(entry: AddressEntry): readonly string[] {
+  return entry.sharers === undefined ? [entry.user] : [entry.user, ...entry.sharers];
+}
+
+/** Whether anyone but `key` uses the address. */
+export function hasOtherUsers(entry: AddressEntry, key: string): boolean {
+  return entry.sharers !== undefined || entry.user !== key;
 }
 
 const compareValues = (a: Value, b: Value): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The free intervals of [first, last] minus the sorted held values. */
-function complement(first: Value, last: Value, held: readonly Value[], one: Value): { starts: Value[]; ends: Value[] } {
-  const starts: Value[] = [];
-  const ends: Value[] = [];
-  let cursor = first;
-  for (const v of held) {
-    if (v > cursor) {
-      starts.push(cursor);
-      ends.push((v as number) - (one as number));
-    }
-    cursor = (v as number) + (one as number);
-  }
-  if (cursor <= last) {
-    starts.push(cursor);
-    ends.push(last);
-  }
-  return { starts, ends };
-}
-
 export class FamilySpace {
   readonly family: IpFamily;
-  readonly #one: Value;
   /** Valid pools sorted by first address (they never overlap). */
   pools: PoolSpace[] = [];
-  readonly held = new Map<Value, AddressEntry>();
+  /** Held addresses outside every pool. */
+  readonly #outside = new ChurnMap<Value, AddressEntry>();
   /** `group \0 sharingKey` → the address that sharing key is bound to. */
-  readonly bindings = new Map<string, AddressEntry>();
+  readonly #bindings = new Map<string, AddressEntry>();
 
   constructor(family: IpFamily) {
     this.family = family;
-    this.#one = family === 'IPv4' ? 1 : 1n;
   }
 
   /** The internal value of an exact address value. */
@@ -94,45 +90,43 @@ export class FamilySpace {
     return undefined;
   }
 
+  /** The held address with this value, if any. */
+  get(v: Value): AddressEntry | undefined {
+    const pool = this.locate(v);
+    return pool === undefined ? this.#outside.get(v) : pool.entries.get(offsetOf(pool, v));
+  }
+
+  /** Every held address, in no particular order. */
+  *entries(): Generator<AddressEntry> {
+    for (const p of this.pools) yield* p.entries.values();
+    yield* this.#outside.values();
+  }
+
   /** Creates a pool space (not yet part of the space; see `setPools`). */
   createPool(pool: Pool, group: string, poolIndex: number): PoolSpace {
-    return {
-      pool,
-      group,
-      poolIndex,
-      first: this.toValue(pool.range.first),
-      last: this.toValue(pool.range.last),
-      capacity: rangeSize(pool.range),
-      free: new FreeIntervals<Value>(this.#one),
-      held: 0,
-    };
+    return createPoolSpace(pool, group, poolIndex);
   }
 
   /** Replaces the pools and recomputes every free interval from the held addresses. */
   setPools(pools: readonly PoolSpace[]): void {
+    const all = [...this.entries()];
     this.pools = [...pools].sort((a, b) => compareValues(a.first, b.first));
-    this.rebuild();
+    for (const p of this.pools) p.entries.clear();
+    this.#outside.clear();
+    for (const entry of all) this.#place(entry);
+    for (const p of this.pools) resetFree(p);
   }
 
-  /** Recomputes which pool each held address is in, the pools' held counts and free intervals. */
-  rebuild(): void {
-    const perPool = new Map<PoolSpace, Value[]>();
-    for (const p of this.pools) {
-      p.held = 0;
-      perPool.set(p, []);
-    }
-    for (const entry of this.held.values()) {
-      const p = this.locate(entry.value);
-      entry.pool = p;
-      if (p === undefined) continue;
-      p.held++;
-      perPool.get(p)?.push(entry.value);
-    }
-    for (const [p, values] of perPool) {
-      const sorted = this.family === 'IPv4' ? Array.from(Float64Array.from(values as number[]).sort()) : values.sort(compareValues);
-      const { starts, ends } = complement(p.first, p.last, sorted, this.#one);
-      p.free.reset(starts, ends);
-    }
+  #place(entry: AddressEntry): void {
+    const pool = this.locate(entry.value);
+    entry.pool = pool;
+    if (pool === undefined) this.#outside.set(entry.value, entry);
+    else pool.entries.set(offsetOf(pool, entry.value), entry);
+  }
+
+  /** Recomputes the free intervals of every pool from its held addresses. O(n log n). */
+  rebuildFree(): void {
+    for (const p of this.pools) resetFree(p);
   }
 
   #bindingKey(group: string | undefined, sharingKey: string): string {
@@ -141,63 +135,49 @@ export class FamilySpace {
 
   /** The address a sharing key is bound to in a group, if any. */
   boundTo(group: string | undefined, sharingKey: string): AddressEntry | undefined {
-    return this.bindings.get(this.#bindingKey(group, sharingKey));
+    return this.#bindings.get(this.#bindingKey(group, sharingKey));
   }
 
   #bind(entry: AddressEntry): void {
     if (entry.sharingKey === undefined) return;
     const k = this.#bindingKey(entry.group, entry.sharingKey);
-    if (!this.bindings.has(k)) this.bindings.set(k, entry);
+    if (!this.#bindings.has(k)) this.#bindings.set(k, entry);
   }
 
   #unbind(entry: AddressEntry): void {
     if (entry.sharingKey === undefined) return;
     const k = this.#bindingKey(entry.group, entry.sharingKey);
-    if (this.bindings.get(k) === entry) this.bindings.delete(k);
+    if (this.#bindings.get(k) === entry) this.#bindings.delete(k);
   }
 
   /**
    * Holds a value not yet held, for one user. With `updateFree`, also takes it out of its pool's free
-   * intervals (import defers that to one `rebuild`).
+   * intervals (an import defers that to one `rebuildFree`).
    */
   hold(v: Value, user: string, group: string | undefined, sharingKey: string | undefined, updateFree: boolean): AddressEntry {
-    const pool = this.locate(v);
-    if (pool !== undefined && updateFree) {
-      if (!pool.free.claim(v)) throw new Error(`ipam-core: ${this.format(v)} is not free in its pool`);
-      pool.held++;
+    const entry: AddressEntry = { family: this.family, value: v, sharingKey, group, user, sharers: undefined, pool: undefined };
+    this.#place(entry);
+    if (entry.pool !== undefined && updateFree && !claimOffset(entry.pool, offsetOf(entry.pool, v))) {
+      throw new Error(`ipam-core: ${this.format(v)} is not free in its pool`);
     }
-    const entry: AddressEntry = { family: this.family, value: v, text: this.format(v), sharingKey, group, users: [user], pool };
-    this.held.set(v, entry);
     this.#bind(entry);
     return entry;
   }
 
-  /** Takes the lowest free address of the pools, in the order given. */
-  holdLowest(pools: readonly PoolSpace[], user: string, group: string, sharingKey: string | undefined): AddressEntry | undefined {
-    for (const pool of pools) {
-      const v = pool.free.takeLowest();
-      if (v === undefined) continue;
-      pool.held++;
-      const entry: AddressEntry = { family: this.family, value: v, text: this.format(v), sharingKey, group, users: [user], pool };
-      this.held.set(v, entry);
-      this.#bind(entry);
-      return entry;
-    }
-    return undefined;
-  }
-
-  /** The lowest free address of the pools, in the order given, without taking it. */
-  lowest(pools: readonly PoolSpace[]): Value | undefined {
-    for (const pool of pools) {
-      const v = pool.free.lowest();
-      if (v !== undefined) return v;
-    }
-    return undefined;
+  /** Takes the lowest free address of a pool that has one. */
+  holdLowest(pool: PoolSpace, user: string, group: string, sharingKey: string | undefined): AddressEntry {
+    const offset = takeLowestOffset(pool);
+    if (offset === undefined) throw new Error('ipam-core: holdLowest on a full pool');
+    const entry: AddressEntry = { family: this.family, value: valueAt(pool, offset), sharingKey, group, user, sharers: undefined, pool };
+    pool.entries.set(offset, entry);
+    if (sharingKey !== undefined) this.#bind(entry);
+    return entry;
   }
 
   /** Adds a user to a held address. */
   join(entry: AddressEntry, user: string): void {
-    entry.users.push(user);
+    if (entry.sharers === undefined) entry.sharers = [user];
+    else entry.sharers.push(user);
   }
 
   /** Changes the sharing key and group of an address held by a single user. */
@@ -210,15 +190,24 @@ export class FamilySpace {
 
   /** Removes a user; frees the address when it was the last one. Returns whether it was freed. */
   leave(entry: AddressEntry, user: string): boolean {
-    const i = entry.users.indexOf(user);
-    if (i >= 0) entry.users.splice(i, 1);
-    if (entry.users.length > 0) return false;
-    this.held.delete(entry.value);
+    const sharers = entry.sharers;
+    if (sharers !== undefined) {
+      if (entry.user === user) entry.user = sharers.shift() ?? user;
+      else {
+        const i = sharers.indexOf(user);
+        if (i >= 0) sharers.splice(i, 1);
+      }
+      if (sharers.length === 0) entry.sharers = undefined;
+      return false;
+    }
     this.#unbind(entry);
     const pool = entry.pool;
-    if (pool !== undefined) {
-      pool.free.release(entry.value);
-      pool.held--;
+    if (pool === undefined) {
+      this.#outside.delete(entry.value);
+    } else {
+      const offset = offsetOf(pool, entry.value);
+      pool.entries.delete(offset);
+      releaseOffset(pool, offset);
     }
     return true;
   }

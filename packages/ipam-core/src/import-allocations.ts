@@ -1,19 +1,45 @@
 // SPEC §4.7: existing allocations are taken as they are. Collisions and addresses outside every pool
 // are reported as values; nothing is reassigned. Free intervals are rebuilt once at the end, so an
 // import of n holdings costs O(n log n).
-import { parseAddress } from './address.ts';
-import type { ExistingAllocation, ImportIssue, ImportReport } from './allocation.ts';
-import type { Value } from './family-space.ts';
-import { familyIndex, findPortCollision } from './ipam-state.ts';
+import type { ExistingAllocation, ImportIssue, ImportReport, PortSpec } from './allocation.ts';
+import { parseValue, usersOf } from './family-space.ts';
+import type { AddressEntry, Value } from './family-space.ts';
+import { entryOf, FAMILY_INDEXES, findPortCollision, newRecord, setEntry } from './ipam-state.ts';
 import type { IpamState, KeyRecord } from './ipam-state.ts';
 
-function sharingConflict(state: IpamState, users: readonly string[], entrySharingKey: string | undefined, rec: KeyRecord): string | undefined {
-  for (const other of users) {
+const NO_PORTS: readonly PortSpec[] = [];
+
+/** The user of `entry` that `rec` may not share it with, if any. */
+function sharingConflict(state: IpamState, entry: AddressEntry, rec: KeyRecord): string | undefined {
+  for (const other of usersOf(entry)) {
     if (other === rec.key) continue;
-    if (rec.sharingKey === undefined || entrySharingKey !== rec.sharingKey) return other;
-    if (findPortCollision(rec.ports, state.keys.get(other)?.ports ?? []) !== undefined) return other;
+    if (rec.sharingKey === undefined || entry.sharingKey !== rec.sharingKey) return other;
+    if (findPortCollision(rec.ports, state.keys.get(other)?.ports ?? NO_PORTS) !== undefined) return other;
   }
   return undefined;
+}
+
+/** One value per family from the texts; malformed or second addresses become issues. */
+function parseExisting(state: IpamState, item: ExistingAllocation, issues: ImportIssue[]): [Value | undefined, Value | undefined] {
+  const { key } = item;
+  const values: [Value | undefined, Value | undefined] = [undefined, undefined];
+  for (const text of item.addresses) {
+    const parsed = parseValue(text);
+    if ('error' in parsed) {
+      issues.push({ kind: 'MalformedAddress', key, address: text, message: `"${key}": ${parsed.error}` });
+      continue;
+    }
+    const { fi, value } = parsed;
+    const space = state.spaces[fi];
+    const before = values[fi];
+    if (before !== undefined && before !== value) {
+      const message = `"${key}" lists a second ${space.family} address ${space.format(value)}`;
+      issues.push({ kind: 'MalformedAddress', key, address: space.format(value), message });
+      continue;
+    }
+    values[fi] = value;
+  }
+  return values;
 }
 
 export function importAllocations(state: IpamState, existing: readonly ExistingAllocation[]): ImportReport {
@@ -22,59 +48,41 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
   let touched = false;
   for (const item of existing) {
     const { key } = item;
-    const values: [Value | undefined, Value | undefined] = [undefined, undefined];
-    for (const text of item.addresses) {
-      const parsed = parseAddress(text);
-      if (!parsed.ok) {
-        issues.push({ kind: 'MalformedAddress', key, address: text, message: `"${key}": ${parsed.error}` });
-        continue;
-      }
-      const fi = familyIndex(parsed.value.family);
-      const value = state.spaces[fi].toValue(parsed.value.value);
-      const before = values[fi];
-      if (before !== undefined && before !== value) {
-        const f = parsed.value.family;
-        issues.push({ kind: 'MalformedAddress', key, address: text.trim(), message: `"${key}" lists a second ${f} address ${state.spaces[fi].format(value)}` });
-        continue;
-      }
-      values[fi] = value;
-    }
+    const values = parseExisting(state, item, issues);
     const sharing = item.sharingKey?.trim();
     let rec = state.keys.get(key);
-    for (const fi of [0, 1] as const) {
+    for (const fi of FAMILY_INDEXES) {
       const value = values[fi];
       if (value === undefined) continue;
       const space = state.spaces[fi];
-      const text = space.format(value);
-      const mine = rec?.entries[fi];
+      const mine = rec === undefined ? undefined : entryOf(rec, fi);
       if (mine !== undefined) {
         if (mine.value !== value) {
-          issues.push({ kind: 'AddressCollision', key, address: text, heldBy: key, message: `"${key}" already holds ${mine.text}; ${text} was not imported` });
+          const text = space.format(value);
+          const message = `"${key}" already holds ${space.format(mine.value)}; ${text} was not imported`;
+          issues.push({ kind: 'AddressCollision', key, address: text, heldBy: key, message });
         }
         continue;
       }
       const pool = space.locate(value);
-      const candidate: KeyRecord = rec ?? {
-        key,
-        group: pool?.group ?? item.group,
-        sharingKey: sharing === undefined || sharing === '' ? undefined : sharing,
-        ports: item.ports ?? [],
-        entries: [undefined, undefined],
-      };
-      const entry = space.held.get(value);
+      const candidate = rec ?? newRecord(key, pool?.group ?? item.group, sharing === undefined || sharing === '' ? undefined : sharing, item.ports ?? NO_PORTS);
+      const entry = space.get(value);
       if (entry !== undefined) {
-        const other = sharingConflict(state, entry.users, entry.sharingKey, candidate);
+        const other = sharingConflict(state, entry, candidate);
         if (other !== undefined) {
-          issues.push({ kind: 'AddressCollision', key, address: text, heldBy: other, message: `${text} of "${key}" is already held by "${other}"; it was not imported` });
+          const text = space.format(value);
+          const message = `${text} of "${key}" is already held by "${other}"; it was not imported`;
+          issues.push({ kind: 'AddressCollision', key, address: text, heldBy: other, message });
           continue;
         }
         space.join(entry, key);
-        candidate.entries[fi] = entry;
+        setEntry(candidate, fi, entry);
       } else {
         candidate.group ??= pool?.group;
-        candidate.entries[fi] = space.hold(value, key, pool?.group ?? candidate.group, candidate.sharingKey, false);
+        setEntry(candidate, fi, space.hold(value, key, pool?.group ?? candidate.group, candidate.sharingKey, false));
         touched = true;
         if (pool === undefined) {
+          const text = space.format(value);
           issues.push({ kind: 'AddressOutsidePool', key, address: text, message: `${text} of "${key}" is in no pool of a valid service group` });
         }
       }
@@ -85,6 +93,6 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
       imported++;
     }
   }
-  if (touched) for (const space of state.spaces) space.rebuild();
+  if (touched) for (const space of state.spaces) space.rebuildFree();
   return { imported, issues };
 }

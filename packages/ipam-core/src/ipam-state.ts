@@ -1,12 +1,13 @@
 // The mutable state behind `Ipam`: the two family spaces, the groups and the key records.
 import type { IpFamily } from './address.ts';
 import type { Allocation, AllocatedAddress, PortSpec } from './allocation.ts';
+import { ChurnMap } from './churn-map.ts';
 import { FamilySpace } from './family-space.ts';
-import type { AddressEntry, PoolSpace } from './family-space.ts';
-import type { GroupCheck } from './validate-service-groups.ts';
+import type { AddressEntry, FamilyIndex, PoolSpace } from './family-space.ts';
 
-/** 0 = IPv4, 1 = IPv6. */
-export type FamilyIndex = 0 | 1;
+export type { FamilyIndex } from './family-space.ts';
+export { FAMILY_INDEXES } from './family-space.ts';
+import type { GroupCheck } from './validate-service-groups.ts';
 
 export const familyIndex = (f: IpFamily): FamilyIndex => (f === 'IPv4' ? 0 : 1);
 
@@ -22,13 +23,26 @@ export interface KeyRecord {
   group: string | undefined;
   sharingKey: string | undefined;
   ports: readonly PortSpec[];
-  readonly entries: [AddressEntry | undefined, AddressEntry | undefined];
+  v4: AddressEntry | undefined;
+  v6: AddressEntry | undefined;
+}
+
+export const entryOf = (rec: KeyRecord, fi: FamilyIndex): AddressEntry | undefined => (fi === 0 ? rec.v4 : rec.v6);
+
+export function setEntry(rec: KeyRecord, fi: FamilyIndex, entry: AddressEntry | undefined): void {
+  if (fi === 0) rec.v4 = entry;
+  else rec.v6 = entry;
+}
+
+/** A new record holding nothing yet. */
+export function newRecord(key: string, group: string | undefined, sharingKey: string | undefined, ports: readonly PortSpec[]): KeyRecord {
+  return { key, group, sharingKey, ports, v4: undefined, v6: undefined };
 }
 
 export class IpamState {
   readonly spaces: readonly [FamilySpace, FamilySpace] = [new FamilySpace('IPv4'), new FamilySpace('IPv6')];
   groups = new Map<string, GroupState>();
-  readonly keys = new Map<string, KeyRecord>();
+  readonly keys = new ChurnMap<string, KeyRecord>();
 }
 
 /** The first (protocol, port) of `ports` that `other` uses too. */
@@ -44,21 +58,27 @@ export function samePorts(a: readonly PortSpec[], b: readonly PortSpec[]): boole
   return a.every((p, i) => p.port === b[i]?.port && p.protocol === b[i].protocol);
 }
 
-export function toAllocatedAddress(entry: AddressEntry): AllocatedAddress {
-  return { family: entry.family, address: entry.text };
+export function toAllocatedAddress(space: FamilySpace, entry: AddressEntry): AllocatedAddress {
+  return { family: entry.family, address: space.format(entry.value) };
 }
 
 /** The public view of a key record. */
-export function toAllocation(rec: KeyRecord): Allocation {
-  const addresses: AllocatedAddress[] = [];
-  const [v4, v6] = rec.entries;
-  if (v4 !== undefined) addresses.push({ family: 'IPv4', address: v4.text });
-  if (v6 !== undefined) addresses.push({ family: 'IPv6', address: v6.text });
-  return {
-    key: rec.key,
-    ...(rec.group === undefined ? {} : { group: rec.group }),
-    addresses,
-    ...(rec.sharingKey === undefined ? {} : { sharingKey: rec.sharingKey }),
-    ports: rec.ports,
-  };
+export function toAllocation(state: IpamState, rec: KeyRecord): Allocation {
+  const { v4, v6 } = rec;
+  const [s4, s6] = state.spaces;
+  const addresses: AllocatedAddress[] =
+    v4 === undefined
+      ? v6 === undefined
+        ? []
+        : [{ family: 'IPv6', address: s6.format(v6.value) }]
+      : v6 === undefined
+        ? [{ family: 'IPv4', address: s4.format(v4.value) }]
+        : [
+            { family: 'IPv4', address: s4.format(v4.value) },
+            { family: 'IPv6', address: s6.format(v6.value) },
+          ];
+  const view: { -readonly [K in keyof Allocation]: Allocation[K] } = { key: rec.key, addresses, ports: rec.ports };
+  if (rec.group !== undefined) view.group = rec.group;
+  if (rec.sharingKey !== undefined) view.sharingKey = rec.sharingKey;
+  return view;
 }

@@ -16,7 +16,7 @@ import type {
 } from './allocation.ts';
 import type { PoolSpace } from './family-space.ts';
 import { importAllocations } from './import-allocations.ts';
-import { familyIndex, IpamState, toAllocatedAddress, toAllocation } from './ipam-state.ts';
+import { entryOf, FAMILY_INDEXES, familyIndex, IpamState, setEntry, toAllocatedAddress, toAllocation } from './ipam-state.ts';
 import type { GroupState } from './ipam-state.ts';
 import type { GroupCheck } from './validate-service-groups.ts';
 
@@ -57,7 +57,7 @@ function familyStats(pools: readonly PoolSpace[]): FamilyStats {
   let held = 0;
   for (const p of pools) {
     capacity += p.capacity;
-    held += p.held;
+    held += p.entries.size;
   }
   const allocated = BigInt(held);
   return { capacity, allocated, available: capacity - allocated };
@@ -103,24 +103,25 @@ class IpamImpl implements Ipam {
     const rec = this.#state.keys.get(key);
     if (rec === undefined) return [];
     const released: AllocatedAddress[] = [];
-    for (const fi of family === undefined ? ([0, 1] as const) : [familyIndex(family)]) {
-      const entry = rec.entries[fi];
+    for (const fi of family === undefined ? FAMILY_INDEXES : [familyIndex(family)]) {
+      const entry = entryOf(rec, fi);
       if (entry === undefined) continue;
-      this.#state.spaces[fi].leave(entry, key);
-      rec.entries[fi] = undefined;
-      released.push(toAllocatedAddress(entry));
+      const space = this.#state.spaces[fi];
+      space.leave(entry, key);
+      setEntry(rec, fi, undefined);
+      released.push(toAllocatedAddress(space, entry));
     }
-    if (rec.entries[0] === undefined && rec.entries[1] === undefined) this.#state.keys.delete(key);
+    if (rec.v4 === undefined && rec.v6 === undefined) this.#state.keys.delete(key);
     return released;
   }
 
   allocationOf(key: string): Allocation | undefined {
     const rec = this.#state.keys.get(key);
-    return rec === undefined ? undefined : toAllocation(rec);
+    return rec === undefined ? undefined : toAllocation(this.#state, rec);
   }
 
   allocations(): readonly Allocation[] {
-    return [...this.#state.keys.values()].sort(byKey).map(toAllocation);
+    return [...this.#state.keys.values()].sort(byKey).map((rec) => toAllocation(this.#state, rec));
   }
 
   groupStats(group: string): GroupStats | undefined {
@@ -146,17 +147,19 @@ class IpamImpl implements Ipam {
   outsidePool(): readonly OutsidePool[] {
     const out: OutsidePool[] = [];
     for (const rec of [...this.#state.keys.values()].sort(byKey)) {
-      for (const entry of rec.entries) {
+      for (const fi of FAMILY_INDEXES) {
+        const entry = entryOf(rec, fi);
         if (entry === undefined) continue;
         const pool = entry.pool;
+        const text = this.#state.spaces[fi].format(entry.value);
         if (pool !== undefined && (rec.group === undefined || pool.group === rec.group)) continue;
         const where = rec.group === undefined ? 'any valid service group' : `service group "${rec.group}"`;
         out.push({
           key: rec.key,
           ...(rec.group === undefined ? {} : { group: rec.group }),
           family: entry.family,
-          address: entry.text,
-          message: `${entry.text} of "${rec.key}" is outside every pool of ${where}`,
+          address: text,
+          message: `${text} of "${rec.key}" is outside every pool of ${where}`,
         });
       }
     }
