@@ -160,6 +160,16 @@ describe('decideService', () => {
     expect(show(decide(ipam, { name: 'a', ingress: ['192.0.2.10'], allocatedFrom: 'default' }))).toBe('192.0.2.10 Allocated');
   });
 
+  it('a pinned address that a pool edit left outside is AddressOutsidePool too, until the Service asks for another', () => {
+    const ipam = createIpam(validateServiceGroups(groups(['default', v4('192.0.2.10-192.0.2.12')])));
+    const pinned = { name: 'a', annotations: { 'purelb.io/addresses': '192.0.2.12' } };
+    expect(show(decide(ipam, pinned))).toBe('192.0.2.12 Allocated');
+    ipam.setGroups(validateServiceGroups(groups(['default', v4('192.0.2.10-192.0.2.11')])));
+    expect(show(decide(ipam, { ...pinned, ingress: ['192.0.2.12'], allocatedFrom: 'default' }))).toBe('192.0.2.12 AddressOutsidePool');
+    const moved = decide(ipam, { name: 'a', annotations: { 'purelb.io/addresses': '192.0.2.11' }, ingress: ['192.0.2.12'], allocatedFrom: 'default' });
+    expect([show(moved), moved.released.map((r) => r.address)]).toEqual(['192.0.2.11 Allocated', ['192.0.2.12']]);
+  });
+
   it('a deleted group leaves its Services in place, reported', () => {
     const ipam = createIpam(validateServiceGroups(groups(['web', v4('192.0.2.10-192.0.2.12')])));
     const svc = { name: 'a', annotations: { 'purelb.io/service-group': 'web' } };

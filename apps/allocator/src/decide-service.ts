@@ -76,11 +76,16 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
     message,
     deprecatedLoadBalancerIP: intent.deprecatedLoadBalancerIP,
   });
-  const requestedFamilies = new Set<IpFamily>();
+  const requested = new Map<IpFamily, string>();
   for (const text of request.requestedAddresses ?? []) {
     const parsed = parseAddress(text);
-    if (parsed.ok) requestedFamilies.add(parsed.value.family);
+    if (parsed.ok) requested.set(parsed.value.family, formatAddress(parsed.value));
   }
+  /** The Service asks for another address of this family than `address`. */
+  const movesAway = (a: AllocatedAddress): boolean => {
+    const wantedAddress = requested.get(a.family);
+    return wantedAddress !== undefined && wantedAddress !== a.address;
+  };
   const wanted = (f: IpFamily): boolean =>
     request.ipFamilies.length === 0 || request.ipFamilies.includes(f) || request.ipFamilyPolicy === 'RequireDualStack';
 
@@ -91,7 +96,7 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
   for (const shown of parseObserved(observed)) {
     const held = ipam.allocationOf(key)?.addresses ?? [];
     if (held.some((h) => h.family === shown.family)) continue;
-    if (requestedFamilies.has(shown.family) || !wanted(shown.family)) continue;
+    if (requested.has(shown.family) || !wanted(shown.family)) continue;
     const report = ipam.importAllocations([
       {
         key,
@@ -119,7 +124,7 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
   // for something else (another address or another group).
   const wantGroup = request.group ?? 'default';
   if (current !== undefined && (current.group === undefined || current.group === wantGroup)) {
-    const outside = current.addresses.filter((a) => !requestedFamilies.has(a.family) && wanted(a.family) && !inGroupPool(ipam, a, current.group));
+    const outside = current.addresses.filter((a) => !movesAway(a) && wanted(a.family) && !inGroupPool(ipam, a, current.group));
     if (outside.length > 0) {
       const where = current.group === undefined ? 'any service group' : `service group "${current.group}"`;
       const message = `${describe(outside)} ${outside.length === 1 ? 'lies' : 'lie'} outside every pool of ${where}; the address is kept until the Service is changed or deleted`;
