@@ -66,14 +66,14 @@ function planFamily(
   const boundElsewhere = bound !== undefined && hasOtherUsers(bound, want.key) ? bound : undefined;
   if (requested !== undefined) {
     const entry = held?.value === requested ? held : space.get(requested);
+    const error = entry === undefined ? undefined : checkSharing(state, entry, want);
+    if (error !== undefined) return error;
     if (boundElsewhere !== undefined && boundElsewhere !== entry) {
       return invalidAnnotation(
         `sharing key "${want.sharingKey ?? ''}" is bound to ${space.format(boundElsewhere.value)} in service group "${want.group}", not to the requested ${space.format(requested)}`,
       );
     }
     if (entry === undefined) return { kind: 'take', fi, value: requested };
-    const error = checkSharing(state, entry, want);
-    if (error !== undefined) return error;
     return entry === held ? { kind: 'keep', fi, entry } : { kind: 'join', fi, entry };
   }
   if (boundElsewhere !== undefined) {
