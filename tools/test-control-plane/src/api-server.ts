@@ -8,6 +8,8 @@ export interface StartApiServerInput {
   readonly logPath: string;
   readonly conn: AdminConnection;
   readonly timeoutMs: number;
+  /** Called as soon as the process exists, before it is ready (to record it for clean-up). */
+  readonly onSpawn?: (record: ProcessRecord) => void;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface StartApiServerInput {
  */
 export async function startApiServer(input: StartApiServerInput): Promise<ProcessRecord> {
   const started = await startProcess(input.binary, input.args, input.logPath);
+  input.onSpawn?.(started.record);
   try {
     await waitUntil(
       async () => {

@@ -1,6 +1,8 @@
 // The harness itself, on a control plane of its own (not the run's shared one): start, use through
 // client-node, restart the API server (objects kept; 410 Gone when etcd was compacted), stop.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CoreV1Api, V1ConfigMap, V1ObjectMeta } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminConnection, apiRequest, type AdminConnection } from './api-request.ts';
@@ -141,5 +143,31 @@ describe('stop', () => {
     expect(existsSync(own.dir)).toBe(false);
     expect(own.isRunning()).toBe(false);
     await own.stop();
+  });
+});
+
+describe('an owner that dies without stopping', () => {
+  it('leaves no process and no directory, even when killed with SIGKILL', async () => {
+    const entry = join(import.meta.dirname, 'start-control-plane.ts');
+    const script =
+      `const { startControlPlane } = await import(${JSON.stringify(entry)});` +
+      `const cp = await startControlPlane({ crdDir: null, namespaces: [], progress: () => {} });` +
+      `console.log(cp.statePath); setInterval(() => {}, 1000);`;
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const statePath = await new Promise<string>((resolve, reject) => {
+      owner.stdout.setEncoding('utf8').once('data', (line: string) => {
+        resolve(line.trim());
+      });
+      owner.once('exit', (code) => {
+        reject(new Error(`the owner exited (${code})`));
+      });
+    });
+    const state = readState(statePath);
+    expect(isRunning(state.apiServer) && isRunning(state.etcd)).toBe(true);
+
+    owner.kill('SIGKILL');
+
+    await expect.poll(() => isRunning(state.apiServer) || isRunning(state.etcd), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => existsSync(state.dir), { timeout: 15_000 }).toBe(false);
   });
 });

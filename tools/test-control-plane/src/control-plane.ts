@@ -88,12 +88,13 @@ export function controlPlaneHandle(statePath: string, settings: HandleSettings):
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
-      forgetOnExit(statePath);
-      if (!existsSync(statePath)) return; // stopped through another handle
-      const state = current();
-      await stopProcess(state.apiServer, settings.stopGraceMs);
-      await stopProcess(state.etcd, settings.stopGraceMs);
-      rmSync(state.dir, { recursive: true, force: true });
+      if (existsSync(statePath)) {
+        const state = current();
+        await stopProcess(state.apiServer, settings.stopGraceMs);
+        await stopProcess(state.etcd, settings.stopGraceMs);
+      } // else: stopped through another handle
+      rmSync(initial.dir, { recursive: true, force: true });
+      forgetOnExit(initial.dir);
     },
   };
 }

@@ -9,12 +9,15 @@ export interface StartEtcdInput {
   readonly peerPort: number;
   readonly logPath: string;
   readonly timeoutMs: number;
+  /** Called as soon as the process exists, before it is ready (to record it for clean-up). */
+  readonly onSpawn?: (record: ProcessRecord) => void;
 }
 
 /** Starts etcd and waits until `GET /health` says healthy. Stops it again if it never does. */
 export async function startEtcd(input: StartEtcdInput): Promise<{ record: ProcessRecord; url: string }> {
   const url = `http://127.0.0.1:${input.clientPort}`;
   const started = await startProcess(input.binary, etcdArgs(input), input.logPath);
+  input.onSpawn?.(started.record);
   try {
     await waitUntil(
       async () => {

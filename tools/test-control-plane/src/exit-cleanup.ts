@@ -1,27 +1,55 @@
-import { existsSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseState } from './control-plane-state.ts';
-import { killProcessNow } from './managed-process.ts';
-import { readFileSync } from 'node:fs';
+import { killProcessNow, type ProcessRecord } from './managed-process.ts';
 
-// Control planes this process owns, by state path. When the process ends in any way Node notices
+// Control planes this process owns, by directory. When the process ends in any way Node notices
 // (normal exit, process.exit, SIGINT, SIGTERM, SIGHUP), their processes are killed and their
 // directories removed. The state file is read at that moment, so a kube-apiserver restarted by
-// another process (a test worker) is found too.
+// another process (a test worker) is found too. For the ends Node cannot notice (SIGKILL), a
+// watchdog process does the same once this process is gone.
 const owned = new Set<string>();
+
+/** Processes started but not yet in state.json (during start): `<dir>/starting.json`. */
+export function startingPath(dir: string): string {
+  return join(dir, 'starting.json');
+}
+
+function recordsOf(dir: string): Pick<ProcessRecord, 'pid' | 'binary'>[] {
+  const records: Pick<ProcessRecord, 'pid' | 'binary'>[] = [];
+  const statePath = join(dir, 'state.json');
+  if (existsSync(statePath)) {
+    const parsed = parseState(readFileSync(statePath, 'utf8'));
+    if (parsed.ok) records.push(parsed.value.apiServer, parsed.value.etcd);
+  }
+  if (existsSync(startingPath(dir))) {
+    try {
+      const starting = JSON.parse(readFileSync(startingPath(dir), 'utf8')) as unknown;
+      if (Array.isArray(starting)) {
+        for (const r of starting as { pid?: unknown; binary?: unknown }[]) {
+          if (typeof r.pid === 'number' && typeof r.binary === 'string') records.push({ pid: r.pid, binary: r.binary });
+        }
+      }
+    } catch {
+      // a torn write: nothing to add
+    }
+  }
+  return records;
+}
+
+/** Kills the control plane in `dir` at once (SIGKILL to every recorded process) and removes `dir`. */
+export function destroyNow(dir: string): void {
+  for (const record of recordsOf(dir)) killProcessNow(record);
+  rmSync(dir, { recursive: true, force: true });
+}
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const EXIT_CODES: Record<(typeof SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-function cleanUpSync(statePath: string): void {
-  if (!existsSync(statePath)) return;
-  const parsed = parseState(readFileSync(statePath, 'utf8'));
-  if (!parsed.ok) return;
-  killProcessNow(parsed.value.apiServer);
-  killProcessNow(parsed.value.etcd);
-  rmSync(parsed.value.dir, { recursive: true, force: true });
-}
-
 function onExit(): void {
-  for (const path of owned) cleanUpSync(path);
+  for (const dir of owned) destroyNow(dir);
   owned.clear();
 }
 
@@ -34,18 +62,31 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
 
 const signalHandlers = new Map(SIGNALS.map((s) => [s, () => { onSignal(s); }] as const));
 
-/** Kill this control plane's processes and remove its directory if this process ends first. */
-export function cleanUpOnExit(statePath: string): void {
+const WATCHDOG = fileURLToPath(new URL(`./watchdog${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+function startWatchdog(dir: string): void {
+  const child = spawn(process.execPath, [WATCHDOG, String(process.pid), dir], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // the exit handlers still cover the common cases
+  child.unref();
+}
+
+/**
+ * Kill the processes of the control plane in `dir` and remove `dir` if this process ends before it
+ * stopped them. Call it as soon as `dir` exists: processes recorded later (in `state.json` or
+ * `starting.json`) are found when it matters.
+ */
+export function cleanUpOnExit(dir: string): void {
+  startWatchdog(dir);
   if (owned.size === 0) {
     process.on('exit', onExit);
     for (const [signal, handler] of signalHandlers) process.on(signal, handler);
   }
-  owned.add(statePath);
+  owned.add(dir);
 }
 
 /** The control plane was stopped normally; forget it. */
-export function forgetOnExit(statePath: string): void {
-  if (!owned.delete(statePath) || owned.size > 0) return;
+export function forgetOnExit(dir: string): void {
+  if (!owned.delete(dir) || owned.size > 0) return;
   process.off('exit', onExit);
   for (const [signal, handler] of signalHandlers) process.off(signal, handler);
 }

@@ -10,7 +10,7 @@ import { apiServerArgs } from './component-args.ts';
 import { controlPlaneHandle, type ControlPlane, type HandleSettings } from './control-plane.ts';
 import { writeState, type ControlPlaneState } from './control-plane-state.ts';
 import { startEtcd } from './etcd.ts';
-import { cleanUpOnExit, forgetOnExit } from './exit-cleanup.ts';
+import { cleanUpOnExit, forgetOnExit, startingPath } from './exit-cleanup.ts';
 import { findFreePorts } from './free-port.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { logTail, stopProcess, type ProcessRecord } from './managed-process.ts';
@@ -64,6 +64,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'purelb-control-plane-'));
   const statePath = join(dir, 'state.json');
   const started: ProcessRecord[] = [];
+  const cleanUp = options.cleanUpOnExit ?? true;
+  if (cleanUp) cleanUpOnExit(dir);
+  const onSpawn = (record: ProcessRecord): void => {
+    started.push(record);
+    writeFileSync(startingPath(dir), JSON.stringify(started.map(({ pid, binary }) => ({ pid, binary }))));
+  };
   try {
     const pki = await createPki(join(dir, 'pki'));
     const logs = join(dir, 'logs');
@@ -73,13 +79,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const [clientPort = 0, peerPort = 0] = await findFreePorts(2);
       const logPath = join(logs, 'etcd.log');
       try {
-        etcd = await startEtcd({ binary: bins.etcd, dataDir: join(dir, 'etcd'), clientPort, peerPort, logPath, timeoutMs });
+        etcd = await startEtcd({ binary: bins.etcd, dataDir: join(dir, 'etcd'), clientPort, peerPort, logPath, timeoutMs, onSpawn });
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !portClash(logPath)) throw error;
         rmSync(join(dir, 'etcd'), { recursive: true, force: true });
       }
     }
-    started.push(etcd.record);
 
     let apiServer: { record: ProcessRecord; server: string } | undefined;
     for (let attempt = 1; apiServer === undefined; attempt++) {
@@ -94,13 +99,19 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         extraArgs: options.apiServerArgs ?? [],
       });
       try {
-        const record = await startApiServer({ binary: bins.kubeApiServer, args, logPath, conn: adminConnection(server, pki), timeoutMs });
+        const record = await startApiServer({
+          binary: bins.kubeApiServer,
+          args,
+          logPath,
+          conn: adminConnection(server, pki),
+          timeoutMs,
+          onSpawn,
+        });
         apiServer = { record, server };
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !portClash(logPath)) throw error;
       }
     }
-    started.push(apiServer.record);
 
     const kubeconfigPath = join(dir, 'kubeconfig');
     const kubeconfigYaml = renderKubeconfig({
@@ -122,7 +133,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       apiServer: apiServer.record,
     };
     writeState(statePath, state);
-    if (options.cleanUpOnExit ?? true) cleanUpOnExit(statePath);
+    rmSync(startingPath(dir), { force: true });
 
     const conn = adminConnection(apiServer.server, pki);
     for (const ns of options.namespaces ?? ['purelb']) await ensureNamespace(conn, ns);
@@ -130,9 +141,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     if (crdDir !== null) await applyCrds(conn, crdDir, timeoutMs);
     return controlPlaneHandle(statePath, { stopGraceMs, startTimeoutMs: timeoutMs });
   } catch (error) {
-    forgetOnExit(statePath);
     for (const record of started.reverse()) await stopProcess(record, 2_000);
     rmSync(dir, { recursive: true, force: true });
+    if (cleanUp) forgetOnExit(dir);
     throw error;
   }
 }
