@@ -55,13 +55,21 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
   const executeDeps: ExecuteDeps = { ...deps.execute, canWrite };
   const ipam: Ipam = createIpam();
   let checks = new Map<string, GroupCheck>();
+  let groupsFingerprint = '';
   const subscriptions: Subscription[] = [];
 
-  const applyGroups = (): void => {
-    const list = validateServiceGroups(groupInputs(groups.current() ?? new Map()));
+  /** Revalidates the groups when their specs changed (not on our own status writes); true if they did. */
+  const applyGroups = (): boolean => {
+    const inputs = groupInputs(groups.current() ?? new Map());
+    const fingerprint = JSON.stringify(inputs);
+    if (fingerprint === groupsFingerprint) return false;
+    groupsFingerprint = fingerprint;
+    const list = validateServiceGroups(inputs);
     checks = new Map(list.map((c) => [c.name, c]));
     const outside = ipam.setGroups(list);
     for (const o of outside) logger.warn('address-outside-pool', { key: o.key, address: o.address, message: o.message });
+    logger.info('groups-applied', { groups: list.length, invalid: list.filter((c) => !c.ok).map((c) => c.name) });
+    return true;
   };
 
   const outcomeOf = (r: ExecuteOutcome, key: string): ReconcileOutcome | undefined => {
@@ -202,9 +210,8 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     for (const issue of report.issues) logger.warn('import-issue', { kind: issue.kind, key: issue.key, address: issue.address, message: issue.message });
 
     subscriptions.push(
-      groups.updates$.subscribe((u) => {
-        if (u.initial) return;
-        applyGroups();
+      groups.updates$.subscribe(() => {
+        if (!applyGroups()) return;
         groupQueue.addAll(checks.keys());
         queue.addAll(services.current()?.keys() ?? []);
       }),
