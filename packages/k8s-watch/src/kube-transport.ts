@@ -150,6 +150,9 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
     fieldSelector: request.fieldSelector,
   }).then(
     (req) => {
+      req.on('error', () => {
+        // reported through `finish` below, or irrelevant once cancelled
+      });
       if (finished) {
         req.destroy();
         return;
