@@ -1,5 +1,6 @@
 // The allocator as a real process against a real API server: the Service rules of SPEC §3–§4.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
 import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
@@ -28,7 +29,7 @@ const SMALL = 'alloc-small';
 const group = (name: string) => ({ 'purelb.io/service-group': name });
 
 beforeAll(async () => {
-  const kubeconfigPath = inject('kubeconfigPath');
+  const kubeconfigPath = testKubeconfigPath();
   api = await createKubeApi(kubeconfigPath);
   install = await createNamespace(api, 'alloc-install');
   ns = await createNamespace(api, 'alloc');

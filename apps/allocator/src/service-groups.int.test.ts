@@ -1,5 +1,6 @@
 // ServiceGroup status, invalid groups, and pool edits, against a real API server.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
 import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
@@ -36,7 +37,7 @@ function waitForGroup(name: string, pred: (g: GroupView) => boolean, what: strin
 }
 
 beforeAll(async () => {
-  const kubeconfigPath = inject('kubeconfigPath');
+  const kubeconfigPath = testKubeconfigPath();
   api = await createKubeApi(kubeconfigPath);
   install = await createNamespace(api, 'sg-install');
   ns = await createNamespace(api, 'sg');
