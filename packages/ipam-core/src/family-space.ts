@@ -133,15 +133,18 @@ export class FamilySpace {
     return `${group ?? ''}\u0000${sharingKey}`;
   }
 
-  /** The address a sharing key is bound to in a group, if any. */
+  /**
+   * The address a sharing key is bound to in a group, if any. Only an address inside a pool of that
+   * group counts: one held outside every pool is never handed to another key.
+   */
   boundTo(group: string | undefined, sharingKey: string): AddressEntry | undefined {
-    return this.#bindings.get(this.#bindingKey(group, sharingKey));
+    const entry = this.#bindings.get(this.#bindingKey(group, sharingKey));
+    return entry?.pool !== undefined && entry.pool.group === group ? entry : undefined;
   }
 
   #bind(entry: AddressEntry): void {
     if (entry.sharingKey === undefined) return;
-    const k = this.#bindingKey(entry.group, entry.sharingKey);
-    if (!this.#bindings.has(k)) this.#bindings.set(k, entry);
+    if (this.boundTo(entry.group, entry.sharingKey) === undefined) this.#bindings.set(this.#bindingKey(entry.group, entry.sharingKey), entry);
   }
 
   #unbind(entry: AddressEntry): void {
