@@ -15,12 +15,14 @@ let server: Server | undefined;
 
 async function serve(status = 200, answer: unknown = { metadata: { resourceVersion: '99' } }) {
   const seen: Seen[] = [];
+  const lengths: (string | undefined)[] = [];
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       seen.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body: text === '' ? undefined : JSON.parse(text) });
+      lengths.push(req.headers['content-length']);
       res.statusCode = status;
       res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
     });
@@ -33,7 +35,7 @@ async function serve(status = 200, answer: unknown = { metadata: { resourceVersi
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
-  return { writer: createClusterWriter(kubeConfig), seen };
+  return { writer: createClusterWriter(kubeConfig), seen, lengths };
 }
 
 afterEach(async () => {
@@ -46,8 +48,8 @@ afterEach(async () => {
 });
 
 describe('createClusterWriter', () => {
-  it('merge-patches Service status through the status subresource', async () => {
-    const { writer, seen } = await serve();
+  it('merge-patches Service status through the status subresource, with a Content-Length (the API server ignores chunked DELETE bodies)', async () => {
+    const { writer, seen, lengths } = await serve();
     const result = await writer.patchServiceStatus({ namespace: 'web', name: 'front' }, { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } });
     expect(result).toEqual({ ok: true, value: { resourceVersion: '99' } });
     expect(seen).toEqual([
@@ -58,6 +60,7 @@ describe('createClusterWriter', () => {
         body: { status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } } },
       },
     ]);
+    expect(lengths).toEqual([String(JSON.stringify(seen[0]!.body).length)]);
   });
 
   it.each([

@@ -66,8 +66,13 @@ export async function sendJson(kubeConfig: KubeConfig, request: JsonRequest): Pr
         }
       });
     });
-    if (request.body !== undefined) req.write(JSON.stringify(request.body));
-    req.end();
+    if (request.body !== undefined) {
+      const payload = Buffer.from(JSON.stringify(request.body), 'utf8');
+      req.setHeader('Content-Length', payload.length);
+      req.end(payload);
+    } else {
+      req.end();
+    }
   });
 }
 
