@@ -85,6 +85,11 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     }
   };
 
+  const logWrites = (r: ExecuteOutcome, key: string): void => {
+    if (r.kind === 'done' && r.writes > 0) logger.debug('written', { key, writes: r.writes });
+    if (r.kind === 'not-leader') logger.info('write-skipped', { key, why: 'not the leader' });
+  };
+
   const reconcileService = async (key: string): Promise<ReconcileOutcome> => {
     if (!canWrite()) return { kind: 'converged' };
     const obj = services.current()?.get(key);
@@ -111,6 +116,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
       }
     }
     const result = await executeServicePlan(actions, observed, executeDeps);
+    logWrites(result, key);
     const failed = outcomeOf(result, key);
     if (failed !== undefined) return failed;
     if (desire.kind === 'hold' && desire.status === 'False') return { kind: 'terminal', reason: desire.reason };
@@ -165,6 +171,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     );
     for (const a of actions) if (a.kind === 'event') logger.warn('group-invalid', { group: name, reason: a.reason, message: a.message });
     const result = await executeGroupPlan(actions, { namespace: deps.namespace, name, uid: obj.metadata?.uid }, executeDeps);
+    logWrites(result, `group:${name}`);
     return outcomeOf(result, `group:${name}`) ?? { kind: 'converged' };
   };
 
