@@ -39,7 +39,7 @@ export type { ReconcileOutcome, SettledReconcile, WorkQueue, WorkQueueOptions, W
 export { createLeaderElector } from './leader-elector.ts';
 export type { ElectionStatus, LeaderElector, LeaderElectorOptions } from './leader-elector.ts';
 export { createLeaseClient } from './lease-client.ts';
-export type { LeaseClient, LeaseRecord, LeaseRef, LeaseSpec } from './lease-client.ts';
+export type { LeaseClient, LeaseClientOptions, LeaseRecord, LeaseRef, LeaseSpec } from './lease-client.ts';
 
 // writes
 export { createClusterWriter } from './cluster-writer.ts';
