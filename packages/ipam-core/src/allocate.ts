@@ -144,10 +144,10 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   const families = chooseFamilies(
     request.ipFamilyPolicy,
     request.ipFamilies,
-    { IPv4: r4 !== undefined, IPv6: r6 !== undefined },
-    valid
-      ? { IPv4: gs.pools[0].length > 0, IPv6: gs.pools[1].length > 0 }
-      : { IPv4: recInGroup && rec.v4 !== undefined, IPv6: recInGroup && rec.v6 !== undefined },
+    r4 !== undefined,
+    r6 !== undefined,
+    valid ? gs.pools[0].length > 0 : recInGroup && rec.v4 !== undefined,
+    valid ? gs.pools[1].length > 0 : recInGroup && rec.v6 !== undefined,
   );
   if (typeof families === 'string') {
     if (!valid) return { ok: false, error: groupError(want.group, gs) };
@@ -173,7 +173,7 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
 
 function commit(state: IpamState, existing: KeyRecord | undefined, plans: readonly Plan[], want: Wanted, families: readonly IpFamily[]): AllocationResult {
   const rec = existing ?? newRecord(want.key, want.group, want.sharingKey, want.ports);
-  if (existing === undefined) state.keys.set(want.key, rec);
+  if (existing === undefined) state.keys.add(want.key, rec);
   const released: AllocatedAddress[] = [];
   let changed = existing === undefined;
   for (const plan of plans) changed = apply(state, rec, plan, want, released) || changed;

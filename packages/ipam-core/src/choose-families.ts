@@ -7,12 +7,6 @@ const V6: readonly IpFamily[] = ['IPv6'];
 const V4_V6: readonly IpFamily[] = ['IPv4', 'IPv6'];
 const V6_V4: readonly IpFamily[] = ['IPv6', 'IPv4'];
 
-/** Which families a group (or, failing that, a key) can serve. */
-export interface FamilyAvailability {
-  readonly IPv4: boolean;
-  readonly IPv6: boolean;
-}
-
 /**
  * SingleStack → the first listed family; PreferDualStack → the listed families the group has;
  * RequireDualStack → both families (listed order first). An empty list means "IPv4 then IPv6" (or the
@@ -22,34 +16,36 @@ export interface FamilyAvailability {
 export function chooseFamilies(
   policy: IpFamilyPolicy,
   ipFamilies: readonly IpFamily[],
-  requested: FamilyAvailability,
-  has: FamilyAvailability,
+  requested4: boolean,
+  requested6: boolean,
+  has4: boolean,
+  has6: boolean,
 ): readonly IpFamily[] | IpFamily {
   const i4 = ipFamilies.indexOf('IPv4');
   const i6 = ipFamilies.indexOf('IPv6');
   const unlisted = i4 < 0 && i6 < 0;
   let list: readonly IpFamily[];
   if (!unlisted) list = i4 < 0 ? V6 : i6 < 0 ? V4 : i4 < i6 ? V4_V6 : V6_V4;
-  else if (requested.IPv4 !== requested.IPv6) list = requested.IPv4 ? V4 : V6;
+  else if (requested4 !== requested6) list = requested4 ? V4 : V6;
   else list = V4_V6;
   const first = list[0] ?? 'IPv4';
   switch (policy) {
     case 'SingleStack': {
-      const f = unlisted ? (list.find((x) => has[x]) ?? first) : first;
-      if (!has[f]) return f;
+      const f = unlisted ? (list.find((x) => (x === 'IPv4' ? has4 : has6)) ?? first) : first;
+      if (!(f === 'IPv4' ? has4 : has6)) return f;
       return f === 'IPv4' ? V4 : V6;
     }
     case 'PreferDualStack': {
-      if (list.length === 1) return has[first] ? list : first;
-      if (has.IPv4 && has.IPv6) return list;
-      if (has.IPv4) return V4;
-      return has.IPv6 ? V6 : first;
+      if (list.length === 1) return (first === 'IPv4' ? has4 : has6) ? list : first;
+      if (has4 && has6) return list;
+      if (has4) return V4;
+      return has6 ? V6 : first;
     }
     case 'RequireDualStack': {
       const families = list.length === 2 ? list : first === 'IPv4' ? V4_V6 : V6_V4;
-      if (!has[first]) return first;
+      if (!(first === 'IPv4' ? has4 : has6)) return first;
       const second = families[1] ?? 'IPv6';
-      return has[second] ? families : second;
+      return (second === 'IPv4' ? has4 : has6) ? families : second;
     }
   }
 }

@@ -22,6 +22,12 @@ export class ChurnMap<K, V> {
     this.#map.set(key, value);
   }
 
+  /** Adds an entry for a key the caller has just seen to be absent (`get` gave undefined). */
+  add(key: K, value: V): void {
+    this.#live++;
+    this.#map.set(key, value);
+  }
+
   /** Removes an entry; returns whether it was live. */
   delete(key: K): boolean {
     if (this.#map.get(key) === undefined) return false;

@@ -121,7 +121,7 @@ export class FamilySpace {
     const pool = this.locate(entry.value);
     entry.pool = pool;
     if (pool === undefined) this.#outside.set(entry.value, entry);
-    else pool.entries.set(offsetOf(pool, entry.value), entry);
+    else pool.entries.add(offsetOf(pool, entry.value), entry);
   }
 
   /** Recomputes the free intervals of every pool from its held addresses. O(n log n). */
@@ -172,7 +172,7 @@ export class FamilySpace {
     const offset = takeLowestOffset(pool);
     if (offset === undefined) throw new Error('ipam-core: holdLowest on a full pool');
     const entry: AddressEntry = { family: this.family, value: valueAt(pool, offset), sharingKey, group, user, sharers: undefined, pool };
-    pool.entries.set(offset, entry);
+    pool.entries.add(offset, entry);
     if (sharingKey !== undefined) this.#bind(entry);
     return entry;
   }

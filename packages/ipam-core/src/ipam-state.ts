@@ -77,8 +77,14 @@ export function toAllocation(state: IpamState, rec: KeyRecord): Allocation {
             { family: 'IPv4', address: s4.format(v4.value) },
             { family: 'IPv6', address: s6.format(v6.value) },
           ];
-  const view: { -readonly [K in keyof Allocation]: Allocation[K] } = { key: rec.key, addresses, ports: rec.ports };
-  if (rec.group !== undefined) view.group = rec.group;
-  if (rec.sharingKey !== undefined) view.sharingKey = rec.sharingKey;
+  const { key, group, sharingKey, ports } = rec;
+  const view: Allocation =
+    sharingKey === undefined
+      ? group === undefined
+        ? { key, addresses, ports }
+        : { key, group, addresses, ports }
+      : group === undefined
+        ? { key, addresses, sharingKey, ports }
+        : { key, group, addresses, sharingKey, ports };
   return view;
 }

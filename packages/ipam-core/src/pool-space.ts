@@ -3,7 +3,7 @@
 // free of bigint arithmetic and heap numbers), bigints above (the `tail` of pools larger than 2^53,
 // e.g. a /64, reached only by explicit requests or after 2^53 allocations).
 import { rangeSize } from './address-range.ts';
-import { ChurnMap } from './churn-map.ts';
+import { OffsetStore } from './offset-store.ts';
 import { FreeIntervals } from './free-intervals.ts';
 import type { Pool } from './service-group.ts';
 
@@ -29,7 +29,7 @@ export interface PoolSpace<E> {
   /** Free offsets from 2^53 on, for pools that large. */
   readonly tail: FreeIntervals<bigint> | undefined;
   /** Held addresses inside the pool, by offset. */
-  readonly entries: ChurnMap<Offset, E>;
+  readonly entries: OffsetStore<E>;
 }
 
 export function createPoolSpace<E>(pool: Pool, group: string, poolIndex: number): PoolSpace<E> {
@@ -44,7 +44,7 @@ export function createPoolSpace<E>(pool: Pool, group: string, poolIndex: number)
     capacity,
     head: new FreeIntervals<number>(1),
     tail: capacity > HEAD_LIMIT_N ? new FreeIntervals<bigint>(1n) : undefined,
-    entries: new ChurnMap(),
+    entries: new OffsetStore(),
   };
 }
 
@@ -85,7 +85,7 @@ export function releaseOffset(pool: PoolSpace<unknown>, offset: Offset): boolean
 export function resetFree(pool: PoolSpace<unknown>): void {
   const small: number[] = [];
   const large: bigint[] = [];
-  for (const offset of pool.entries.keys()) {
+  for (const [offset] of pool.entries.entries()) {
     if (typeof offset === 'number') small.push(offset);
     else large.push(offset);
   }
