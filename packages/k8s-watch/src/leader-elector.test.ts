@@ -166,6 +166,26 @@ describe('createLeaderElector', () => {
     a.elector.abandon();
   });
 
+  it('reports when the last successful renewal started, while leading', async () => {
+    const store = createFakeLeaseStore();
+    const clock = createFakeClock();
+    const a = candidate(store, clock, 'a');
+    const seen: (number | undefined)[] = [];
+    a.elector.status$.subscribe((s) => seen.push(s.renewedAt));
+    a.elector.start();
+    await clock.advanceAsync(4_500);
+    expect(seen.at(-1)).toBe(4_000);
+    store.setFault('a', 'unavailable');
+    await clock.advanceAsync(4_000);
+    expect(seen.at(-1)).toBe(4_000);
+    await clock.advanceAsync(5_499);
+    expect(a.elector.isLeader()).toBe(true);
+    await clock.advanceAsync(1);
+    expect(a.elector.isLeader()).toBe(false);
+    expect(seen.at(-1)).toBeUndefined();
+    a.elector.abandon();
+  });
+
   it('counts failed renewals and leads again when renewing works again before anyone took over', async () => {
     const store = createFakeLeaseStore();
     const clock = createFakeClock();

@@ -32,6 +32,11 @@ export interface ElectionStatus {
   readonly holder: string | undefined;
   /** Failed renew attempts since start (a counter, for metrics). */
   readonly renewFailures: number;
+  /**
+   * While leading: the clock's time at which the last successful acquire/renew attempt started. The
+   * lease is safe to act on until `renewedAt + renewDeadlineMs` (the elector steps down then).
+   */
+  readonly renewedAt: number | undefined;
   readonly lastError: WriteError | undefined;
   readonly stopped: boolean;
 }
@@ -84,7 +89,15 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   let inFlight: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
 
-  const status = (): ElectionStatus => ({ isLeader: leader, holder: observed?.holderIdentity, renewFailures, lastError, stopped });
+  let renewedAt: number | undefined;
+  const status = (): ElectionStatus => ({
+    isLeader: leader,
+    holder: observed?.holderIdentity,
+    renewFailures,
+    renewedAt: leader ? renewedAt : undefined,
+    lastError,
+    stopped,
+  });
   const leaderSubject = new BehaviorSubject(false);
   const statusSubject = new BehaviorSubject<ElectionStatus>(status());
   const publish = (): void => {
@@ -161,6 +174,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
         if (stopped) return;
         // A success that took longer than the renew deadline is not trusted: the next tick renews.
         if (won && clock.now() - began < renewDeadlineMs) {
+          renewedAt = began;
           setLeader(true);
           // Measured from before the request was sent: peers saw the change later, so this deadline
           // passes before they can consider the lease expired.
