@@ -1,15 +1,16 @@
 // Benchmarks of the allocation state (not a test: it prints numbers). Run with
 // `npm run bench -w @purelb/ipam-core`. Uses the benchmarking range 198.18.0.0/15 and 2001:db8::/64.
+// Each figure is measured over several rounds; the best round is reported (it is the one least
+// disturbed by other processes on a shared machine) next to the median.
+import { loadavg } from 'node:os';
 import { createIpam, validateServiceGroups } from '../src/index.ts';
-import type { ExistingAllocation, Ipam } from '../src/index.ts';
+import type { ExistingAllocation, GroupCheck, Ipam } from '../src/index.ts';
 
-const groupsV4 = (pool: string, subnet: string) =>
-  validateServiceGroups([{ name: 'default', createdAt: 0, spec: { local: { v4pools: [{ pool, subnet }] } } }]);
-const groupsV6 = (pool: string, subnet: string) =>
-  validateServiceGroups([{ name: 'default', createdAt: 0, spec: { local: { v6pools: [{ pool, subnet }] } } }]);
+const single = (family: 'IPv4' | 'IPv6', pool: string, subnet: string): readonly GroupCheck[] =>
+  validateServiceGroups([{ name: 'default', createdAt: 0, spec: { local: { [family === 'IPv4' ? 'v4pools' : 'v6pools']: [{ pool, subnet }] } } }]);
 
-const V4_16 = groupsV4('198.18.0.0/16', '198.18.0.0/15');
-const V6_64 = groupsV6('2001:db8::/64', '2001:db8::/64');
+const V4_16 = single('IPv4', '198.18.0.0/16', '198.18.0.0/15');
+const V6_64 = single('IPv6', '2001:db8::/64', '2001:db8::/64');
 const SINGLE_V4 = { ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' } as const;
 const SINGLE_V6 = { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } as const;
 
@@ -34,7 +35,17 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+interface Sample {
+  readonly best: number;
+  readonly median: number;
+}
+
+/** Best (lowest) and median of the samples, lower is better. */
+function summarise(xs: readonly number[]): Sample {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { best: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]! };
+}
+
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 function mustAllocate(ipam: Ipam, key: string, v6: boolean): void {
@@ -42,44 +53,43 @@ function mustAllocate(ipam: Ipam, key: string, v6: boolean): void {
   if (!r.ok) throw new Error(`${key}: ${r.error.message}`);
 }
 
-/** Allocations per second when filling `count` addresses into an empty state. */
-function fillRate(groups: typeof V4_16, count: number, v6: boolean, rounds: number): number {
+/** Seconds per allocation when filling `count` addresses into an empty state (two warm-up rounds). */
+function fill(groups: readonly GroupCheck[], count: number, v6: boolean, rounds: number): Sample {
   const keys = Array.from({ length: count }, (_, i) => `ns/svc-${i}`);
-  const rates: number[] = [];
+  const times: number[] = [];
   for (let r = 0; r < rounds + 2; r++) {
     const ipam = createIpam(groups);
     const t0 = performance.now();
     for (const key of keys) mustAllocate(ipam, key, v6);
-    if (r >= 2) rates.push(count / ((performance.now() - t0) / 1000)); // two warm-up rounds
+    if (r >= 2) times.push((performance.now() - t0) / 1000 / count);
   }
-  return median(rates);
+  return summarise(times);
 }
 
 /**
- * Nanoseconds per allocation with the pool at `fill` (0..1) and its free space scattered: the pool is
- * filled, a random subset is released, then a batch is allocated into the holes (timed) and
- * released again, repeatedly.
+ * Nanoseconds per allocation with the pool at `level` (0..1) and its free space scattered: the
+ * pool is filled, a random subset released, then batches are allocated into the holes (timed) and
+ * released again.
  */
-function costAtFill(groups: typeof V4_16, size: number, fill: number, v6: boolean): number {
+function costAtFill(groups: readonly GroupCheck[], size: number, level: number, v6: boolean): Sample {
   const ipam = createIpam(groups);
   for (let i = 0; i < size; i++) mustAllocate(ipam, `held-${i}`, v6);
-  const free = Math.round(size * (1 - fill));
-  const random = prng(42);
-  for (const i of shuffle(Array.from({ length: size }, (_, i) => i), random).slice(0, free)) ipam.release(`held-${i}`);
+  const free = Math.round(size * (1 - level));
+  for (const i of shuffle(Array.from({ length: size }, (_, i) => i), prng(42)).slice(0, free)) ipam.release(`held-${i}`);
   const batch = Math.min(512, free);
   const keys = Array.from({ length: batch }, (_, i) => `batch-${i}`);
   const costs: number[] = [];
-  for (let round = 0; round < 60; round++) {
+  for (let round = 0; round < 200; round++) {
     const t0 = performance.now();
     for (const key of keys) mustAllocate(ipam, key, v6);
-    costs.push(((performance.now() - t0) * 1e6) / batch);
+    if (round >= 20) costs.push(((performance.now() - t0) * 1e6) / batch);
     for (const key of keys) ipam.release(key);
   }
-  return median(costs);
+  return summarise(costs);
 }
 
-/** Release + reallocate pairs per second at 50 % fill of a /16. */
-function churnRate(): number {
+/** Nanoseconds per release + reallocate pair at 50 % fill of a /16. */
+function churn(): Sample {
   const size = 65_536;
   const ipam = createIpam(V4_16);
   const live: string[] = [];
@@ -88,64 +98,73 @@ function churnRate(): number {
     live.push(`c-${i}`);
   }
   const random = prng(7);
-  const ops = 200_000;
   let next = size / 2;
-  const t0 = performance.now();
-  for (let i = 0; i < ops; i++) {
-    const j = Math.floor(random() * live.length);
-    ipam.release(live[j]!);
-    const key = `c-${next++}`;
-    mustAllocate(ipam, key, false);
-    live[j] = key;
+  const costs: number[] = [];
+  for (let round = 0; round < 40; round++) {
+    const ops = 5_000;
+    const t0 = performance.now();
+    for (let i = 0; i < ops; i++) {
+      const j = Math.floor(random() * live.length);
+      ipam.release(live[j]!);
+      const key = `c-${next++}`;
+      mustAllocate(ipam, key, false);
+      live[j] = key;
+    }
+    costs.push(((performance.now() - t0) * 1e6) / ops);
   }
-  return ops / ((performance.now() - t0) / 1000);
+  return summarise(costs);
 }
 
-/** Milliseconds to import 100,000 existing allocations (random order, 1 in 10 shared pairs). */
-function importMs(): number {
+/** Milliseconds to import 100,000 existing allocations (random order, one in ten with a sharing key). */
+function importMs(): Sample {
   const count = 100_000;
-  const random = prng(99);
-  const offsets = shuffle(Array.from({ length: 131_072 }, (_, i) => i), random).slice(0, count);
+  const offsets = shuffle(Array.from({ length: 131_072 }, (_, i) => i), prng(99)).slice(0, count);
   const existing: ExistingAllocation[] = offsets.map((o, i) => ({
     key: `ns/imported-${i}`,
     group: 'default',
     addresses: [`198.${18 + (o >> 16)}.${(o >> 8) & 255}.${o & 255}`],
     ...(i % 10 === 0 ? { sharingKey: `share-${i}`, ports: [{ protocol: 'TCP' as const, port: 80 }] } : {}),
   }));
-  const groups = groupsV4('198.18.0.0/15', '198.18.0.0/15');
+  const groups = single('IPv4', '198.18.0.0/15', '198.18.0.0/15');
   const times: number[] = [];
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < 7; r++) {
     const ipam = createIpam(groups);
     const t0 = performance.now();
     const report = ipam.importAllocations(existing);
     times.push(performance.now() - t0);
     if (report.imported !== count || report.issues.length !== 0) throw new Error('import lost allocations');
   }
-  return median(times);
+  return summarise(times);
 }
 
-const allocPerSecV4 = fillRate(V4_16, 65_536, false, 7);
-console.log(`IPv4 /16 fill: ${fmt(allocPerSecV4)} allocations/s`);
-const allocPerSecV6 = fillRate(V6_64, 65_536, true, 7);
-console.log(`IPv6 /64, 65,536 allocations: ${fmt(allocPerSecV6)} allocations/s`);
+const perSec = (s: number): number => 1 / s;
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (best round / median round)`);
+const v4Fill = fill(V4_16, 65_536, false, 9);
+console.log(`IPv4 /16, filling 65,536: ${fmt(perSec(v4Fill.best))} / ${fmt(perSec(v4Fill.median))} allocations/s`);
+const v6Fill = fill(V6_64, 65_536, true, 9);
+console.log(`IPv6 /64, 65,536 allocations: ${fmt(perSec(v6Fill.best))} / ${fmt(perSec(v6Fill.median))} allocations/s`);
 
-const v4Costs = [0, 0.5, 0.99].map((f) => costAtFill(V4_16, 65_536, f, false));
-console.log(`IPv4 /16 per allocation: 0 % ${fmt(v4Costs[0]!)} ns, 50 % ${fmt(v4Costs[1]!)} ns, 99 % ${fmt(v4Costs[2]!)} ns`);
-const v6Costs = [0, 0.5, 0.99].map((f) => costAtFill(V6_64, 65_536, f, true));
-console.log(
-  `IPv6 /64 per allocation (65,536 addresses held then released to the level): 0 % ${fmt(v6Costs[0]!)} ns, 50 % ${fmt(v6Costs[1]!)} ns, 99 % ${fmt(v6Costs[2]!)} ns`,
-);
-const churn = churnRate();
-console.log(`IPv4 /16 at 50 %: ${fmt(churn)} release+reallocate pairs/s`);
+const levels = [0, 0.5, 0.99];
+const v4Costs = levels.map((l) => costAtFill(V4_16, 65_536, l, false));
+const v6Costs = levels.map((l) => costAtFill(V6_64, 65_536, l, true));
+for (const [name, costs] of [
+  ['IPv4 /16', v4Costs],
+  ['IPv6 /64 (65,536 held, then released down to the level)', v6Costs],
+] as const) {
+  const parts = costs.map((c, i) => `${levels[i]! * 100} % ${fmt(c.best)} / ${fmt(c.median)} ns`);
+  console.log(`${name} per allocation: ${parts.join(', ')}`);
+}
+const churned = churn();
+console.log(`IPv4 /16 at 50 %, release + reallocate: ${fmt(churned.best)} / ${fmt(churned.median)} ns per pair`);
 const imported = importMs();
-console.log(`import of 100,000 allocations: ${fmt(imported, 1)} ms`);
+console.log(`import of 100,000 allocations: ${fmt(imported.best, 1)} / ${fmt(imported.median, 1)} ms`);
+console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-const fill99OverFill0V4 = v4Costs[2]! / v4Costs[0]!;
 console.log(
   JSON.stringify({
-    allocPerSecV4: Math.round(allocPerSecV4),
-    allocPerSecV6: Math.round(allocPerSecV6),
-    fill99OverFill0V4: Math.round(fill99OverFill0V4 * 100) / 100,
-    import100kMs: Math.round(imported * 10) / 10,
+    allocPerSecV4: Math.round(perSec(v4Fill.best)),
+    allocPerSecV6: Math.round(perSec(v6Fill.best)),
+    fill99OverFill0V4: Math.round((v4Costs[2]!.best / v4Costs[0]!.best) * 100) / 100,
+    import100kMs: Math.round(imported.best * 10) / 10,
   }),
 );
