@@ -120,15 +120,12 @@ export function parseAddress(text: string): Parsed<IpAddress> {
 
 const MASK32 = 0xffff_ffffn;
 
-/** Formats an IPv6 value in the canonical form of RFC 5952 (lower case, longest zero run as `::`). */
-export function formatIpv6Value(value: bigint): string {
-  const a = Number(value >> 96n);
-  const b = Number((value >> 64n) & MASK32);
-  const c = Number((value >> 32n) & MASK32);
-  const d = Number(value & MASK32);
+/** Canonical RFC 5952 text of an IPv6 address given as eight 16-bit words. */
+export function formatIpv6Words(words: readonly number[]): string {
   // RFC 5952 section 5: IPv4-mapped addresses keep the dotted tail.
-  if (a === 0 && b === 0 && c === 0xffff) return `::ffff:${formatIpv4Number(d)}`;
-  const words = [a >>> 16, a & 0xffff, b >>> 16, b & 0xffff, c >>> 16, c & 0xffff, d >>> 16, d & 0xffff];
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0xffff) {
+    return `::ffff:${formatIpv4Number((words[6] as number) * 65536 + (words[7] as number))}`;
+  }
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
@@ -155,6 +152,20 @@ export function formatIpv6Value(value: bigint): string {
     out += (words[i] as number).toString(16);
   }
   return out;
+}
+
+/** The eight 16-bit words of an IPv6 value. */
+export function ipv6Words(value: bigint): number[] {
+  const a = Number(value >> 96n);
+  const b = Number((value >> 64n) & MASK32);
+  const c = Number((value >> 32n) & MASK32);
+  const d = Number(value & MASK32);
+  return [a >>> 16, a & 0xffff, b >>> 16, b & 0xffff, c >>> 16, c & 0xffff, d >>> 16, d & 0xffff];
+}
+
+/** Formats an IPv6 value in the canonical form of RFC 5952 (lower case, longest zero run as `::`). */
+export function formatIpv6Value(value: bigint): string {
+  return formatIpv6Words(ipv6Words(value));
 }
 
 /** Formats an address in its canonical text form. */

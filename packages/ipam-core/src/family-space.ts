@@ -3,8 +3,8 @@
 import { formatIpv4Number, formatIpv6Value, parseAddress, parseIpv4Number } from './address.ts';
 import type { IpFamily } from './address.ts';
 import { ChurnMap } from './churn-map.ts';
-import { claimOffset, createPoolSpace, offsetOf, releaseOffset, resetFree, takeLowestOffset, valueAt } from './pool-space.ts';
-import type { PoolSpace as PoolSpaceOf, Value } from './pool-space.ts';
+import { claimOffset, createPoolSpace, formatAt, offsetOf, releaseOffset, resetFree, takeLowestOffset, valueAt } from './pool-space.ts';
+import type { Offset, PoolSpace as PoolSpaceOf, Value } from './pool-space.ts';
 import type { Pool } from './service-group.ts';
 
 export type { Value } from './pool-space.ts';
@@ -39,6 +39,8 @@ export interface AddressEntry {
   /** Further users of a shared address. */
   sharers: string[] | undefined;
   pool: PoolSpace | undefined;
+  /** Offset inside `pool` (meaningless without a pool). */
+  offset: Offset;
 }
 
 /** Every user of an address, first user first. */
@@ -69,6 +71,11 @@ export class FamilySpace {
   /** The internal value of an exact address value. */
   toValue(v: bigint): Value {
     return this.family === 'IPv4' ? Number(v) : v;
+  }
+
+  /** Canonical text of a held address. */
+  formatEntry(entry: AddressEntry): string {
+    return entry.pool === undefined ? this.format(entry.value) : formatAt(entry.pool, entry.offset);
   }
 
   format(v: Value): string {
@@ -120,8 +127,12 @@ export class FamilySpace {
   #place(entry: AddressEntry): void {
     const pool = this.locate(entry.value);
     entry.pool = pool;
-    if (pool === undefined) this.#outside.set(entry.value, entry);
-    else pool.entries.add(offsetOf(pool, entry.value), entry);
+    if (pool === undefined) {
+      this.#outside.set(entry.value, entry);
+    } else {
+      entry.offset = offsetOf(pool, entry.value);
+      pool.entries.add(entry.offset, entry);
+    }
   }
 
   /** Recomputes the free intervals of every pool from its held addresses. O(n log n). */
@@ -158,9 +169,9 @@ export class FamilySpace {
    * intervals (an import defers that to one `rebuildFree`).
    */
   hold(v: Value, user: string, group: string | undefined, sharingKey: string | undefined, updateFree: boolean): AddressEntry {
-    const entry: AddressEntry = { family: this.family, value: v, sharingKey, group, user, sharers: undefined, pool: undefined };
+    const entry: AddressEntry = { family: this.family, value: v, sharingKey, group, user, sharers: undefined, pool: undefined, offset: 0 };
     this.#place(entry);
-    if (entry.pool !== undefined && updateFree && !claimOffset(entry.pool, offsetOf(entry.pool, v))) {
+    if (entry.pool !== undefined && updateFree && !claimOffset(entry.pool, entry.offset)) {
       throw new Error(`ipam-core: ${this.format(v)} is not free in its pool`);
     }
     this.#bind(entry);
@@ -171,7 +182,7 @@ export class FamilySpace {
   holdLowest(pool: PoolSpace, user: string, group: string, sharingKey: string | undefined): AddressEntry {
     const offset = takeLowestOffset(pool);
     if (offset === undefined) throw new Error('ipam-core: holdLowest on a full pool');
-    const entry: AddressEntry = { family: this.family, value: valueAt(pool, offset), sharingKey, group, user, sharers: undefined, pool };
+    const entry: AddressEntry = { family: this.family, value: valueAt(pool, offset), sharingKey, group, user, sharers: undefined, pool, offset };
     pool.entries.add(offset, entry);
     if (sharingKey !== undefined) this.#bind(entry);
     return entry;
@@ -208,9 +219,8 @@ export class FamilySpace {
     if (pool === undefined) {
       this.#outside.delete(entry.value);
     } else {
-      const offset = offsetOf(pool, entry.value);
-      pool.entries.delete(offset);
-      releaseOffset(pool, offset);
+      pool.entries.delete(entry.offset);
+      releaseOffset(pool, entry.offset);
     }
     return true;
   }

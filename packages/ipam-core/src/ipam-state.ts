@@ -59,7 +59,7 @@ export function samePorts(a: readonly PortSpec[], b: readonly PortSpec[]): boole
 }
 
 export function toAllocatedAddress(space: FamilySpace, entry: AddressEntry): AllocatedAddress {
-  return { family: entry.family, address: space.format(entry.value) };
+  return { family: entry.family, address: space.formatEntry(entry) };
 }
 
 /** The public view of a key record. */
@@ -70,12 +70,12 @@ export function toAllocation(state: IpamState, rec: KeyRecord): Allocation {
     v4 === undefined
       ? v6 === undefined
         ? []
-        : [{ family: 'IPv6', address: s6.format(v6.value) }]
+        : [{ family: 'IPv6', address: s6.formatEntry(v6) }]
       : v6 === undefined
-        ? [{ family: 'IPv4', address: s4.format(v4.value) }]
+        ? [{ family: 'IPv4', address: s4.formatEntry(v4) }]
         : [
-            { family: 'IPv4', address: s4.format(v4.value) },
-            { family: 'IPv6', address: s6.format(v6.value) },
+            { family: 'IPv4', address: s4.formatEntry(v4) },
+            { family: 'IPv6', address: s6.formatEntry(v6) },
           ];
   const { key, group, sharingKey, ports } = rec;
   const view: Allocation =

@@ -1,6 +1,10 @@
 // Large pools: a /8 and a /64 cost no more than small ones, and counts stay exact.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatAddress } from './address.ts';
 import type { AllocationRequest } from './allocation.ts';
+import { parsePool } from './address-range.ts';
+import { createPoolSpace, formatAt, offsetOf, valueAt } from './pool-space.ts';
 import { createIpam } from './ipam.ts';
 import { validateServiceGroups } from './validate-service-groups.ts';
 
@@ -72,5 +76,31 @@ describe('large pools', () => {
     ipam.release('a');
     ipam.release('b');
     expect(addressOf(ipam.allocate(req('c', 'IPv4', '255.255.255.255')))).toBe('255.255.255.255');
+  });
+});
+
+describe('pool offsets', () => {
+  it('format, value and offset agree for any pool start and offset', () => {
+    const max = (1n << 128n) - 1n;
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max }), fc.bigInt({ min: 0n, max: (1n << 60n) }), (first, delta) => {
+        const last = first + delta > max ? max : first + delta;
+        const range = { family: 'IPv6' as const, first, last };
+        const pool = createPoolSpace<unknown>({ family: 'IPv6', range, subnet: { family: 'IPv6', address: 0n, prefixLength: 0, first: 0n, last: max }, aggregation: { kind: 'default' }, path: 'p' }, 'g', 0);
+        const value = last;
+        const offset = offsetOf(pool, value);
+        expect(typeof offset === 'number').toBe(value - first < 2n ** 53n);
+        expect(valueAt(pool, offset)).toBe(value);
+        expect(formatAt(pool, offset)).toBe(formatAddress({ family: 'IPv6', value }));
+      }),
+    );
+  });
+
+  it('formats IPv4 offsets', () => {
+    const parsed = parsePool('198.18.0.0/15');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const pool = createPoolSpace<unknown>({ family: 'IPv4', range: parsed.value, subnet: { family: 'IPv4', address: 0n, prefixLength: 0, first: 0n, last: 0xffffffffn }, aggregation: { kind: 'default' }, path: 'p' }, 'g', 0);
+    expect(formatAt(pool, 0x1ffff)).toBe('198.19.255.255');
+    expect(offsetOf(pool, valueAt(pool, 12345))).toBe(12345);
   });
 });

@@ -2,6 +2,7 @@
 // numbers for offsets below 2^53 (the `head`, which is every pool in practice and keeps the hot path
 // free of bigint arithmetic and heap numbers), bigints above (the `tail` of pools larger than 2^53,
 // e.g. a /64, reached only by explicit requests or after 2^53 allocations).
+import { formatIpv4Number, formatIpv6Words, ipv6Words } from './address.ts';
 import { rangeSize } from './address-range.ts';
 import { OffsetStore } from './offset-store.ts';
 import { FreeIntervals } from './free-intervals.ts';
@@ -30,6 +31,8 @@ export interface PoolSpace<E> {
   readonly tail: FreeIntervals<bigint> | undefined;
   /** Held addresses inside the pool, by offset. */
   readonly entries: OffsetStore<E>;
+  /** The 16-bit words of the first address (IPv6 only), for formatting without bigint arithmetic. */
+  readonly firstWords: readonly number[] | undefined;
 }
 
 export function createPoolSpace<E>(pool: Pool, group: string, poolIndex: number): PoolSpace<E> {
@@ -45,6 +48,7 @@ export function createPoolSpace<E>(pool: Pool, group: string, poolIndex: number)
     head: new FreeIntervals<number>(1),
     tail: capacity > HEAD_LIMIT_N ? new FreeIntervals<bigint>(1n) : undefined,
     entries: new OffsetStore(),
+    firstWords: v4 ? undefined : ipv6Words(pool.range.first),
   };
 }
 
@@ -59,6 +63,22 @@ export function offsetOf(pool: PoolSpace<unknown>, v: Value): Offset {
 export function valueAt(pool: PoolSpace<unknown>, offset: Offset): Value {
   if (typeof pool.first === 'number') return pool.first + (offset as number);
   return pool.first + (typeof offset === 'number' ? BigInt(offset) : offset);
+}
+
+/** Canonical text of the address at an offset of the pool. */
+export function formatAt(pool: PoolSpace<unknown>, offset: Offset): string {
+  const words = pool.firstWords;
+  if (words === undefined) return formatIpv4Number((pool.first as number) + (offset as number));
+  if (typeof offset !== 'number') return formatIpv6Words(ipv6Words((pool.first as bigint) + offset));
+  // Add the offset (below 2^53) to the first address word by word, carrying upwards.
+  const out = words.slice();
+  let carry = offset;
+  for (let i = 7; i >= 0 && carry > 0; i--) {
+    const sum = (out[i] as number) + (carry % 65536);
+    carry = Math.floor(carry / 65536) + (sum > 0xffff ? 1 : 0);
+    out[i] = sum & 0xffff;
+  }
+  return formatIpv6Words(out);
 }
 
 /** Whether any address of the pool is free. */
