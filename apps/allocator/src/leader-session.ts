@@ -217,10 +217,14 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     for (const issue of report.issues) logger.warn('import-issue', { kind: issue.kind, key: issue.key, address: issue.address, message: issue.message });
 
     subscriptions.push(
-      groups.updates$.subscribe(() => {
-        if (!applyGroups()) return;
-        groupQueue.addAll(checks.keys());
-        queue.addAll(services.current()?.keys() ?? []);
+      groups.updates$.subscribe((u) => {
+        if (applyGroups()) {
+          groupQueue.addAll(checks.keys());
+          queue.addAll(services.current()?.keys() ?? []);
+          return;
+        }
+        // Only statuses changed (ours, or a cache catching up): make sure each still says the truth.
+        for (const key of u.changed) groupQueue.add(key.slice(key.indexOf('/') + 1));
       }),
       services.updates$.subscribe((u) => {
         queue.addAll(u.changed);

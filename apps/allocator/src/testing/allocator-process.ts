@@ -1,5 +1,6 @@
 // Runs the allocator as a real child process (for integration tests) and reads its JSON log lines.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -69,6 +70,9 @@ export function spawnAllocator(options: AllocatorProcessOptions): AllocatorProce
     while (nl !== -1) {
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
+      // Set PURELB_TEST_LOG_DIR to keep each allocator's log lines for a look after the run.
+      const dir = process.env.PURELB_TEST_LOG_DIR;
+      if (dir !== undefined && dir !== '') appendFileSync(join(dir, `${options.identity}.log`), `${line}\n`);
       try {
         logs.push(JSON.parse(line) as LogLine);
       } catch {
