@@ -4,15 +4,15 @@
 // disturbed by other processes on a shared machine) next to the median.
 import { loadavg } from 'node:os';
 import { createIpam, validateServiceGroups } from '../src/index.ts';
-import type { ExistingAllocation, GroupCheck, Ipam } from '../src/index.ts';
+import type { ExistingAllocation, GroupCheck, Ipam, IpFamily } from '../src/index.ts';
 
 const single = (family: 'IPv4' | 'IPv6', pool: string, subnet: string): readonly GroupCheck[] =>
   validateServiceGroups([{ name: 'default', createdAt: 0, spec: { local: { [family === 'IPv4' ? 'v4pools' : 'v6pools']: [{ pool, subnet }] } } }]);
 
 const V4_16 = single('IPv4', '198.18.0.0/16', '198.18.0.0/15');
 const V6_64 = single('IPv6', '2001:db8::/64', '2001:db8::/64');
-const SINGLE_V4 = { ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' } as const;
-const SINGLE_V6 = { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } as const;
+const V4: readonly IpFamily[] = ['IPv4'];
+const V6: readonly IpFamily[] = ['IPv6'];
 
 /** Deterministic xorshift32 in [0, 1). */
 function prng(seed: number): () => number {
@@ -49,7 +49,7 @@ function summarise(xs: readonly number[]): Sample {
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 function mustAllocate(ipam: Ipam, key: string, v6: boolean): void {
-  const r = ipam.allocate({ key, ...(v6 ? SINGLE_V6 : SINGLE_V4) });
+  const r = ipam.allocate({ key, ipFamilies: v6 ? V6 : V4, ipFamilyPolicy: 'SingleStack' });
   if (!r.ok) throw new Error(`${key}: ${r.error.message}`);
 }
 
