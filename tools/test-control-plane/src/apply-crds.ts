@@ -14,10 +14,10 @@ interface CrdDocument {
   readonly body: Record<string, unknown>;
 }
 
-/** Reads every CustomResourceDefinition from the `*.yaml` / `*.yml` files of `dir`, in name order. */
+/** Reads every CustomResourceDefinition from the `*.yaml` / `*.yml` files of `dir` (its kustomization aside), in name order. */
 export function readCrds(dir: string): CrdDocument[] {
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .filter((f) => (f.endsWith('.yaml') || f.endsWith('.yml')) && !f.startsWith('kustomization.'))
     .sort();
   const crds: CrdDocument[] = [];
   for (const file of files) {
