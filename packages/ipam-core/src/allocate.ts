@@ -3,7 +3,7 @@
 import type { IpFamily } from './address.ts';
 import type { AllocatedAddress, AllocationError, AllocationRequest, AllocationResult, PortSpec } from './allocation.ts';
 import { chooseFamilies } from './choose-families.ts';
-import { hasOtherUsers, usersOf } from './family-space.ts';
+import { entryValue, hasOtherUsers, usersOf } from './family-space.ts';
 import { poolHasFree } from './pool-space.ts';
 import type { AddressEntry, PoolSpace, Value } from './family-space.ts';
 import { entryOf, FAMILY_INDEXES, familyIndex, findPortCollision, newRecord, samePorts, setEntry, toAllocatedAddress, toAllocation } from './ipam-state.ts';
@@ -31,7 +31,7 @@ const NOTHING_REQUESTED: Requested = { values: [undefined, undefined], group: un
 /** Whether `want` may use `entry` next to its other users; undefined when it may. */
 function checkSharing(state: IpamState, entry: AddressEntry, want: Wanted): AllocationError | undefined {
   if (!hasOtherUsers(entry, want.key)) return undefined;
-  const text = state.spaces[familyIndex(entry.family)].format(entry.value);
+  const text = state.spaces[familyIndex(entry.family)].formatEntry(entry);
   for (const other of usersOf(entry)) {
     if (other === want.key) continue;
     if (want.sharingKey === undefined || entry.sharingKey !== want.sharingKey) {
@@ -65,12 +65,12 @@ function planFamily(
   const bound = want.sharingKey === undefined ? undefined : space.boundTo(want.group, want.sharingKey);
   const boundElsewhere = bound !== undefined && hasOtherUsers(bound, want.key) ? bound : undefined;
   if (requested !== undefined) {
-    const entry = held?.value === requested ? held : space.get(requested);
+    const entry = held !== undefined && entryValue(held) === requested ? held : space.get(requested);
     const error = entry === undefined ? undefined : checkSharing(state, entry, want);
     if (error !== undefined) return error;
     if (boundElsewhere !== undefined && boundElsewhere !== entry) {
       return invalidAnnotation(
-        `sharing key "${want.sharingKey ?? ''}" is bound to ${space.format(boundElsewhere.value)} in service group "${want.group}", not to the requested ${space.format(requested)}`,
+        `sharing key "${want.sharingKey ?? ''}" is bound to ${space.formatEntry(boundElsewhere)} in service group "${want.group}", not to the requested ${space.format(requested)}`,
       );
     }
     if (entry === undefined) return { kind: 'take', fi, value: requested };

@@ -29,7 +29,6 @@ export type PoolSpace = PoolSpaceOf<AddressEntry>;
 /** One held address and the keys holding it (more than one only when shared). */
 export interface AddressEntry {
   readonly family: IpFamily;
-  readonly value: Value;
   /** The sharing key every user carries (undefined = not shareable). */
   sharingKey: string | undefined;
   /** The group the address is bound to for sharing purposes. */
@@ -41,6 +40,13 @@ export interface AddressEntry {
   pool: PoolSpace | undefined;
   /** Offset inside `pool` (meaningless without a pool). */
   offset: Offset;
+  /** The value of an address outside every pool (meaningless inside one: see `entryValue`). */
+  loose: Value;
+}
+
+/** The value of a held address (computed from pool and offset, so none is stored per address). */
+export function entryValue(entry: AddressEntry): Value {
+  return entry.pool === undefined ? entry.loose : valueAt(entry.pool, entry.offset);
 }
 
 /** Every user of an address, first user first. */
@@ -75,7 +81,7 @@ export class FamilySpace {
 
   /** Canonical text of a held address. */
   formatEntry(entry: AddressEntry): string {
-    return entry.pool === undefined ? this.format(entry.value) : formatAt(entry.pool, entry.offset);
+    return entry.pool === undefined ? this.format(entry.loose) : formatAt(entry.pool, entry.offset);
   }
 
   format(v: Value): string {
@@ -116,21 +122,23 @@ export class FamilySpace {
 
   /** Replaces the pools and recomputes every free interval from the held addresses. */
   setPools(pools: readonly PoolSpace[]): void {
-    const all = [...this.entries()];
+    const all = [...this.entries()].map((entry) => [entry, entryValue(entry)] as const);
     this.pools = [...pools].sort((a, b) => compareValues(a.first, b.first));
     for (const p of this.pools) p.entries.clear();
     this.#outside.clear();
-    for (const entry of all) this.#place(entry);
+    for (const [entry, value] of all) this.#place(entry, value);
     for (const p of this.pools) resetFree(p);
   }
 
-  #place(entry: AddressEntry): void {
-    const pool = this.locate(entry.value);
+  #place(entry: AddressEntry, value: Value): void {
+    const pool = this.locate(value);
     entry.pool = pool;
     if (pool === undefined) {
-      this.#outside.set(entry.value, entry);
+      entry.loose = value;
+      this.#outside.set(value, entry);
     } else {
-      entry.offset = offsetOf(pool, entry.value);
+      entry.offset = offsetOf(pool, value);
+      entry.loose = 0;
       pool.entries.add(entry.offset, entry);
     }
   }
@@ -169,8 +177,8 @@ export class FamilySpace {
    * intervals (an import defers that to one `rebuildFree`).
    */
   hold(v: Value, user: string, group: string | undefined, sharingKey: string | undefined, updateFree: boolean): AddressEntry {
-    const entry: AddressEntry = { family: this.family, value: v, sharingKey, group, user, sharers: undefined, pool: undefined, offset: 0 };
-    this.#place(entry);
+    const entry: AddressEntry = { family: this.family, sharingKey, group, user, sharers: undefined, pool: undefined, offset: 0, loose: 0 };
+    this.#place(entry, v);
     if (entry.pool !== undefined && updateFree && !claimOffset(entry.pool, entry.offset)) {
       throw new Error(`ipam-core: ${this.format(v)} is not free in its pool`);
     }
@@ -182,7 +190,7 @@ export class FamilySpace {
   holdLowest(pool: PoolSpace, user: string, group: string, sharingKey: string | undefined): AddressEntry {
     const offset = takeLowestOffset(pool);
     if (offset === undefined) throw new Error('ipam-core: holdLowest on a full pool');
-    const entry: AddressEntry = { family: this.family, value: valueAt(pool, offset), sharingKey, group, user, sharers: undefined, pool, offset };
+    const entry: AddressEntry = { family: this.family, sharingKey, group, user, sharers: undefined, pool, offset, loose: 0 };
     pool.entries.add(offset, entry);
     if (sharingKey !== undefined) this.#bind(entry);
     return entry;
@@ -217,7 +225,7 @@ export class FamilySpace {
     this.#unbind(entry);
     const pool = entry.pool;
     if (pool === undefined) {
-      this.#outside.delete(entry.value);
+      this.#outside.delete(entry.loose);
     } else {
       pool.entries.delete(entry.offset);
       releaseOffset(pool, entry.offset);

@@ -2,7 +2,7 @@
 // are reported as values; nothing is reassigned. Free intervals are rebuilt once at the end, so an
 // import of n holdings costs O(n log n).
 import type { ExistingAllocation, ImportIssue, ImportReport, PortSpec } from './allocation.ts';
-import { parseValue, usersOf } from './family-space.ts';
+import { entryValue, parseValue, usersOf } from './family-space.ts';
 import type { AddressEntry, Value } from './family-space.ts';
 import { entryOf, FAMILY_INDEXES, findPortCollision, newRecord, setEntry } from './ipam-state.ts';
 import type { IpamState, KeyRecord } from './ipam-state.ts';
@@ -57,9 +57,9 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
       const space = state.spaces[fi];
       const mine = rec === undefined ? undefined : entryOf(rec, fi);
       if (mine !== undefined) {
-        if (mine.value !== value) {
+        if (entryValue(mine) !== value) {
           const text = space.format(value);
-          const message = `"${key}" already holds ${space.format(mine.value)}; ${text} was not imported`;
+          const message = `"${key}" already holds ${space.formatEntry(mine)}; ${text} was not imported`;
           issues.push({ kind: 'AddressCollision', key, address: text, heldBy: key, message });
         }
         continue;

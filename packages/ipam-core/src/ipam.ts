@@ -151,7 +151,7 @@ class IpamImpl implements Ipam {
         const entry = entryOf(rec, fi);
         if (entry === undefined) continue;
         const pool = entry.pool;
-        const text = this.#state.spaces[fi].format(entry.value);
+        const text = this.#state.spaces[fi].formatEntry(entry);
         if (pool !== undefined && (rec.group === undefined || pool.group === rec.group)) continue;
         const where = rec.group === undefined ? 'any valid service group' : `service group "${rec.group}"`;
         out.push({

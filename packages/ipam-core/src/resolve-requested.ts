@@ -2,6 +2,7 @@
 // family, and the valid group whose pools hold them.
 import { parseAddress } from './address.ts';
 import type { AllocationError } from './allocation.ts';
+import { entryValue } from './family-space.ts';
 import type { Value } from './family-space.ts';
 import { entryOf, FAMILY_INDEXES, familyIndex } from './ipam-state.ts';
 import type { GroupState, IpamState, KeyRecord } from './ipam-state.ts';
@@ -52,7 +53,8 @@ export function resolveRequested(
     const pool = space.locate(v);
     const text = space.format(v);
     if (pool === undefined) {
-      if (rec !== undefined && entryOf(rec, fi)?.value === v) continue;
+      const own = rec === undefined ? undefined : entryOf(rec, fi);
+      if (own !== undefined && entryValue(own) === v) continue;
       const named = namedGroup === undefined ? undefined : state.groups.get(namedGroup);
       if (named !== undefined && !named.check.ok) return groupError(named.check.name, named);
       return { code: 'AddressNotInPool', address: text, message: `address ${text} is not in any pool of a valid service group` };
