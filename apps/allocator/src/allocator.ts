@@ -73,13 +73,14 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
   let servicesSynced = false;
   let groupsSynced = false;
   let holder: string | undefined;
-  let renewedAt = Number.NEGATIVE_INFINITY;
-  let renewFailures = 0;
+  let renewedAt: number | undefined;
   /**
-   * Leadership as a write may trust it: the elector says so, and the last renewal is recent by the
-   * local monotonic clock (a process that was paused must not write before its timers have run).
+   * Leadership as a write may trust it: the elector says so, and the last renewal began less than a
+   * renew deadline ago by the monotonic clock (a process that was paused must not write before its
+   * timers have run).
    */
-  const leaseTrusted = (): boolean => elector.isLeader() && clock.now() - renewedAt < options.renewDeadlineMs;
+  const leaseTrusted = (): boolean =>
+    elector.isLeader() && renewedAt !== undefined && clock.now() - renewedAt < options.renewDeadlineMs;
   let session: LeaderSession | undefined;
   let transitions: Promise<void> = Promise.resolve();
   let stopping = false;
@@ -98,9 +99,7 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
     elector.status$.subscribe((s) => {
       if (s.holder !== holder) logger.info('lease-holder', { holder: s.holder, identity: options.identity });
       holder = s.holder;
-      // A renewal succeeded just now: the lease is ours for another renew deadline at least.
-      if (s.isLeader && s.lastError === undefined && s.renewFailures === renewFailures) renewedAt = clock.now();
-      renewFailures = s.renewFailures;
+      renewedAt = s.renewedAt;
     }),
     elector.isLeader$.subscribe((leading) => {
       transitions = transitions.then(async () => {
