@@ -9,7 +9,7 @@ import { parseOptions, usage } from './options.ts';
 
 const parsed = parseOptions(process.argv.slice(2), process.env, { hostname: hostname(), pid: process.pid, homedir: homedir() });
 if (!parsed.ok) {
-  for (const e of parsed.errors) process.stderr.write(`allocator: ${e.path}: ${e.message}\n`);
+  for (const e of parsed.errors) process.stderr.write(`allocator: ${e.message}\n`);
   process.stderr.write(`\n${usage}\n`);
   process.exit(2);
 }
