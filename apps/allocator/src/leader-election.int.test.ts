@@ -54,6 +54,7 @@ async function allAllocated(count: number): Promise<string[]> {
       return list.length === count && list.every((s) => ingressIps(s).length === 1 && allocatedCondition(s)?.reason === 'Allocated') ? list : undefined;
     },
     180_000,
+    1000,
   );
   return services.flatMap((s) => ingressIps(s));
 }

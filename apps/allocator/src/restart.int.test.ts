@@ -96,6 +96,7 @@ describe('restart safety', () => {
         return services.length === BURST && services.every((s) => ingressIps(s).length === 1 && allocatedCondition(s)?.reason === 'Allocated') ? services : undefined;
       },
       180_000,
+      1000,
     );
     const now = ingressByName(after);
     for (const [name, ips] of before) if (ips.length > 0) expect(now.get(name), name).toEqual(ips);

@@ -4,14 +4,17 @@ import { testNamespaceName } from '@purelb/test-control-plane';
 import type { ServiceObject } from '../kube-objects.ts';
 import { expectOk, type KubeApi } from './kube-api.ts';
 
-/** Polls until `probe` returns a value other than undefined; the error names what was awaited. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+/**
+ * Polls until `probe` returns a value other than undefined; the error names what was awaited. Probes
+ * that list many objects should poll less often (`intervalMs`) to leave the API server to the daemon.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
+    await sleep(intervalMs);
   }
 }
 
