@@ -39,11 +39,6 @@ export function serviceKey(service: ServiceObject): string {
   return `${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`;
 }
 
-/** Whether the Service is a LoadBalancer of our class. */
-export function isOurs(service: ServiceObject, filter: ServiceFilter): boolean {
-  return classify(service, filter) === undefined;
-}
-
 function classify(service: ServiceObject, filter: ServiceFilter): 'not-load-balancer' | 'other-class' | undefined {
   if (service.spec?.type !== 'LoadBalancer') return 'not-load-balancer';
   const cls = service.spec.loadBalancerClass;
