@@ -40,6 +40,8 @@ beforeAll(async () => {
   });
   await createGroup(api, install, 'v4only', { v4pools: [{ pool: '198.51.100.1-198.51.100.9', subnet: '198.51.100.0/24' }] });
   await createGroup(api, install, 'churn', { v4pools: [{ pool: '203.0.113.0/24', subnet: '203.0.113.0/24' }] });
+  // This control plane is private, so a group may be called `default` without meeting other tests.
+  await createGroup(api, install, 'default', { v4pools: [{ pool: '192.0.2.128/28', subnet: '192.0.2.0/24' }] });
   allocator = spawnAllocator({ kubeconfigPath: controlPlane.kubeconfigPath, namespace: install, identity: 'cp-1' });
   await allocator.waitForLog((l) => l.event === 'allocating');
 });
@@ -51,6 +53,15 @@ afterAll(async () => {
   await controlPlane.stop();
   expect(crashes).toEqual([]);
   expect(exit).toEqual({ code: 0, signal: null });
+});
+
+describe('the default group', () => {
+  it('a Service that names no group is allocated from `default`', async () => {
+    await createService(api, ns, 'no-group');
+    const svc = await waitForAllocated(api, ns, 'no-group');
+    expect(ingressIps(svc)).toEqual(['192.0.2.128']);
+    expect(svc.metadata?.annotations?.['purelb.io/allocated-from']).toBe('default');
+  });
 });
 
 describe('address families', () => {
