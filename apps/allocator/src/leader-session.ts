@@ -164,7 +164,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
         generation: obj.metadata?.generation,
         check,
         stats: ipam.groupStats(name),
-        held: heldByGroup(name),
+        held: check.ok ? { IPv4: 0n, IPv6: 0n } : heldByGroup(name),
         observed: obj.status,
       },
       formatTime(deps.now()),
