@@ -90,8 +90,14 @@ export function spawnAllocator(options: AllocatorProcessOptions): AllocatorProce
     });
   });
   let done = false;
+  // Never leave a daemon behind when the test process ends without stopping it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   void exited.then(() => {
     done = true;
+    process.off('exit', killOnExit);
   });
 
   const waitForLog = async (match: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
