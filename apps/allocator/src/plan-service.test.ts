@@ -51,7 +51,7 @@ const kinds = (actions: ServiceAction[]): string[] =>
 
 describe('planService', () => {
   it.each<[string, ObservedService, ServiceDesire, string[]]>([
-    ['a fresh Service gets status, annotations and AddressAssigned', bare, holdV4, ['patch-status', 'patch-annotations', 'event:Normal:AddressAssigned']],
+    ['a fresh Service gets annotations, then status, then AddressAssigned', bare, holdV4, ['patch-annotations', 'patch-status', 'event:Normal:AddressAssigned']],
     ['a converged Service needs nothing', converged, holdV4, []],
     ['a Service without our marks that is not ours is left alone', bare, { kind: 'release', released: [] }, []],
     [
@@ -76,7 +76,7 @@ describe('planService', () => {
       'a deprecated loadBalancerIP adds a DeprecatedField Event to the assignment',
       bare,
       { ...holdV4, deprecatedLoadBalancerIP: '192.0.2.10' },
-      ['patch-status', 'patch-annotations', 'event:Normal:AddressAssigned', 'event:Normal:DeprecatedField'],
+      ['patch-annotations', 'patch-status', 'event:Normal:AddressAssigned', 'event:Normal:DeprecatedField'],
     ],
     [
       'a deprecated loadBalancerIP on a converged Service posts nothing',
@@ -97,7 +97,7 @@ describe('planService', () => {
       ],
       message: 'Allocated 2001:db8::10, 192.0.2.10 from group default',
     };
-    const [status, annotations, event] = planService(bare, desire, NOW);
+    const [annotations, status, event] = planService(bare, desire, NOW);
     expect(status).toEqual({
       kind: 'patch-status',
       status: {

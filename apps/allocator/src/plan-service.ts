@@ -108,7 +108,6 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
     if (observed.generation !== undefined) condition.observedGeneration = observed.generation;
     status.conditions = [...observed.otherConditions, condition];
   }
-  if (Object.keys(status).length > 0) actions.push({ kind: 'patch-status', status });
 
   const set: Record<string, string> = {};
   const remove: string[] = [];
@@ -119,7 +118,9 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   } else {
     for (const a of OUR_ANNOTATIONS) if (annotationValue(observed, a) !== undefined) remove.push(a);
   }
+  // Annotations first: whoever sees the ingress also sees which group and pool type it came from.
   if (Object.keys(set).length > 0 || remove.length > 0) actions.push({ kind: 'patch-annotations', set, remove });
+  if (Object.keys(status).length > 0) actions.push({ kind: 'patch-status', status });
 
   const before = ingressIps(observed);
   const after = desire.addresses.map((a) => a.address);
@@ -150,7 +151,7 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
 
 /**
  * Plans the writes that make the Service show `desire`. `now` (RFC 3339) stamps a condition whose
- * status changes. Status is written before annotations, Events last.
+ * status changes. Holding: annotations before status; releasing: status before annotations; Events last.
  */
 export function planService(observed: ObservedService, desire: ServiceDesire, now: string): ServiceAction[] {
   switch (desire.kind) {
