@@ -1,6 +1,5 @@
 // Builds the Kubernetes client configuration from the source the options chose.
 import { KubeConfig } from '@kubernetes/client-node';
-import { keepConnectionsAlive } from './keep-connections-alive.ts';
 import type { KubeconfigSource } from './options.ts';
 
 export type LoadKubeConfigResult =
@@ -25,6 +24,5 @@ export function loadKubeConfig(source: KubeconfigSource): LoadKubeConfigResult {
   if (kc.getCurrentCluster() === null) {
     return { ok: false, errors: [{ path, message: 'the client configuration names no current cluster' }] };
   }
-  keepConnectionsAlive(kc);
   return { ok: true, value: kc };
 }

@@ -2,6 +2,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { usePooledAgent } from './pooled-agent.ts';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -21,6 +22,7 @@ export async function openRequest(
   if (contentType !== undefined) headers['Content-Type'] = contentType;
   const options: https.RequestOptions = { method, headers };
   await kubeConfig.applyToHTTPSOptions(options);
+  if (url.protocol === 'https:' && cluster.proxyUrl === undefined) usePooledAgent(kubeConfig, options);
   const request = url.protocol === 'http:' ? http.request(url, options) : https.request(url, options);
   request.on('socket', (socket) => {
     socket.setKeepAlive(true, 15_000);
