@@ -56,7 +56,7 @@ async function reconcileSummary(port: number): Promise<string> {
 
 log('starting the control plane…');
 // A /16 of ClusterIPs: the default range is too small for the run's Services.
-const cp = await startControlPlane({ apiServerArgs: ['--service-cluster-ip-range=10.96.0.0/16'] });
+const cp = await startControlPlane();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(cp.kubeconfigPath);
 const rest = await createKubeRest(kubeConfig, IN_FLIGHT * 2);

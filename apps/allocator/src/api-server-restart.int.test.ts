@@ -30,7 +30,7 @@ const v4only = { 'purelb.io/service-group': 'v4only' };
 const churn = { 'purelb.io/service-group': 'churn' };
 
 beforeAll(async () => {
-  controlPlane = await startControlPlane({ apiServerArgs: ['--service-cluster-ip-range=10.96.0.0/16,fd00:10:96::/108'] });
+  controlPlane = await startControlPlane();
   api = await createKubeApi(controlPlane.kubeconfigPath);
   install = await createNamespace(api, 'cp-install');
   ns = await createNamespace(api, 'cp');

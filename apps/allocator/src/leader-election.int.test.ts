@@ -60,7 +60,7 @@ async function allAllocated(count: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  controlPlane = await startControlPlane({ apiServerArgs: ['--service-cluster-ip-range=10.96.0.0/16'] });
+  controlPlane = await startControlPlane();
   api = await createKubeApi(controlPlane.kubeconfigPath);
   install = await createNamespace(api, 'ha-install');
   ns = await createNamespace(api, 'ha');

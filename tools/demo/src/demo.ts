@@ -5,7 +5,6 @@ import { startControlPlane } from '@purelb/test-control-plane';
 import { demoUsage, parseDemoOptions } from './demo-options.ts';
 import { runDemo } from './run-demo.ts';
 
-const SERVICE_CIDRS = '10.96.0.0/16,fd00:10:96::/108';
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const parsed = parseDemoOptions(process.argv.slice(2));
 if (!parsed.ok) {
@@ -32,9 +31,9 @@ process.on('SIGTERM', onSignal);
 
 const code = await runDemo(parsed.value, {
   // The harness builds the binaries when they are not cached (progress on stderr), applies the CRDs,
-  // and kills what it started if this process dies without stopping it. Dual-stack Service CIDRs so
-  // that IPv6 and dual-stack Services can be created.
-  startControlPlane: () => startControlPlane({ apiServerArgs: [`--service-cluster-ip-range=${SERVICE_CIDRS}`] }),
+  // and kills what it started if this process dies without stopping it. Its Service CIDRs are
+  // dual-stack, so IPv6 and dual-stack Services can be created.
+  startControlPlane: () => startControlPlane(),
   allocatorMain: join(repoRoot, 'apps', 'allocator', 'src', 'main.ts'),
   out: (text) => process.stdout.write(text),
   note: (text) => process.stderr.write(`${text}\n`),

@@ -33,8 +33,8 @@ export interface ApiServerArgsInput {
   readonly extraArgs?: readonly string[];
 }
 
-/** The service CIDR the API server allocates ClusterIPs from. */
-export const SERVICE_CLUSTER_IP_RANGE = '10.0.0.0/24';
+/** The service CIDRs the API server allocates ClusterIPs from: dual-stack, room for 65k Services. */
+export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16,fd00:10:96::/108';
 
 /**
  * kube-apiserver's command line, the flags envtest uses: client-certificate authentication against
