@@ -30,6 +30,79 @@ export async function openRequest(
   return request;
 }
 
+export type Exchange =
+  | { readonly ok: true; readonly status: number; readonly body: string }
+  | { readonly ok: false; readonly kind: 'network' | 'timeout'; readonly message: string };
+
+export interface ExchangeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: Query;
+  readonly contentType?: string;
+  /** Sent as JSON with a Content-Length (the API server ignores a chunked DELETE body). */
+  readonly body?: unknown;
+  readonly timeoutMs: number;
+}
+
+/** One non-streaming request: the whole answer, or why there was none. Never rejects. */
+export async function exchange(kubeConfig: KubeConfig, request: ExchangeRequest): Promise<Exchange> {
+  let req: http.ClientRequest;
+  try {
+    req = await openRequest(kubeConfig, request.path, request.query ?? {}, request.method, request.contentType);
+  } catch (error) {
+    return { ok: false, kind: 'network', message: errorMessage(error) };
+  }
+  return new Promise<Exchange>((resolve) => {
+    let settled = false;
+    const done = (result: Exchange): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({ ok: false, kind: 'timeout', message: `${request.method} ${request.path}: no answer within ${request.timeoutMs} ms` });
+    }, request.timeoutMs);
+    timer.unref();
+    req.on('error', (error) => {
+      done({ ok: false, kind: 'network', message: errorMessage(error) });
+    });
+    req.on('response', (res: http.IncomingMessage) => {
+      readBody(res).then(
+        (body) => {
+          done({ ok: true, status: res.statusCode ?? 0, body });
+        },
+        (error: unknown) => {
+          done({ ok: false, kind: 'network', message: errorMessage(error) });
+        },
+      );
+    });
+    if (request.body === undefined) {
+      req.end();
+      return;
+    }
+    const payload = Buffer.from(JSON.stringify(request.body), 'utf8');
+    req.setHeader('Content-Length', payload.length);
+    req.end(payload);
+  });
+}
+
+/** The whole body of an answer as text. */
+export function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    res.on('error', reject);
+    res.on('aborted', () => {
+      reject(new Error('response aborted'));
+    });
+  });
+}
+
 /** The `message` of a Kubernetes Status body, else the body itself (shortened), else the status text. */
 export function statusMessage(status: number, body: string): string {
   try {

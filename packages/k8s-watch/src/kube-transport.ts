@@ -1,7 +1,7 @@
 // The real WatchTransport: paged list and streaming watch requests over HTTP(S), credentials from the kubeconfig.
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { errorMessage, openRequest, statusMessage } from './kube-request.ts';
+import { errorMessage, exchange, openRequest, readBody, statusMessage } from './kube-request.ts';
 import type { ListRequest, ListResult, WatchEvent, WatchFailure, WatchHandlers, WatchRequest, WatchStream, WatchTransport } from './watch-types.ts';
 
 /** A list request that has not answered within this time fails with `timeout`. */
@@ -15,45 +15,18 @@ export function createKubeTransport(kubeConfig: KubeConfig): WatchTransport {
 }
 
 async function list(kubeConfig: KubeConfig, request: ListRequest): Promise<ListResult> {
-  let req;
-  try {
-    req = await openRequest(kubeConfig, request.path, {
+  const answer = await exchange(kubeConfig, {
+    method: 'GET',
+    path: request.path,
+    query: {
       limit: request.limit,
       continue: request.continueToken,
       labelSelector: request.labelSelector,
       fieldSelector: request.fieldSelector,
-    });
-  } catch (error) {
-    return { ok: false, failure: { kind: 'network', message: errorMessage(error) } };
-  }
-  return new Promise<ListResult>((resolve) => {
-    let settled = false;
-    const done = (result: ListResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ ok: false, failure: { kind: 'timeout', message: `list ${request.path}: no answer within ${LIST_TIMEOUT_MS} ms` } });
-    }, LIST_TIMEOUT_MS);
-    timer.unref();
-    req.on('error', (error) => {
-      done({ ok: false, failure: { kind: 'network', message: errorMessage(error) } });
-    });
-    req.on('response', (res: IncomingMessage) => {
-      readBody(res).then(
-        (body) => {
-          done(decodeList(res.statusCode ?? 0, body));
-        },
-        (error: unknown) => {
-          done({ ok: false, failure: { kind: 'network', message: errorMessage(error) } });
-        },
-      );
-    });
-    req.end();
+    },
+    timeoutMs: LIST_TIMEOUT_MS,
   });
+  return answer.ok ? decodeList(answer.status, answer.body) : { ok: false, failure: { kind: answer.kind, message: answer.message } };
 }
 
 function decodeList(status: number, body: string): ListResult {
@@ -72,20 +45,6 @@ function decodeList(status: number, body: string): ListResult {
   }
   const continueToken = typeof list.metadata?.continue === 'string' && list.metadata.continue !== '' ? list.metadata.continue : undefined;
   return { ok: true, page: { items: list.items as unknown[], resourceVersion, continueToken } };
-}
-
-function readBody(res: IncomingMessage): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    res.on('error', reject);
-    res.on('aborted', () => {
-      reject(new Error('response aborted'));
-    });
-  });
 }
 
 /** Decodes one line of a watch stream; undefined when it is not a watch event. */

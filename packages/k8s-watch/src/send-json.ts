@@ -1,7 +1,6 @@
 // A single non-streaming request with a JSON body, answered as a WriteResult (never thrown).
-import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { errorMessage, openRequest, statusMessage, type Query } from './kube-request.ts';
+import { errorMessage, exchange, statusMessage, type Query } from './kube-request.ts';
 import type { WriteError, WriteErrorCode, WriteResult } from './write-result.ts';
 
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -19,61 +18,16 @@ export interface JsonRequest {
 
 /** Sends the request; a 2xx answer yields its parsed JSON body (undefined when empty). */
 export async function sendJson(kubeConfig: KubeConfig, request: JsonRequest): Promise<WriteResult<unknown>> {
-  let req;
+  const answer = await exchange(kubeConfig, { ...request, timeoutMs: request.timeoutMs ?? 30_000 });
+  if (!answer.ok) return { ok: false, error: { code: 'Unavailable', status: undefined, message: answer.message } };
+  const { status, body } = answer;
+  if (status < 200 || status > 299) return { ok: false, error: writeError(status, body) };
+  if (body.trim() === '') return { ok: true, value: undefined };
   try {
-    req = await openRequest(kubeConfig, request.path, request.query ?? {}, request.method, request.contentType);
+    return { ok: true, value: JSON.parse(body) as unknown };
   } catch (error) {
-    return { ok: false, error: { code: 'Unavailable', status: undefined, message: errorMessage(error) } };
+    return { ok: false, error: { code: 'Unknown', status, message: `answer is not JSON: ${errorMessage(error)}` } };
   }
-  const timeoutMs = request.timeoutMs ?? 30_000;
-  return new Promise<WriteResult<unknown>>((resolve) => {
-    let settled = false;
-    const done = (result: WriteResult<unknown>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ ok: false, error: { code: 'Unavailable', status: undefined, message: `${request.method} ${request.path}: no answer within ${timeoutMs} ms` } });
-    }, timeoutMs);
-    timer.unref();
-    req.on('error', (error) => {
-      done({ ok: false, error: { code: 'Unavailable', status: undefined, message: errorMessage(error) } });
-    });
-    req.on('response', (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (error) => {
-        done({ ok: false, error: { code: 'Unavailable', status: undefined, message: errorMessage(error) } });
-      });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (status < 200 || status > 299) {
-          done({ ok: false, error: writeError(status, text) });
-          return;
-        }
-        if (text.trim() === '') {
-          done({ ok: true, value: undefined });
-          return;
-        }
-        try {
-          done({ ok: true, value: JSON.parse(text) as unknown });
-        } catch (error) {
-          done({ ok: false, error: { code: 'Unknown', status, message: `answer is not JSON: ${errorMessage(error)}` } });
-        }
-      });
-    });
-    if (request.body !== undefined) {
-      const payload = Buffer.from(JSON.stringify(request.body), 'utf8');
-      req.setHeader('Content-Length', payload.length);
-      req.end(payload);
-    } else {
-      req.end();
-    }
-  });
 }
 
 /** Maps an HTTP error answer (and its Status body) to a WriteError. */
