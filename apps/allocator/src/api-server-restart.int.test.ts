@@ -2,7 +2,7 @@
 // restart with etcd compaction during churn (SPEC §7): watches resume, nothing lost, nothing leaked.
 import { startControlPlane, type ControlPlane } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
+import { spawnAllocator, stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
 import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
   allocatedCondition,
@@ -47,8 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const crashes = allocator.logs.filter((l) => l.event === 'unhandled-rejection' || l.event === 'uncaught-exception');
-  const exit = await allocator.stop();
+  const { exit, crashes } = await stopAndReport(allocator);
   api.close();
   await controlPlane.stop();
   expect(crashes).toEqual([]);

@@ -8,11 +8,10 @@ import {
   createGroup,
   createNamespace,
   createService,
-  deleteService,
+  deleteAllServices,
   getService,
   ingressIps,
   listEvents,
-  listServices,
   waitForAllocated,
 } from './testing/fixtures.ts';
 
@@ -34,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const exit = await allocator.stop('SIGINT');
-  for (const s of await listServices(api, ns)) await deleteService(api, ns, s.metadata?.name ?? '');
+  await deleteAllServices(api, ns);
   api.close();
   expect(exit).toEqual({ code: 0, signal: null });
 });

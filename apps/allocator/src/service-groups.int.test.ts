@@ -1,20 +1,19 @@
 // ServiceGroup status, invalid groups, and pool edits, against a real API server.
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
+import { spawnAllocator, stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
 import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
   allocatedCondition,
   createGroup,
   createNamespace,
   createService,
-  deleteService,
+  deleteAllServices,
   getGroup,
   getService,
   groupsPath,
   ingressIps,
   listEvents,
-  listServices,
   waitFor,
   waitForAllocated,
   waitForEvent,
@@ -50,9 +49,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const crashes = allocator.logs.filter((l) => l.event === 'unhandled-rejection' || l.event === 'uncaught-exception');
-  const exit = await allocator.stop();
-  for (const s of await listServices(api, ns)) await deleteService(api, ns, s.metadata?.name ?? '');
+  const { exit, crashes } = await stopAndReport(allocator);
+  await deleteAllServices(api, ns);
   api.close();
   expect(crashes).toEqual([]);
   expect(exit).toEqual({ code: 0, signal: null });

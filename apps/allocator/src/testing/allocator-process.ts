@@ -128,3 +128,12 @@ export function spawnAllocator(options: AllocatorProcessOptions): AllocatorProce
     exited,
   };
 }
+
+/** Stops the allocator and says how it ended and which crash lines (unhandled rejections, uncaught exceptions) it logged. */
+export async function stopAndReport(
+  p: AllocatorProcess,
+  signal?: NodeJS.Signals,
+): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null }; crashes: LogLine[] }> {
+  const crashes = p.logs.filter((l) => l.event === 'unhandled-rejection' || l.event === 'uncaught-exception');
+  return { exit: await p.stop(signal), crashes };
+}

@@ -106,6 +106,11 @@ export async function deleteService(api: KubeApi, ns: string, name: string): Pro
   expectOk(await api.delete(`${servicesPath(ns)}/${name}`), `delete Service ${ns}/${name}`);
 }
 
+/** Deletes every Service of `ns`, so that later allocators on a shared control plane do not import them. */
+export async function deleteAllServices(api: KubeApi, ns: string): Promise<void> {
+  for (const s of await listServices(api, ns)) await deleteService(api, ns, s.metadata?.name ?? '');
+}
+
 export function ingressIps(svc: ServiceObject | undefined): string[] {
   return (svc?.status?.loadBalancer?.ingress ?? []).flatMap((e) => (e.ip === undefined ? [] : [e.ip]));
 }
