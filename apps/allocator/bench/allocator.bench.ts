@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createKubeRest, startAllocatorProcess, statusMessage, type KubeRest } from '@purelb/demo';
-import { startControlPlane } from '@purelb/test-control-plane';
+import { startAllocatorProcess } from '@purelb/demo';
+import { createKubeClient, startControlPlane, statusMessage, type KubeClient } from '@purelb/test-control-plane';
 import { benchService, forEachLimited, percentile } from './bench-services.ts';
 import { startIngressWatcher } from './ingress-watcher.ts';
 
@@ -26,8 +26,8 @@ const log = (line: string): void => {
 };
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
-async function create(rest: KubeRest, path: string, body: unknown): Promise<void> {
-  const res = await rest.request({ method: 'POST', path, body });
+async function create(rest: KubeClient, path: string, body: unknown): Promise<void> {
+  const res = await rest.post(path, body);
   if (res.status !== 201 && res.status !== 409) throw new Error(`POST ${path}: ${res.status} ${statusMessage(res.body)}`);
 }
 
@@ -59,7 +59,7 @@ log('starting the control plane…');
 const cp = await startControlPlane();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(cp.kubeconfigPath);
-const rest = await createKubeRest(kubeConfig, IN_FLIGHT * 2);
+const rest = await createKubeClient(kubeConfig, { maxSockets: IN_FLIGHT * 2 });
 let allocator: Awaited<ReturnType<typeof startAllocatorProcess>> | undefined;
 let exitCode = 0;
 try {

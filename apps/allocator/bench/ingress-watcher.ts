@@ -1,7 +1,8 @@
 // Records, per Service name, when the watch first showed it with an ingress address.
 import { performance } from 'node:perf_hooks';
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import type { KubeRest, ServiceView } from '@purelb/demo';
+import type { ServiceView } from '@purelb/demo';
+import type { KubeClient } from '@purelb/test-control-plane';
 
 export interface IngressSeen {
   /** `performance.now()` when the first event with ingress arrived. */
@@ -19,7 +20,7 @@ export interface IngressWatcher {
 }
 
 /** Lists, then watches, `namespace`'s Services until stopped, re-listing whenever the watch ends. */
-export function startIngressWatcher(kubeConfig: KubeConfig, rest: KubeRest, namespace: string): IngressWatcher {
+export function startIngressWatcher(kubeConfig: KubeConfig, rest: KubeClient, namespace: string): IngressWatcher {
   const seen = new Map<string, IngressSeen>();
   const waiters = new Set<() => void>();
   let stopped = false;
@@ -38,7 +39,7 @@ export function startIngressWatcher(kubeConfig: KubeConfig, rest: KubeRest, name
   const connect = async (): Promise<void> => {
     while (!stopped) {
       restarts++;
-      const res = await rest.request({ method: 'GET', path: `/api/v1/namespaces/${namespace}/services` }).catch(() => undefined);
+      const res = await rest.get(`/api/v1/namespaces/${namespace}/services`).catch(() => undefined);
       if (res?.status !== 200) {
         await new Promise((r) => setTimeout(r, 200));
         continue;

@@ -1,9 +1,10 @@
 // The allocator as a real process against a real API server: the Service rules of SPEC §3–§4.
+import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
-import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
+  createTestApi,
   allocatedCondition,
   createGroup,
   createNamespace,
@@ -20,7 +21,7 @@ import {
   waitForReason,
 } from './testing/fixtures.ts';
 
-let api: KubeApi;
+let api: KubeClient;
 let install: string;
 let ns: string;
 let allocator: AllocatorProcess;
@@ -30,7 +31,7 @@ const group = (name: string) => ({ 'purelb.io/service-group': name });
 
 beforeAll(async () => {
   const kubeconfigPath = testKubeconfigPath();
-  api = await createKubeApi(kubeconfigPath);
+  api = await createTestApi(kubeconfigPath);
   install = await createNamespace(api, 'alloc-install');
   ns = await createNamespace(api, 'alloc');
   await createGroup(api, install, G, { v4pools: [{ pool: '192.0.2.10-192.0.2.40', subnet: '192.0.2.0/24' }] });

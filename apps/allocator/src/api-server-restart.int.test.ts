@@ -1,10 +1,10 @@
 // On a private dual-stack control plane: address families (SPEC §4.1, §4.6) and an API server
 // restart with etcd compaction during churn (SPEC §7): watches resume, nothing lost, nothing leaked.
-import { startControlPlane, type ControlPlane } from '@purelb/test-control-plane';
+import { startControlPlane, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
-import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
+  createTestApi,
   allocatedCondition,
   createGroup,
   createNamespace,
@@ -21,7 +21,7 @@ import {
 } from './testing/fixtures.ts';
 
 let controlPlane: ControlPlane;
-let api: KubeApi;
+let api: KubeClient;
 let install: string;
 let ns: string;
 let allocator: AllocatorProcess;
@@ -31,7 +31,7 @@ const churn = { 'purelb.io/service-group': 'churn' };
 
 beforeAll(async () => {
   controlPlane = await startControlPlane();
-  api = await createKubeApi(controlPlane.kubeconfigPath);
+  api = await createTestApi(controlPlane.kubeconfigPath);
   install = await createNamespace(api, 'cp-install');
   ns = await createNamespace(api, 'cp');
   await createGroup(api, install, 'fam', {

@@ -1,9 +1,10 @@
 // `--default-class=false`: Services without spec.loadBalancerClass belong to someone else.
+import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
-import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
+  createTestApi,
   allocatedCondition,
   createGroup,
   createNamespace,
@@ -15,7 +16,7 @@ import {
   waitForAllocated,
 } from './testing/fixtures.ts';
 
-let api: KubeApi;
+let api: KubeClient;
 let install: string;
 let ns: string;
 let allocator: AllocatorProcess;
@@ -23,7 +24,7 @@ const annotations = { 'purelb.io/service-group': 'classy' };
 
 beforeAll(async () => {
   const kubeconfigPath = testKubeconfigPath();
-  api = await createKubeApi(kubeconfigPath);
+  api = await createTestApi(kubeconfigPath);
   install = await createNamespace(api, 'class-install');
   ns = await createNamespace(api, 'class');
   await createGroup(api, install, 'classy', { v4pools: [{ pool: '192.0.2.64/28', subnet: '192.0.2.0/24' }] });

@@ -1,14 +1,13 @@
 // Two replicas (SPEC §1, §7): one leader writes, the standby keeps its caches warm and writes nothing,
 // takes over after the Lease expires (SIGKILL) or at once (SIGTERM), and a paused, deposed leader
 // writes nothing when it wakes up.
-import { startControlPlane, type ControlPlane } from '@purelb/test-control-plane';
+import { startControlPlane, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, type AllocatorProcess, type LogLine } from './testing/allocator-process.ts';
-import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
-import { allocatedCondition, createGroup, createNamespace, createService, ingressIps, listServices, waitFor, waitForAllocated } from './testing/fixtures.ts';
+import { createTestApi, allocatedCondition, createGroup, createNamespace, createService, ingressIps, listServices, waitFor, waitForAllocated } from './testing/fixtures.ts';
 
 let controlPlane: ControlPlane;
-let api: KubeApi;
+let api: KubeClient;
 let install: string;
 let ns: string;
 const running: AllocatorProcess[] = [];
@@ -61,7 +60,7 @@ async function allAllocated(count: number): Promise<string[]> {
 
 beforeAll(async () => {
   controlPlane = await startControlPlane();
-  api = await createKubeApi(controlPlane.kubeconfigPath);
+  api = await createTestApi(controlPlane.kubeconfigPath);
   install = await createNamespace(api, 'ha-install');
   ns = await createNamespace(api, 'ha');
   await createGroup(api, install, 'ha', { v4pools: [{ pool: '198.51.100.0/24', subnet: '198.51.100.0/24' }, { pool: '203.0.113.0/24', subnet: '203.0.113.0/24' }] });

@@ -1,11 +1,11 @@
 // Restart safety (SPEC §4.7, §7): a SIGKILL during a burst changes and duplicates nothing; existing
 // allocations are imported before anything new is given out, collisions are reported, not reassigned.
-import { startControlPlane, type ControlPlane } from '@purelb/test-control-plane';
+import { startControlPlane, expectOk, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceObject } from './kube-objects.ts';
 import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
-import { createKubeApi, expectOk, type KubeApi } from './testing/kube-api.ts';
 import {
+  createTestApi,
   allocatedCondition,
   createGroup,
   createNamespace,
@@ -22,7 +22,7 @@ import {
 } from './testing/fixtures.ts';
 
 let controlPlane: ControlPlane;
-let api: KubeApi;
+let api: KubeClient;
 let kubeconfigPath: string;
 let install: string;
 let ns: string;
@@ -52,7 +52,7 @@ beforeAll(async () => {
   // the shared one, where later files' allocators would import them.
   controlPlane = await startControlPlane();
   kubeconfigPath = controlPlane.kubeconfigPath;
-  api = await createKubeApi(kubeconfigPath);
+  api = await createTestApi(kubeconfigPath);
   install = await createNamespace(api, 'restart-install');
   ns = await createNamespace(api, 'restart');
   await createGroup(api, install, 'burst', {

@@ -1,9 +1,10 @@
 // ServiceGroup status, invalid groups, and pool edits, against a real API server.
+import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAllocator, stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
-import { createKubeApi, type KubeApi } from './testing/kube-api.ts';
 import {
+  createTestApi,
   allocatedCondition,
   createGroup,
   createNamespace,
@@ -21,7 +22,7 @@ import {
   type GroupView,
 } from './testing/fixtures.ts';
 
-let api: KubeApi;
+let api: KubeClient;
 let install: string;
 let ns: string;
 let allocator: AllocatorProcess;
@@ -37,7 +38,7 @@ function waitForGroup(name: string, pred: (g: GroupView) => boolean, what: strin
 
 beforeAll(async () => {
   const kubeconfigPath = testKubeconfigPath();
-  api = await createKubeApi(kubeconfigPath);
+  api = await createTestApi(kubeconfigPath);
   install = await createNamespace(api, 'sg-install');
   ns = await createNamespace(api, 'sg');
   await createGroup(api, install, 'sg-old', {

@@ -3,9 +3,9 @@
 // not have, checked with SubjectAccessReviews.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createKubeClient, statusMessage, type KubeClient } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKubeRest, statusMessage, type KubeRest } from './kube-rest.ts';
 import { loadKustomization, type ManifestObject } from './load-manifests.ts';
 
 const base = join(import.meta.dirname, '..', '..', '..', 'deploy', 'base');
@@ -55,13 +55,13 @@ function relocate(o: ManifestObject): ManifestObject {
   return moved;
 }
 
-let rest: KubeRest;
+let rest: KubeClient;
 const createdClusterObjects: string[] = [];
 
 async function create(o: ManifestObject, dryRun: boolean): Promise<void> {
   const path = collectionPath(o, o.metadata.namespace);
   const query: Record<string, string> = { fieldValidation: 'Strict', ...(dryRun ? { dryRun: 'All' } : {}) };
-  const res = await rest.request({ method: 'POST', path, query, body: o });
+  const res = await rest.post(path, o, { query });
   expect(res.status, `${o.kind} ${o.metadata.name}: ${statusMessage(res.body)}`).toBe(201);
   if (!dryRun && o.metadata.namespace === undefined) createdClusterObjects.push(`${path}/${o.metadata.name}`);
 }
@@ -76,17 +76,13 @@ interface Access {
 }
 
 async function allowed(a: Access): Promise<boolean> {
-  const res = await rest.request({
-    method: 'POST',
-    path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-    body: {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: {
-        user: `system:serviceaccount:${scratch}:allocator`,
-        groups: ['system:serviceaccounts', `system:serviceaccounts:${scratch}`, 'system:authenticated'],
-        resourceAttributes: { group: a.group ?? '', ...a },
-      },
+  const res = await rest.post('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec: {
+      user: `system:serviceaccount:${scratch}:allocator`,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${scratch}`, 'system:authenticated'],
+      resourceAttributes: { group: a.group ?? '', ...a },
     },
   });
   expect(res.status, statusMessage(res.body)).toBe(201);
@@ -94,15 +90,15 @@ async function allowed(a: Access): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  rest = await createKubeRest(testKubeConfig(), 4);
+  rest = await createKubeClient(testKubeConfig(), { maxSockets: 4 });
   for (const name of [scratch, other]) {
-    const res = await rest.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+    const res = await rest.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     expect(res.status, statusMessage(res.body)).toBe(201);
   }
 });
 
 afterAll(async () => {
-  for (const path of createdClusterObjects.reverse()) await rest.request({ method: 'DELETE', path });
+  for (const path of createdClusterObjects.reverse()) await rest.delete(path);
   rest.close();
 });
 

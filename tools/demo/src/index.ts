@@ -24,6 +24,4 @@ export type {
 } from './access-instructions.ts';
 export { detectKubectl, findOnPath } from './detect-kubectl.ts';
 export { writeClientCredentials } from './client-credentials.ts';
-export { createKubeRest, statusMessage } from './kube-rest.ts';
-export type { KubeRest, KubeRequest, KubeResponse, KubeMethod } from './kube-rest.ts';
 export type { ServiceManifest, ServiceView, ServicePortSpec, IpFamily, IpFamilyPolicy } from './service-shapes.ts';

@@ -1,16 +1,16 @@
 // Creates the demo's namespaces, ServiceGroups and Services through the REST API.
-import { statusMessage, type KubeRest } from './kube-rest.ts';
+import { statusMessage, type KubeClient } from '@purelb/test-control-plane';
 import type { ServiceGroupObject } from './sample-service-groups.ts';
 import type { ServiceManifest } from './service-shapes.ts';
 
 /** Creates `body` at `path`; an object that already exists counts as created. Throws with the API's message otherwise. */
-export async function createObject(rest: KubeRest, path: string, body: unknown, what: string): Promise<void> {
-  const res = await rest.request({ method: 'POST', path, body });
+export async function createObject(rest: KubeClient, path: string, body: unknown, what: string): Promise<void> {
+  const res = await rest.post(path, body);
   if (res.status === 201 || res.status === 200 || res.status === 409) return;
   throw new Error(`creating ${what} failed (${res.status}): ${statusMessage(res.body)}`);
 }
 
-export async function ensureNamespace(rest: KubeRest, name: string): Promise<void> {
+export async function ensureNamespace(rest: KubeClient, name: string): Promise<void> {
   await createObject(rest, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, `namespace ${name}`);
 }
 
@@ -19,7 +19,7 @@ export async function ensureNamespace(rest: KubeRest, name: string): Promise<voi
  * until `timeoutMs` has passed.
  */
 export async function createServiceGroups(
-  rest: KubeRest,
+  rest: KubeClient,
   groups: readonly ServiceGroupObject[],
   timeoutMs = 30_000,
 ): Promise<void> {
@@ -27,7 +27,7 @@ export async function createServiceGroups(
   for (const g of groups) {
     const path = `/apis/purelb.io/v1/namespaces/${g.metadata.namespace}/servicegroups`;
     for (;;) {
-      const res = await rest.request({ method: 'POST', path, body: g });
+      const res = await rest.post(path, g);
       if (res.status === 201 || res.status === 409) break;
       if (res.status === 404 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 250));
@@ -38,7 +38,7 @@ export async function createServiceGroups(
   }
 }
 
-export async function createServices(rest: KubeRest, services: readonly ServiceManifest[]): Promise<void> {
+export async function createServices(rest: KubeClient, services: readonly ServiceManifest[]): Promise<void> {
   for (const s of services) {
     await createObject(rest, `/api/v1/namespaces/${s.metadata.namespace}/services`, s, `Service ${s.metadata.namespace}/${s.metadata.name}`);
   }

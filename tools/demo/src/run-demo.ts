@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { createKubeClient } from '@purelb/test-control-plane';
 import { formatAccessInstructions } from './access-instructions.ts';
 import { formatAllocationTable } from './allocation-table.ts';
 import { startAllocatorProcess } from './allocator-process.ts';
@@ -12,7 +13,6 @@ import { writeClientCredentials } from './client-credentials.ts';
 import type { DemoOptions } from './demo-options.ts';
 import { detectKubectl } from './detect-kubectl.ts';
 import { createServiceGroups, createServices, ensureNamespace } from './install-samples.ts';
-import { createKubeRest } from './kube-rest.ts';
 import { sampleServiceGroups } from './sample-service-groups.ts';
 import { sampleServices } from './sample-services.ts';
 import { waitForAllocation } from './wait-for-allocation.ts';
@@ -60,7 +60,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDependencies): Pro
 
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(cp.kubeconfigPath);
-    const rest = await createKubeRest(kubeConfig, 8);
+    const rest = await createKubeClient(kubeConfig, { maxSockets: 8 });
     cleanup.defer('API connections', () => {
       rest.close();
     });

@@ -1,14 +1,14 @@
 // Watches the Services of one namespace until the allocator has settled every one of them.
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient } from '@purelb/test-control-plane';
 import { allocationRow, isSettled, type AllocationRow } from './allocation-table.ts';
-import type { KubeRest } from './kube-rest.ts';
 import type { ServiceView } from './service-shapes.ts';
 
 export interface WaitForAllocationOptions {
   /** For the watch connection. */
   readonly kubeConfig: KubeConfig;
   /** For the lists. */
-  readonly rest: KubeRest;
+  readonly rest: KubeClient;
   readonly namespace: string;
   /** The Service names to wait for. */
   readonly names: readonly string[];
@@ -76,9 +76,9 @@ interface ServiceList {
 }
 
 /** Lists the namespace's Services; undefined when the API server did not answer with a list. */
-async function listServices(rest: KubeRest, namespace: string): Promise<ServiceList | undefined> {
+async function listServices(rest: KubeClient, namespace: string): Promise<ServiceList | undefined> {
   try {
-    const res = await rest.request({ method: 'GET', path: `/api/v1/namespaces/${namespace}/services` });
+    const res = await rest.get(`/api/v1/namespaces/${namespace}/services`);
     if (res.status !== 200) return undefined;
     const body = res.body as { items?: ServiceView[]; metadata?: { resourceVersion?: string } };
     return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion };

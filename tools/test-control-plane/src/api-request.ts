@@ -1,5 +1,5 @@
-import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { httpExchange } from './http-exchange.ts';
 import type { PkiPaths } from './pki.ts';
 
 /** How to reach the API server as the admin user. */
@@ -36,44 +36,22 @@ export function adminConnection(server: string, pki: PkiPaths): AdminConnection 
 }
 
 /** One HTTPS request with the admin client certificate. Never throws: transport errors are values. */
-export function apiRequest(conn: AdminConnection, req: ApiRequest): Promise<ApiResponse> {
-  const url = new URL(req.path, conn.server);
-  const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+export async function apiRequest(conn: AdminConnection, req: ApiRequest): Promise<ApiResponse> {
   const headers: Record<string, string> = { accept: req.accept ?? 'application/json' };
-  if (payload !== undefined) {
-    headers['content-type'] = req.contentType ?? 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
-  }
-  return new Promise((resolve) => {
-    const r = request(
-      url,
-      { method: req.method, ca: conn.ca, cert: conn.cert, key: conn.key, headers, agent: false, timeout: req.timeoutMs ?? 10_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          resolve({ kind: 'response', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => {
-          resolve({ kind: 'unreachable', error: e.message });
-        });
-      },
-    );
-    r.on('timeout', () => r.destroy(new Error(`no answer within ${req.timeoutMs ?? 10_000} ms`)));
-    r.on('error', (e) => {
-      resolve({ kind: 'unreachable', error: e.message });
-    });
-    r.end(payload);
-  });
-}
-
-/** The `message` of a Kubernetes Status body, or the body itself. */
-export function statusMessage(body: string): string {
+  const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+  if (payload !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
   try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // not JSON: fall through to the raw body
+    const answer = await httpExchange({
+      url: new URL(req.path, conn.server),
+      method: req.method,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+      agent: false,
+      tls: { ca: conn.ca, cert: conn.cert, key: conn.key },
+      timeoutMs: req.timeoutMs ?? 10_000,
+    });
+    return { kind: 'response', status: answer.status, body: answer.text };
+  } catch (error) {
+    return { kind: 'unreachable', error: (error as Error).message };
   }
-  return body.slice(0, 500);
 }

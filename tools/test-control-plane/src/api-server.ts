@@ -1,4 +1,5 @@
-import { apiRequest, statusMessage, type AdminConnection } from './api-request.ts';
+import { apiRequest, type AdminConnection } from './api-request.ts';
+import { statusMessage } from './http-exchange.ts';
 import { logTail, startProcess, stopProcess, type ProcessRecord } from './managed-process.ts';
 import { waitUntil } from './wait-until.ts';
 

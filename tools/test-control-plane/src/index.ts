@@ -13,3 +13,8 @@ export type { Binaries, LocateOptions } from './binaries.ts';
 
 // test helpers
 export { loadKubeConfig, createTestNamespace, testNamespaceName } from './test-namespace.ts';
+
+// a keep-alive JSON REST client with a kubeconfig's credentials
+export { createKubeClient, expectOk, MERGE_PATCH } from './kube-client.ts';
+export type { KubeClient, KubeClientOptions, KubeRequestOptions, KubeResponse, KubeMethod } from './kube-client.ts';
+export { statusMessage } from './http-exchange.ts';

@@ -1,8 +1,12 @@
 // Objects and polling for the allocator's integration tests.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testNamespaceName } from '@purelb/test-control-plane';
+import { createKubeClient, expectOk, testNamespaceName, type KubeClient } from '@purelb/test-control-plane';
 import type { ServiceObject } from '../kube-objects.ts';
-import { expectOk, type KubeApi } from './kube-api.ts';
+
+/** A REST client for the tests that rides out an API server restart (connection failures and 503s, for 20 s). */
+export function createTestApi(kubeconfigPath: string): Promise<KubeClient> {
+  return createKubeClient(kubeconfigPath, { retry: { attempts: 100, intervalMs: 200 } });
+}
 
 /**
  * Polls until `probe` returns a value other than undefined; the error names what was awaited. Probes
@@ -18,7 +22,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export async function createNamespace(api: KubeApi, prefix: string): Promise<string> {
+export async function createNamespace(api: KubeClient, prefix: string): Promise<string> {
   const name = testNamespaceName(prefix);
   expectOk(await api.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'purelb.io/test': 'true' } } }), `create namespace ${name}`);
   return name;
@@ -31,7 +35,7 @@ export interface Pools {
 
 export const groupsPath = (ns: string): string => `/apis/purelb.io/v1/namespaces/${ns}/servicegroups`;
 
-export async function createGroup(api: KubeApi, ns: string, name: string, pools: Pools): Promise<void> {
+export async function createGroup(api: KubeClient, ns: string, name: string, pools: Pools): Promise<void> {
   expectOk(
     await api.post(groupsPath(ns), { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name, namespace: ns }, spec: { local: pools } }),
     `create ServiceGroup ${name}`,
@@ -48,7 +52,7 @@ export interface GroupView {
   };
 }
 
-export async function getGroup(api: KubeApi, ns: string, name: string): Promise<GroupView | undefined> {
+export async function getGroup(api: KubeClient, ns: string, name: string): Promise<GroupView | undefined> {
   const r = await api.get(`${groupsPath(ns)}/${name}`);
   return r.status === 200 ? (r.body as GroupView) : undefined;
 }
@@ -84,30 +88,30 @@ export function serviceBody(ns: string, name: string, shape: ServiceShape = {}):
   };
 }
 
-export async function createService(api: KubeApi, ns: string, name: string, shape: ServiceShape = {}): Promise<void> {
+export async function createService(api: KubeClient, ns: string, name: string, shape: ServiceShape = {}): Promise<void> {
   expectOk(await api.post(servicesPath(ns), serviceBody(ns, name, shape)), `create Service ${ns}/${name}`);
 }
 
-export async function getService(api: KubeApi, ns: string, name: string): Promise<ServiceObject | undefined> {
+export async function getService(api: KubeClient, ns: string, name: string): Promise<ServiceObject | undefined> {
   const r = await api.get(`${servicesPath(ns)}/${name}`);
   return r.status === 200 ? (r.body as ServiceObject) : undefined;
 }
 
-export async function listServices(api: KubeApi, ns: string): Promise<ServiceObject[]> {
+export async function listServices(api: KubeClient, ns: string): Promise<ServiceObject[]> {
   const body = expectOk(await api.get(servicesPath(ns)), `list Services in ${ns}`) as { items: ServiceObject[] };
   return body.items;
 }
 
-export async function patchService(api: KubeApi, ns: string, name: string, patch: unknown): Promise<void> {
+export async function patchService(api: KubeClient, ns: string, name: string, patch: unknown): Promise<void> {
   expectOk(await api.patch(`${servicesPath(ns)}/${name}`, patch), `patch Service ${ns}/${name}`);
 }
 
-export async function deleteService(api: KubeApi, ns: string, name: string): Promise<void> {
+export async function deleteService(api: KubeClient, ns: string, name: string): Promise<void> {
   expectOk(await api.delete(`${servicesPath(ns)}/${name}`), `delete Service ${ns}/${name}`);
 }
 
 /** Deletes every Service of `ns`, so that later allocators on a shared control plane do not import them. */
-export async function deleteAllServices(api: KubeApi, ns: string): Promise<void> {
+export async function deleteAllServices(api: KubeClient, ns: string): Promise<void> {
   for (const s of await listServices(api, ns)) await deleteService(api, ns, s.metadata?.name ?? '');
 }
 
@@ -127,7 +131,7 @@ export function allocatedCondition(svc: ServiceObject | undefined): ConditionVie
 }
 
 /** Waits until the Service's condition has the reason (and returns the Service). */
-export function waitForReason(api: KubeApi, ns: string, name: string, reason: string, timeoutMs?: number): Promise<ServiceObject> {
+export function waitForReason(api: KubeClient, ns: string, name: string, reason: string, timeoutMs?: number): Promise<ServiceObject> {
   return waitFor(
     `Service ${ns}/${name} to have reason ${reason}`,
     async () => {
@@ -139,7 +143,7 @@ export function waitForReason(api: KubeApi, ns: string, name: string, reason: st
 }
 
 /** Waits until the Service has `count` ingress addresses and reason Allocated. */
-export function waitForAllocated(api: KubeApi, ns: string, name: string, count = 1, timeoutMs?: number): Promise<ServiceObject> {
+export function waitForAllocated(api: KubeClient, ns: string, name: string, count = 1, timeoutMs?: number): Promise<ServiceObject> {
   return waitFor(
     `Service ${ns}/${name} to be allocated`,
     async () => {
@@ -159,14 +163,14 @@ export interface EventView {
   readonly involvedObject: { readonly kind: string; readonly name: string };
 }
 
-export async function listEvents(api: KubeApi, ns: string, name?: string): Promise<EventView[]> {
+export async function listEvents(api: KubeClient, ns: string, name?: string): Promise<EventView[]> {
   const selector = name === undefined ? '' : `?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`;
   const body = expectOk(await api.get(`/api/v1/namespaces/${ns}/events${selector}`), `list Events in ${ns}`) as { items: EventView[] };
   return body.items;
 }
 
 /** Waits until an Event with this reason exists for the object; returns all its Events. */
-export function waitForEvent(api: KubeApi, ns: string, name: string, reason: string, timeoutMs?: number): Promise<EventView[]> {
+export function waitForEvent(api: KubeClient, ns: string, name: string, reason: string, timeoutMs?: number): Promise<EventView[]> {
   return waitFor(
     `an Event ${reason} for ${ns}/${name}`,
     async () => {
