@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startAllocatorProcess } from '@purelb/demo';
 import { createKubeClient, startControlPlane, statusMessage, type KubeClient } from '@purelb/test-control-plane';
+import { startAllocatorProcess, type AllocatorProcess } from '../src/testing/index.ts';
 import { benchService, forEachLimited, percentile } from './bench-services.ts';
 import { startIngressWatcher } from './ingress-watcher.ts';
 
@@ -60,7 +60,7 @@ const cp = await startControlPlane();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(cp.kubeconfigPath);
 const rest = await createKubeClient(kubeConfig, { maxSockets: IN_FLIGHT * 2 });
-let allocator: Awaited<ReturnType<typeof startAllocatorProcess>> | undefined;
+let allocator: AllocatorProcess | undefined;
 let exitCode = 0;
 try {
   await create(rest, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: INSTALL_NS } });
@@ -72,13 +72,9 @@ try {
     metadata: { name: 'default', namespace: INSTALL_NS },
     spec: { local: { v4pools: [{ pool: '198.18.0.0/15', subnet: '198.18.0.0/15', aggregation: 'default' }] } },
   });
-  allocator = await startAllocatorProcess({
-    mainPath: join(import.meta.dirname, '..', 'src', 'main.ts'),
-    kubeconfigPath: cp.kubeconfigPath,
-    namespace: INSTALL_NS,
-    logFile: join(work, 'allocator.log'),
-  });
-  await waitReady(allocator.port, 60_000);
+  allocator = startAllocatorProcess({ kubeconfigPath: cp.kubeconfigPath, namespace: INSTALL_NS, logFile: join(work, 'allocator.log') });
+  const port = await allocator.port(30_000);
+  await waitReady(port, 60_000);
   const watcher = startIngressWatcher(kubeConfig, rest, SERVICE_NS);
   const servicesPath = `/api/v1/namespaces/${SERVICE_NS}/services`;
 
@@ -127,7 +123,7 @@ try {
   log(
     `  create→ingress      p50 ${ms(p50Ms)}, p90 ${ms(percentile(latencies, 90))}, p99 ${ms(p99Ms)} (target ≤ 250 ms), max ${ms(percentile(latencies, 100))}`,
   );
-  log(`  allocator: ${await reconcileSummary(allocator.port)}`);
+  log(`  allocator: ${await reconcileSummary(port)}`);
 
   // Correctness: no address handed out twice.
   const owners = new Map<string, string>();

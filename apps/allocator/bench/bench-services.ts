@@ -1,8 +1,22 @@
 // The Services the benchmark creates and the arithmetic it reports.
-import type { ServiceManifest } from '@purelb/demo';
+
+/** The LoadBalancer Service the benchmark creates, as plain JSON. */
+export interface BenchServiceManifest {
+  readonly apiVersion: 'v1';
+  readonly kind: 'Service';
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: {
+    readonly type: 'LoadBalancer';
+    readonly allocateLoadBalancerNodePorts: boolean;
+    readonly ipFamilyPolicy: 'SingleStack';
+    readonly ipFamilies: readonly ['IPv4'];
+    readonly selector: Readonly<Record<string, string>>;
+    readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: 'TCP' }[];
+  };
+}
 
 /** A plain IPv4 LoadBalancer Service that needs no node ports. */
-export function benchService(namespace: string, name: string): ServiceManifest {
+export function benchService(namespace: string, name: string): BenchServiceManifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',

@@ -1,8 +1,8 @@
 // Records, per Service name, when the watch first showed it with an ingress address.
 import { performance } from 'node:perf_hooks';
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import type { ServiceView } from '@purelb/demo';
 import type { KubeClient } from '@purelb/test-control-plane';
+import type { ServiceObject } from '../src/kube-objects.ts';
 
 export interface IngressSeen {
   /** `performance.now()` when the first event with ingress arrived. */
@@ -27,7 +27,7 @@ export function startIngressWatcher(kubeConfig: KubeConfig, rest: KubeClient, na
   let restarts = -1;
   let controller: AbortController | undefined;
 
-  const observe = (s: ServiceView): void => {
+  const observe = (s: ServiceObject): void => {
     const name = s.metadata?.name;
     if (name === undefined || seen.has(name)) return;
     const addresses = (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((a) => a !== '');
@@ -44,14 +44,14 @@ export function startIngressWatcher(kubeConfig: KubeConfig, rest: KubeClient, na
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      const list = res.body as { items?: ServiceView[]; metadata?: { resourceVersion?: string } };
+      const list = res.body as { items?: ServiceObject[]; metadata?: { resourceVersion?: string } };
       for (const s of list.items ?? []) observe(s);
       await new Promise<void>((resolve) => {
         new Watch(kubeConfig)
           .watch(
             `/api/v1/namespaces/${namespace}/services`,
             { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
-            (phase: string, obj: ServiceView) => {
+            (phase: string, obj: ServiceObject) => {
               if (phase === 'ADDED' || phase === 'MODIFIED') observe(obj);
             },
             () => {

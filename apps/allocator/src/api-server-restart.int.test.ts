@@ -2,9 +2,10 @@
 // restart with etcd compaction during churn (SPEC §7): watches resume, nothing lost, nothing leaked.
 import { startControlPlane, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAllocator, stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
+import { stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
 import {
   createTestApi,
+  spawnAllocator,
   allocatedCondition,
   createGroup,
   createNamespace,

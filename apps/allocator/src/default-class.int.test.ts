@@ -2,9 +2,10 @@
 import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
+import type { AllocatorProcess } from './testing/allocator-process.ts';
 import {
   createTestApi,
+  spawnAllocator,
   allocatedCondition,
   createGroup,
   createNamespace,

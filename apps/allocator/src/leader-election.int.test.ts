@@ -3,8 +3,8 @@
 // writes nothing when it wakes up.
 import { startControlPlane, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAllocator, type AllocatorProcess, type LogLine } from './testing/allocator-process.ts';
-import { createTestApi, allocatedCondition, createGroup, createNamespace, createService, ingressIps, listServices, waitFor, waitForAllocated } from './testing/fixtures.ts';
+import type { AllocatorProcess, LogLine } from './testing/allocator-process.ts';
+import { createTestApi, spawnAllocator, allocatedCondition, createGroup, createNamespace, createService, ingressIps, listServices, waitFor, waitForAllocated } from './testing/fixtures.ts';
 
 let controlPlane: ControlPlane;
 let api: KubeClient;

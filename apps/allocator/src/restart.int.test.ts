@@ -3,9 +3,10 @@
 import { startControlPlane, expectOk, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceObject } from './kube-objects.ts';
-import { spawnAllocator, type AllocatorProcess } from './testing/allocator-process.ts';
+import type { AllocatorProcess } from './testing/allocator-process.ts';
 import {
   createTestApi,
+  spawnAllocator,
   allocatedCondition,
   createGroup,
   createNamespace,

@@ -1,11 +1,9 @@
 // `npm run demo`: a real control plane, the allocator and sample Services on this machine.
 // Runs until Ctrl-C (or SIGTERM); `--once` tears down right after printing. See demoUsage.
-import { join } from 'node:path';
 import { startControlPlane } from '@purelb/test-control-plane';
 import { demoUsage, parseDemoOptions } from './demo-options.ts';
 import { runDemo } from './run-demo.ts';
 
-const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const parsed = parseDemoOptions(process.argv.slice(2));
 if (!parsed.ok) {
   for (const e of parsed.errors) console.error(`${e.path}: ${e.message}`);
@@ -34,7 +32,6 @@ const code = await runDemo(parsed.value, {
   // and kills what it started if this process dies without stopping it. Its Service CIDRs are
   // dual-stack, so IPv6 and dual-stack Services can be created.
   startControlPlane: () => startControlPlane(),
-  allocatorMain: join(repoRoot, 'apps', 'allocator', 'src', 'main.ts'),
   out: (text) => process.stdout.write(text),
   note: (text) => process.stderr.write(`${text}\n`),
   stop: stop.signal,

@@ -14,8 +14,6 @@ export {
 export type { AllocationRow, AllocationCondition } from './allocation-table.ts';
 export { waitForAllocation } from './wait-for-allocation.ts';
 export type { WaitForAllocationOptions, AllocationWaitResult } from './wait-for-allocation.ts';
-export { startAllocatorProcess, listeningPort } from './allocator-process.ts';
-export type { AllocatorProcess, AllocatorProcessOptions } from './allocator-process.ts';
 export { formatAccessInstructions, parseAptCandidate } from './access-instructions.ts';
 export type {
   AccessInstructionsInput,

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { startAllocatorProcess } from '@purelb/allocator/testing';
 import { createKubeClient } from '@purelb/test-control-plane';
 import { formatAccessInstructions } from './access-instructions.ts';
 import { formatAllocationTable } from './allocation-table.ts';
-import { startAllocatorProcess } from './allocator-process.ts';
 import { createCleanupStack } from './cleanup-stack.ts';
 import { writeClientCredentials } from './client-credentials.ts';
 import type { DemoOptions } from './demo-options.ts';
@@ -30,8 +30,6 @@ export interface DemoControlPlane {
 export interface DemoDependencies {
   /** Builds the binaries if needed and starts the control plane with the CRDs applied. */
   readonly startControlPlane: () => Promise<DemoControlPlane>;
-  /** The allocator's `src/main.ts`. */
-  readonly allocatorMain: string;
   /** Table and instructions. */
   readonly out: (text: string) => void;
   /** Progress and problems. */
@@ -72,20 +70,16 @@ export async function runDemo(options: DemoOptions, deps: DemoDependencies): Pro
     if (aborted()) return 130;
 
     const logFile = join(work, 'allocator.log');
-    const allocator = await startAllocatorProcess({
-      mainPath: deps.allocatorMain,
-      kubeconfigPath: cp.kubeconfigPath,
-      namespace: INSTALL_NAMESPACE,
-      logFile,
-    });
+    const allocator = startAllocatorProcess({ kubeconfigPath: cp.kubeconfigPath, namespace: INSTALL_NAMESPACE, logFile });
     let stopping = false;
     cleanup.defer('allocator', async () => {
       stopping = true;
-      await allocator.stop();
+      await allocator.stop('SIGTERM', 5_000);
     });
     void allocator.exited.then((how) => {
-      if (!stopping && !aborted()) note(`The allocator exited unexpectedly (${String(how)}); its log is ${logFile}.`);
+      if (!stopping && !aborted()) note(`The allocator exited unexpectedly (${how.signal ?? `code ${String(how.code)}`}); its log is ${logFile}.`);
     });
+    const metricsPort = await allocator.port(30_000);
     note(`Allocator running (pid ${allocator.pid}), log ${logFile}.`);
     if (aborted()) return 130;
 
@@ -115,7 +109,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDependencies): Pro
         server: cp.server,
         installNamespace: INSTALL_NAMESPACE,
         serviceNamespace: SERVICE_NAMESPACE,
-        metricsUrl: `http://127.0.0.1:${allocator.port}/metrics`,
+        metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
         kubectl: detectKubectl(process.env['PATH']),
         credentials,
         staysUp: !options.once,

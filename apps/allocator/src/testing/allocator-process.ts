@@ -1,139 +1,210 @@
-// Runs the allocator as a real child process (for integration tests) and reads its JSON log lines.
+// Runs the allocator as a child process, exactly as an operator would start it: for integration
+// tests, the demo and the benchmark. Reads its JSON log lines, keeps them, and stops it again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { extname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const MAIN = join(import.meta.dirname, '..', 'main.ts');
+/** This package's entry point, as source or as built JavaScript, whichever this file is. */
+const MAIN = join(import.meta.dirname, '..', `main${extname(import.meta.filename)}`);
 
+/** One JSON log line of the allocator. */
 export interface LogLine {
   readonly event?: string;
   readonly level?: number;
   readonly [field: string]: unknown;
 }
 
+export type AllocatorLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Leader-election timings (`--lease-duration`, `--renew-deadline`, `--retry-period`). */
+export interface LeaderElectionTimings {
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+}
+
 export interface AllocatorProcessOptions {
   readonly kubeconfigPath: string;
+  /** Install namespace (`--namespace`). */
   readonly namespace: string;
-  readonly identity: string;
-  readonly leaseDurationMs?: number;
-  readonly renewDeadlineMs?: number;
-  readonly retryPeriodMs?: number;
+  /** `--identity`; the allocator's own default when absent. */
+  readonly identity?: string;
+  /** `--log-level`. Default `info`. */
+  readonly logLevel?: AllocatorLogLevel;
+  /** The allocator's defaults when absent. */
+  readonly leaderElection?: LeaderElectionTimings;
+  /** Appended to the command line. */
   readonly extraArgs?: readonly string[];
+  /** Every line the allocator prints (stdout and stderr) is appended to this file. */
+  readonly logFile?: string;
+  /**
+   * A process group of its own (default true): Ctrl-C in a terminal reaches only the parent, which
+   * then stops the allocator in order.
+   */
+  readonly ownProcessGroup?: boolean;
+  /** The entry point to run. Default: this package's `main`. */
+  readonly mainPath?: string;
+}
+
+/** How the process ended. */
+export interface AllocatorExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 export interface AllocatorProcess {
   readonly child: ChildProcess;
-  readonly identity: string;
-  /** Every JSON line printed so far. */
+  readonly pid: number;
+  readonly identity: string | undefined;
+  /** Every JSON line printed on stdout so far. */
   readonly logs: readonly LogLine[];
-  /** Lines of stdout that were not JSON, and all of stderr. */
+  /** Lines of stdout that were not JSON objects, and all lines of stderr. */
   readonly otherOutput: readonly string[];
-  /** The metrics/health port, from the `listening` event. */
-  port(): Promise<number>;
-  /** Resolves with the first log line matching, waiting up to `timeoutMs`. */
+  /** The port of /metrics, /healthz and /readyz on 127.0.0.1, from the `listening` event. */
+  port(timeoutMs?: number): Promise<number>;
+  /** The first log line matching, waiting up to `timeoutMs` (default 60 s); rejects if the process ends first. */
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
-  /** Sends a signal and resolves with how the process ended. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Sends `signal` (default SIGTERM), then SIGKILL if the process has not ended after `graceMs`
+   * (default 10 s); resolves with how it ended. Each signal is sent once; safe to call again (e.g.
+   * with SIGKILL to hurry it) and after the end.
+   */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<AllocatorExit>;
+  readonly exited: Promise<AllocatorExit>;
 }
 
-export function spawnAllocator(options: AllocatorProcessOptions): AllocatorProcess {
-  const args = [
+/** The bound port of the allocator's `listening` log event; undefined for any other line. */
+export function listeningPort(line: LogLine): number | undefined {
+  if (line.event !== 'listening') return undefined;
+  const port = line.port;
+  return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+/** A JSON object log line, or undefined for anything else. */
+export function parseLogLine(text: string): LogLine | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as LogLine) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The allocator's command line (after the Node executable). */
+export function allocatorArgs(options: AllocatorProcessOptions): string[] {
+  const timings = options.leaderElection;
+  return [
     '--conditions=@purelb/source',
-    MAIN,
+    options.mainPath ?? MAIN,
     '--kubeconfig',
     options.kubeconfigPath,
     '--namespace',
     options.namespace,
-    '--identity',
-    options.identity,
+    ...(options.identity === undefined ? [] : ['--identity', options.identity]),
     '--listen',
     '127.0.0.1:0',
-    '--lease-duration',
-    String(options.leaseDurationMs ?? 3000),
-    '--renew-deadline',
-    String(options.renewDeadlineMs ?? 2000),
-    '--retry-period',
-    String(options.retryPeriodMs ?? 300),
+    ...(timings === undefined
+      ? []
+      : ['--lease-duration', String(timings.leaseDurationMs), '--renew-deadline', String(timings.renewDeadlineMs), '--retry-period', String(timings.retryPeriodMs)]),
     '--log-level',
-    'debug',
+    options.logLevel ?? 'info',
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+}
+
+/** Starts the allocator; `port()` tells when it listens. It is killed if this process exits first. */
+export function startAllocatorProcess(options: AllocatorProcessOptions): AllocatorProcess {
+  const child = spawn(process.execPath, allocatorArgs(options), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBECONFIG: '' },
+    detached: options.ownProcessGroup ?? true,
+  });
+  const name = options.identity === undefined ? 'the allocator' : `allocator ${options.identity}`;
   const logs: LogLine[] = [];
   const otherOutput: string[] = [];
-  let buffered = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    let nl = buffered.indexOf('\n');
-    while (nl !== -1) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      // Set PURELB_TEST_LOG_DIR to keep each allocator's log lines for a look after the run.
-      const dir = process.env.PURELB_TEST_LOG_DIR;
-      if (dir !== undefined && dir !== '') appendFileSync(join(dir, `${options.identity}.log`), `${line}\n`);
-      try {
-        logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        otherOutput.push(line);
-      }
-      nl = buffered.indexOf('\n');
-    }
+  const log = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    log?.write(`${text}\n`);
+    const line = parseLogLine(text);
+    if (line === undefined) otherOutput.push(text);
+    else logs.push(line);
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    otherOutput.push(chunk);
+  createInterface({ input: child.stderr }).on('line', (text) => {
+    log?.write(`${text}\n`);
+    otherOutput.push(text);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
+
+  let ended: AllocatorExit | undefined;
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
+  const exited = new Promise<AllocatorExit>((resolve) => {
+    child.once('close', (code, signal) => {
+      ended = { code, signal };
+      resolve(ended);
     });
   });
-  let done = false;
-  // Never leave a daemon behind when the test process ends without stopping it.
+  // Never leave a daemon behind when this process ends without stopping it.
   const killOnExit = (): void => {
     child.kill('SIGKILL');
   };
-  process.once('exit', killOnExit);
+  process.on('exit', killOnExit);
   void exited.then(() => {
-    done = true;
     process.off('exit', killOnExit);
+    log?.end();
   });
 
+  const recentOutput = (): string => [...otherOutput.slice(-20), ...logs.slice(-20).map((l) => JSON.stringify(l))].join('\n');
+
   const waitForLog = async (match: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const hit = logs.find(match);
       if (hit !== undefined) return hit;
-      if (done) throw new Error(`allocator ${options.identity} exited before the awaited log line; output: ${otherOutput.join('').slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`allocator ${options.identity}: no matching log line within ${timeoutMs} ms`);
-      await sleep(50);
+      if (spawnError !== undefined) throw new Error(`${name} could not be started: ${spawnError.message}`);
+      if (ended !== undefined) {
+        throw new Error(`${name} exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recentOutput()}`);
+      }
+      if (performance.now() > deadline) throw new Error(`${name}: no matching log line within ${timeoutMs} ms; last output:\n${recentOutput()}`);
+      await sleep(25);
     }
+  };
+
+  // A signal goes out once: the allocator takes a second SIGTERM as "quit at once".
+  const sent = new Set<NodeJS.Signals>();
+  const stop = (signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<AllocatorExit> => {
+    if (ended === undefined && !sent.has(signal)) {
+      sent.add(signal);
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      void exited.then(() => {
+        clearTimeout(timer);
+      });
+    }
+    return exited;
   };
 
   return {
     child,
+    pid: child.pid ?? 0,
     identity: options.identity,
     logs,
     otherOutput,
-    port: async () => {
-      const line = await waitForLog((l) => l.event === 'listening');
-      return Number(line.port);
+    port: async (timeoutMs?: number) => {
+      const line = await waitForLog((l) => listeningPort(l) !== undefined, timeoutMs);
+      return listeningPort(line) ?? 0;
     },
     waitForLog,
-    stop: async (signal = 'SIGTERM') => {
-      if (!done) child.kill(signal);
-      return exited;
-    },
+    stop,
     exited,
   };
 }
 
 /** Stops the allocator and says how it ended and which crash lines (unhandled rejections, uncaught exceptions) it logged. */
-export async function stopAndReport(
-  p: AllocatorProcess,
-  signal?: NodeJS.Signals,
-): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null }; crashes: LogLine[] }> {
+export async function stopAndReport(p: AllocatorProcess, signal?: NodeJS.Signals): Promise<{ exit: AllocatorExit; crashes: LogLine[] }> {
   const crashes = p.logs.filter((l) => l.event === 'unhandled-rejection' || l.event === 'uncaught-exception');
   return { exit: await p.stop(signal), crashes };
 }

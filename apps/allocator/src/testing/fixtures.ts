@@ -1,11 +1,46 @@
 // Objects and polling for the allocator's integration tests.
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKubeClient, expectOk, testNamespaceName, type KubeClient } from '@purelb/test-control-plane';
 import type { ServiceObject } from '../kube-objects.ts';
+import { startAllocatorProcess, type AllocatorProcess } from './allocator-process.ts';
 
 /** A REST client for the tests that rides out an API server restart (connection failures and 503s, for 20 s). */
 export function createTestApi(kubeconfigPath: string): Promise<KubeClient> {
   return createKubeClient(kubeconfigPath, { retry: { attempts: 100, intervalMs: 200 } });
+}
+
+export interface TestAllocatorOptions {
+  readonly kubeconfigPath: string;
+  readonly namespace: string;
+  readonly identity: string;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+  readonly extraArgs?: readonly string[];
+}
+
+/**
+ * The allocator as these tests run it: debug logs, a short Lease (3 s, renew deadline 2 s, retry
+ * 0.3 s unless given), in the test's process group. Set PURELB_TEST_LOG_DIR to keep each allocator's
+ * output in `<dir>/<identity>.log` for a look after the run.
+ */
+export function spawnAllocator(options: TestAllocatorOptions): AllocatorProcess {
+  const logDir = process.env['PURELB_TEST_LOG_DIR'];
+  return startAllocatorProcess({
+    kubeconfigPath: options.kubeconfigPath,
+    namespace: options.namespace,
+    identity: options.identity,
+    logLevel: 'debug',
+    leaderElection: {
+      leaseDurationMs: options.leaseDurationMs ?? 3000,
+      renewDeadlineMs: options.renewDeadlineMs ?? 2000,
+      retryPeriodMs: options.retryPeriodMs ?? 300,
+    },
+    ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
+    ...(logDir === undefined || logDir === '' ? {} : { logFile: join(logDir, `${options.identity}.log`) }),
+    ownProcessGroup: false,
+  });
 }
 
 /**

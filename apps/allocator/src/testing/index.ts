@@ -1,0 +1,11 @@
+// @purelb/allocator/testing: the allocator as a child process, for integration tests, the demo and
+// benchmarks.
+export { startAllocatorProcess, stopAndReport, listeningPort, parseLogLine, allocatorArgs } from './allocator-process.ts';
+export type {
+  AllocatorProcess,
+  AllocatorProcessOptions,
+  AllocatorExit,
+  AllocatorLogLevel,
+  LeaderElectionTimings,
+  LogLine,
+} from './allocator-process.ts';
