@@ -28,6 +28,19 @@ function candidate(store: FakeLeaseStore, clock: FakeClock, identity: string, ov
   return { elector, changes };
 }
 
+/** Two candidates on one store: `a` starts first and leads, then `b` joins; the clock runs `forMs`. */
+async function aLeadsThenBJoins(forMs: number): Promise<{ store: FakeLeaseStore; clock: FakeClock; a: Candidate; b: Candidate }> {
+  const store = createFakeLeaseStore();
+  const clock = createFakeClock();
+  const a = candidate(store, clock, 'a');
+  const b = candidate(store, clock, 'b');
+  a.elector.start();
+  await flushPromises();
+  b.elector.start();
+  await clock.advanceAsync(forMs);
+  return { store, clock, a, b };
+}
+
 /** Advances in 100 ms steps until `until` holds (or `limit` ms passed); returns the time it took. */
 async function runUntil(clock: FakeClock, until: () => boolean, limit = 120_000): Promise<number> {
   const start = clock.now();
@@ -73,14 +86,7 @@ describe('createLeaderElector', () => {
   });
 
   it('releases on stop: steps down first, clears the holder, and a peer takes over within a retry period', async () => {
-    const store = createFakeLeaseStore();
-    const clock = createFakeClock();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flushPromises();
-    b.elector.start();
-    await clock.advanceAsync(30_000);
+    const { store, clock, a, b } = await aLeadsThenBJoins(30_000);
     expect([a.elector.isLeader(), b.elector.isLeader()]).toEqual([true, false]);
     const stoppedAt = clock.now();
     let released = false;
@@ -97,14 +103,7 @@ describe('createLeaderElector', () => {
   });
 
   it('after an abandoned leader, a peer takes over only once the lease expired by its own clock', async () => {
-    const store = createFakeLeaseStore();
-    const clock = createFakeClock();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flushPromises();
-    b.elector.start();
-    await clock.advanceAsync(10_000);
+    const { store, clock, a, b } = await aLeadsThenBJoins(10_000);
     const lastRenew = store.writes.length;
     a.elector.abandon();
     expect(store.writes).toHaveLength(lastRenew);
@@ -132,14 +131,7 @@ describe('createLeaderElector', () => {
   });
 
   it('a leader that cannot renew steps down at its renew deadline, before the lease can be taken', async () => {
-    const store = createFakeLeaseStore();
-    const clock = createFakeClock();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flushPromises();
-    b.elector.start();
-    await clock.advanceAsync(7_000);
+    const { store, clock, a, b } = await aLeadsThenBJoins(7_000);
     const lastRenewAttempt = Math.floor(clock.now() / timing.retryPeriodMs) * timing.retryPeriodMs;
     store.setFault('a', 'unavailable');
     await runUntil(clock, () => b.elector.isLeader());
