@@ -1,7 +1,8 @@
 // watchResource across kube-apiserver restarts, on a control plane of its own (the run's shared one
 // stays undisturbed). The watcher's requests are held back while the test changes objects, so the
 // changes happen while it has no watch open; it must then reflect them, deletions included.
-import { CoreV1Api, V1ConfigMap, V1ObjectMeta, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type V1ConfigMap, type KubeConfig } from '@kubernetes/client-node';
+import { configMap } from './config-map.int-fixture.ts';
 import { createTestNamespace, loadKubeConfig, startControlPlane, type ControlPlane } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeTransport } from './kube-transport.ts';
@@ -21,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cp.stop();
 });
-
-function configMap(name: string, value: string): V1ConfigMap {
-  const cm = new V1ConfigMap();
-  cm.apiVersion = 'v1';
-  cm.kind = 'ConfigMap';
-  cm.metadata = new V1ObjectMeta();
-  cm.metadata.name = name;
-  cm.data = { value };
-  return cm;
-}
 
 /** The real transport, whose new requests can be held back (not failed) until released. */
 function gatedTransport(kubeConfig: KubeConfig) {

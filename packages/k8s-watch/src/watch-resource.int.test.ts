@@ -1,6 +1,7 @@
 // watchResource against the run's real kube-apiserver: bursts converge, paging, custom resources.
 // Restarts and 410 Gone are in watch-resource-restart.int.test.ts, on a control plane of its own.
-import { CoreV1Api, CustomObjectsApi, V1ConfigMap, V1ObjectMeta, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type V1ConfigMap, type KubeConfig } from '@kubernetes/client-node';
+import { configMap } from './config-map.int-fixture.ts';
 import { createTestNamespace } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,16 +19,6 @@ beforeAll(() => {
 
 async function inBatches<T>(items: readonly T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
-}
-
-function configMap(name: string, value: string): V1ConfigMap {
-  const cm = new V1ConfigMap();
-  cm.apiVersion = 'v1';
-  cm.kind = 'ConfigMap';
-  cm.metadata = new V1ObjectMeta();
-  cm.metadata.name = name;
-  cm.data = { value };
-  return cm;
 }
 
 /** `name → data.value@resourceVersion` for every ConfigMap the server has in `namespace`. */
