@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs at test time and in the node agent's image:
+#   iproute2        `ip`: network namespaces for the kernel tests, and the oracle they compare against
+#   iputils-arping  `arping -U`: gratuitous ARP after the node agent adds a local IPv4 address
+#   tcpdump         the kernel tests watch announcements arrive at a peer namespace
+#   openssl         certificates for the test control plane
+# Idempotent: installs only what is missing, and runs `apt-get update` at most once.
+set -euo pipefail
+
+wanted=(iproute2 iputils-arping tcpdump openssl)
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present (${wanted[*]})"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system packages missing (${missing[*]}): run this script as root" >&2
+  exit 1
+fi
+
+echo "system packages: installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
