@@ -2,12 +2,13 @@
 # Installs the Debian packages the project needs at test time and in the node agent's image:
 #   iproute2        `ip`: network namespaces for the kernel tests, and the oracle they compare against
 #   iputils-arping  `arping -U`: gratuitous ARP after the node agent adds a local IPv4 address
+#   iputils-ping    `ping`: the node lab's reachability checks between namespaces
 #   tcpdump         the kernel tests watch announcements arrive at a peer namespace
 #   openssl         certificates for the test control plane
 # Idempotent: installs only what is missing, and runs `apt-get update` at most once.
 set -euo pipefail
 
-wanted=(iproute2 iputils-arping tcpdump openssl)
+wanted=(iproute2 iputils-arping iputils-ping tcpdump openssl)
 missing=()
 for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
