@@ -1,6 +1,7 @@
 // Flat config: typescript-eslint strict type-checked rules for every TypeScript file, plus the
 // module-boundary rules derived from each workspace project's `nx.tags` in its package.json:
-//   type:pure   imports no workspace package, no rxjs, no @kubernetes/client-node, no I/O modules
+//   type:pure   imports only other pure libraries of the workspace, no rxjs, no @kubernetes/client-node,
+//               no I/O modules
 //   type:effect imports pure libraries and third-party packages, never an app
 //   type:app    may import any library, never another app
 // and nobody reaches into another package's files (`@purelb/x/src/...`, `../../packages/...`).
@@ -37,7 +38,8 @@ function boundary(project) {
     paths.push(...ioModules.map((name) => ({ name, message: 'Pure libraries do no I/O.' })));
     paths.push({ name: 'rxjs', message: 'RxJS lives at the edges, not in pure libraries.' });
     paths.push({ name: '@kubernetes/client-node', message: 'Pure libraries speak domain types, never Kubernetes types.' });
-    patterns.push({ group: ['@purelb/*', `!${project.name}`, 'rxjs/*'], message: 'Pure libraries import no workspace package.' });
+    const allowed = [...new Set([project.name, ...byTag('type:pure')])].map((n) => `!${n}`);
+    patterns.push({ group: ['@purelb/*', ...allowed, 'rxjs/*'], message: 'Pure libraries import no workspace package except other pure libraries.' });
   } else {
     const forbidden = tags.includes('type:effect')
       ? byTag('type:app')

@@ -25,6 +25,18 @@ describe('module boundaries', () => {
     expect(messages[0]).toContain(message);
   });
 
+  it('a pure library may import another pure library through its front door', async () => {
+    const code = "import { parseAddress } from '@purelb/ipam-core';\nexport const p = parseAddress;\n";
+    expect(await restrictedImports('packages/election/src/index.ts', code)).toEqual([]);
+  });
+
+  it("a pure library may not reach into another pure library's sources", async () => {
+    const code = "import { parseAddress } from '@purelb/ipam-core/src/address.ts';\nexport const p = parseAddress;\n";
+    const messages = await restrictedImports('packages/election/src/index.ts', code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('front door');
+  });
+
   it('an effect library may not import an app', async () => {
     const messages = await restrictedImports('packages/k8s-watch/src/index.ts', "import { startAllocator } from '@purelb/allocator';\nexport const s = startAllocator;\n");
     expect(messages).toEqual(['\'@purelb/allocator\' import is restricted from being used. @purelb/k8s-watch (type:effect) may not import @purelb/allocator.']);
