@@ -92,7 +92,10 @@ export type AllocationResult =
 /** An allocation that already exists (e.g. read from Service status at start-up). */
 export interface ExistingAllocation {
   readonly key: string;
-  /** The group the holder names, if known; the pool containing the address wins. */
+  /**
+   * The group the address was given from (e.g. recorded next to it), if known: it stays the holder's
+   * group even when another group's pool holds the address now. Unset: the group of that pool.
+   */
   readonly group?: string;
   /** Address texts, at most one per family. */
   readonly addresses: readonly string[];

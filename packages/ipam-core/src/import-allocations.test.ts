@@ -31,10 +31,11 @@ describe('importAllocations', () => {
     const report = ipam.importAllocations([
       { key: 'ns/b', addresses: ['192.0.2.11', '2001:db8::1'] },
       { key: 'ns/a', group: 'default', addresses: ['192.0.2.10'] },
-      { key: 'ns/c', group: 'ignored', addresses: ['198.51.100.3'] },
+      { key: 'ns/c', group: 'named', addresses: ['198.51.100.3'] },
     ]);
     expect(report).toEqual({ imported: 4, issues: [] });
-    expect(ipam.allocationOf('ns/c')?.group).toBe('other');
+    // The named group is the one the address was given from; the pool holding it now does not change that.
+    expect(ipam.allocationOf('ns/c')?.group).toBe('named');
     expect(ipam.allocationOf('ns/b')?.group).toBe('default');
     const fresh = ipam.allocate({ key: 'ns/new', ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
     expect(fresh.ok ? fresh.allocation.addresses.map((a) => a.address) : fresh.error.code).toEqual(['192.0.2.12', '2001:db8::']);

@@ -65,7 +65,9 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
         continue;
       }
       const pool = space.locate(value);
-      const candidate = rec ?? newRecord(key, pool?.group ?? item.group, sharing === undefined || sharing === '' ? undefined : sharing, item.ports ?? NO_PORTS);
+      // The group the holder names wins: it is the group the address was given from, whatever pool
+      // holds it now (pool edits never move a holder); the pool decides only when none is named.
+      const candidate = rec ?? newRecord(key, item.group ?? pool?.group, sharing === undefined || sharing === '' ? undefined : sharing, item.ports ?? NO_PORTS);
       const entry = space.get(value);
       if (entry !== undefined) {
         const other = sharingConflict(state, entry, candidate);
@@ -79,7 +81,7 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
         setEntry(candidate, fi, entry);
       } else {
         candidate.group ??= pool?.group;
-        setEntry(candidate, fi, space.hold(value, key, pool?.group ?? candidate.group, candidate.sharingKey, false));
+        setEntry(candidate, fi, space.hold(value, key, candidate.group, candidate.sharingKey, false));
         touched = true;
         if (pool === undefined) {
           const text = space.format(value);

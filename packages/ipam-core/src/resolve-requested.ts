@@ -23,7 +23,8 @@ export function groupError(name: string, gs: GroupState | undefined): Allocation
 
 /**
  * Parses the texts (one address per family) and finds their group. An address in no valid pool is
- * accepted only when the key already holds it (kept even outside every pool).
+ * accepted only when the key already holds it (kept even outside every pool); when no requested
+ * address lies in a pool, such a held address keeps the group the key holds it from.
  */
 export function resolveRequested(
   state: IpamState,
@@ -46,6 +47,7 @@ export function resolveRequested(
   }
   let group: string | undefined;
   let groupAddress = '';
+  let heldOutside = false;
   for (const fi of FAMILY_INDEXES) {
     const v = values[fi];
     if (v === undefined) continue;
@@ -54,7 +56,10 @@ export function resolveRequested(
     const text = space.format(v);
     if (pool === undefined) {
       const own = rec === undefined ? undefined : entryOf(rec, fi);
-      if (own !== undefined && entryValue(own) === v) continue;
+      if (own !== undefined && entryValue(own) === v) {
+        heldOutside = true;
+        continue;
+      }
       const named = namedGroup === undefined ? undefined : state.groups.get(namedGroup);
       if (named !== undefined && !named.check.ok) return groupError(named.check.name, named);
       return { code: 'AddressNotInPool', address: text, message: `address ${text} is not in any pool of a valid service group` };
@@ -65,5 +70,5 @@ export function resolveRequested(
     group = pool.group;
     groupAddress = text;
   }
-  return { values, group };
+  return { values, group: group ?? (heldOutside ? rec?.group : undefined) };
 }
