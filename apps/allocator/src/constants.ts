@@ -13,6 +13,12 @@ export const ANNOTATIONS = {
   poolType: 'purelb.io/pool-type',
 } as const;
 
+/**
+ * Value of `purelb.io/pool-type`: what the group says, and every ServiceGroup is a `spec.local` group.
+ * Whether an address is local or virtual on a node is the node agent's decision (SPEC §5.2), not this one.
+ */
+export const POOL_TYPE_LOCAL = 'local';
+
 /** Value of `purelb.io/allocated-by` on Services the allocator gave addresses. */
 export const ALLOCATED_BY = 'PureLB';
 

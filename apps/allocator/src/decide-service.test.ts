@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decideService, type ServiceDecision } from './decide-service.ts';
 import type { ServiceObject } from './kube-objects.ts';
 import { observeService } from './observe-service.ts';
-import { serviceToRequest } from './service-to-request.ts';
+import { serviceToExisting, serviceToRequest } from './service-to-request.ts';
 
 const v4 = (pool: string) => ({ local: { v4pools: [{ pool, subnet: '192.0.2.0/24' }] } });
 const dual = { local: { v4pools: [{ pool: '198.51.100.1-198.51.100.2', subnet: '198.51.100.0/24' }], v6pools: [{ pool: '2001:db8::1-2001:db8::2', subnet: '2001:db8::/64' }] } };
@@ -176,6 +176,44 @@ describe('decideService', () => {
     expect(show(decide(ipam, svc))).toBe('192.0.2.10 Allocated');
     ipam.setGroups([]);
     expect(show(decide(ipam, { ...svc, ingress: ['192.0.2.10'], allocatedFrom: 'web' }))).toBe('192.0.2.10 AddressOutsidePool');
+  });
+
+  it('a Service pinned without a group keeps naming the group that held its address after that group shrank', () => {
+    const ipam = createIpam(validateServiceGroups(groups(['default', v4('192.0.2.100/30')], ['virtual', v4('192.0.2.16/28')])));
+    const pinned = { name: 'a', annotations: { 'purelb.io/addresses': '192.0.2.20' } };
+    const first = decide(ipam, pinned);
+    expect([show(first), first.desire?.kind === 'hold' && first.desire.group]).toEqual(['192.0.2.20 Allocated', 'virtual']);
+    ipam.setGroups(validateServiceGroups(groups(['default', v4('192.0.2.100/30')], ['virtual', v4('192.0.2.16-192.0.2.19')])));
+    const shrunk = decide(ipam, { ...pinned, ingress: ['192.0.2.20'], allocatedFrom: 'virtual' });
+    expect(show(shrunk)).toBe('192.0.2.20 AddressOutsidePool');
+    expect(shrunk.desire?.kind === 'hold' && [shrunk.desire.group, shrunk.desire.message]).toEqual([
+      'virtual',
+      '192.0.2.20 lies outside every pool of service group "virtual"; the address is kept until the Service is changed or deleted',
+    ]);
+    expect(ipam.allocationOf('ns/a')?.group).toBe('virtual');
+  });
+
+  it('the same cluster state gives the same decision, whether lived through or imported after a leader change', () => {
+    const before = groups(['default', v4('192.0.2.0/24')], ['overlap', v4('192.0.2.248/29')]);
+    // `default` is deleted: `overlap` (younger, so far invalid) becomes valid and holds the pinned address.
+    const after = groups(['overlap', v4('192.0.2.248/29')]);
+    const pinned = { name: 'pinned', annotations: { 'purelb.io/addresses': '192.0.2.250' } };
+    const live = createIpam(validateServiceGroups(before));
+    expect(show(decide(live, pinned))).toBe('192.0.2.250 Allocated');
+    expect(live.allocationOf('ns/pinned')?.group).toBe('default');
+    live.setGroups(validateServiceGroups(after));
+    // What a new leader imports: the Service as the old one left it (before or after it reacted).
+    for (const allocatedFrom of ['default', 'overlap']) {
+      const shown = { ...pinned, ingress: ['192.0.2.250'], allocatedFrom };
+      const fresh = createIpam(validateServiceGroups(after));
+      const existing = serviceToExisting(service(shown));
+      expect(fresh.importAllocations(existing === undefined ? [] : [existing]).issues).toEqual([]);
+      const a = decide(live, shown);
+      const b = decide(fresh, shown);
+      expect(a.desire).toEqual(b.desire);
+      expect([show(b), b.desire?.kind === 'hold' && b.desire.group]).toEqual(['192.0.2.250 Allocated', 'overlap']);
+      expect(fresh.groupStats('overlap')?.IPv4.allocated).toBe(1n);
+    }
   });
 
   it('reports what changed for metrics and requeueing', () => {

@@ -1,6 +1,7 @@
 // Decides what one Service should show, updating the allocation state on the way. Synchronous and
 // free of I/O: the allocation state is in memory, so a decision is atomic with respect to others.
-import { parseAddress, formatAddress, type AllocatedAddress, type Ipam, type IpFamily } from '@purelb/ipam-core';
+import { parseAddress, formatAddress, type AllocatedAddress, type Allocation, type Ipam, type IpFamily } from '@purelb/ipam-core';
+import { DEFAULT_GROUP } from './constants.ts';
 import type { ObservedService } from './observe-service.ts';
 import type { ServiceDesire } from './plan-service.ts';
 import type { ServiceIntent } from './service-to-request.ts';
@@ -122,7 +123,7 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
 
   // Held addresses outside every pool of their group stay where they are until the Service asks
   // for something else (another address or another group).
-  const wantGroup = request.group ?? 'default';
+  const wantGroup = wantedGroup(ipam, request.group, [...requested.values()], current);
   if (current !== undefined && (current.group === undefined || current.group === wantGroup)) {
     const outside = current.addresses.filter((a) => !movesAway(a) && wanted(a.family) && !inGroupPool(ipam, a, current.group));
     if (outside.length > 0) {
@@ -147,6 +148,22 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
     assigned: adopted || result.changed,
     groups: groupsOf(before?.group, allocation.group),
   };
+}
+
+/**
+ * The group a request belongs to (SPEC §3): the one it names; else the valid group whose pool holds a
+ * requested address; else, for requested addresses the key already holds outside every pool, the
+ * group it holds them from; else `default`. The same on every replica, whatever history led here.
+ */
+function wantedGroup(ipam: Ipam, named: string | undefined, requested: readonly string[], current: Allocation | undefined): string | undefined {
+  if (named !== undefined) return named;
+  if (requested.length === 0) return DEFAULT_GROUP;
+  for (const address of requested) {
+    const where = ipam.locate(address);
+    if (where !== undefined) return where.group;
+  }
+  const holdsAll = requested.every((address) => current?.addresses.some((a) => a.address === address) === true);
+  return holdsAll ? current?.group : DEFAULT_GROUP;
 }
 
 function inGroupPool(ipam: Ipam, address: AllocatedAddress, group: string | undefined): boolean {

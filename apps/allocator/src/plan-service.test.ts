@@ -177,6 +177,17 @@ describe('planService', () => {
     ]);
   });
 
+  it('the same address counted in another group rewrites allocated-from and says so in one AddressAssigned Event', () => {
+    const desire: ServiceDesire = { ...holdV4, group: 'overlap', message: 'Allocated 192.0.2.10 from service group "overlap"' };
+    const actions = planService(converged, desire, NOW);
+    expect(actions.filter((a) => a.kind !== 'patch-status')).toEqual([
+      { kind: 'patch-annotations', set: { 'purelb.io/allocated-from': 'overlap' }, remove: [] },
+      { kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: 'Assigned 192.0.2.10 from group overlap (was group default)', slot: 'allocation' },
+    ]);
+    const after: ObservedService = { ...converged, allocatedFrom: 'overlap', condition: { ...allocatedCondition, message: desire.message } };
+    expect(planService(after, desire, NOW)).toEqual([]);
+  });
+
   it('a pending Service that lost its addresses drops our annotations', () => {
     const desire: ServiceDesire = { ...holdV4, addresses: [], status: 'False', reason: 'GroupNotFound', message: 'no group "x"' };
     const actions = planService(converged, desire, NOW);

@@ -2,7 +2,7 @@
 // writes and Events that close the gap. Converged → [].
 import type { AllocatedAddress, AllocationErrorCode } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
-import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS } from './constants.ts';
+import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS, POOL_TYPE_LOCAL } from './constants.ts';
 import { carriesOurMarks, type ObservedService } from './observe-service.ts';
 
 /** The closed set of reasons on the `purelb.io/Allocated` condition. */
@@ -114,7 +114,7 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   if (desire.addresses.length > 0) {
     if (observed.allocatedBy !== ALLOCATED_BY) set[ANNOTATIONS.allocatedBy] = ALLOCATED_BY;
     if (desire.group !== undefined && observed.allocatedFrom !== desire.group) set[ANNOTATIONS.allocatedFrom] = desire.group;
-    if (observed.poolType !== 'local') set[ANNOTATIONS.poolType] = 'local';
+    if (observed.poolType !== POOL_TYPE_LOCAL) set[ANNOTATIONS.poolType] = POOL_TYPE_LOCAL;
   } else {
     for (const a of OUR_ANNOTATIONS) if (annotationValue(observed, a) !== undefined) remove.push(a);
   }
@@ -128,6 +128,14 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   const assigned = after.filter((ip) => !before.includes(ip));
   if (released.length > 0) {
     actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: `Released ${released.join(', ')}`, slot: 'allocation' });
+  }
+  // The same addresses now counted in another group (its group was deleted or shrank and another
+  // group's pool holds them): a change of state the operator hears of, like an assignment.
+  const regrouped =
+    assigned.length === 0 && after.length > 0 && desire.status === 'True' && observed.allocatedFrom !== undefined && desire.group !== undefined && observed.allocatedFrom !== desire.group;
+  if (regrouped) {
+    const message = `Assigned ${after.join(', ')} from group ${desire.group} (was group ${observed.allocatedFrom})`;
+    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message, slot: 'allocation' });
   }
   if (assigned.length > 0) {
     const from = desire.group === undefined ? '' : ` from group ${desire.group}`;
