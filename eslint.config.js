@@ -4,7 +4,11 @@
 //               no I/O modules
 //   type:effect imports pure libraries and third-party packages, never an app
 //   type:app    may import any library, never another app
+//   type:tool   (test harnesses, demo, checks) may import anything; no library imports a tool outside
+//               its tests and benches
 // and nobody reaches into another package's files (`@purelb/x/src/...`, `../../packages/...`).
+// On top: `max-params` 3 (an options object beyond that), one type-import style (a separate
+// `import type`), and no clock, environment or randomness in the sources of pure libraries.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import js from '@eslint/js';
@@ -23,6 +27,8 @@ const projects = ['packages', 'apps', 'tools'].flatMap((dir) =>
     : [],
 );
 const byTag = (tag) => projects.filter((p) => p.tags.includes(tag)).map((p) => p.name);
+const byDirTag = (tag) => projects.filter((p) => p.tags.includes(tag)).map((p) => p.dir);
+const testFiles = ['**/*.test.ts', '**/*.int-fixture.ts', '**/bench/**'];
 const io = ['fs', 'fs/promises', 'net', 'dgram', 'child_process', 'http', 'https', 'http2', 'dns', 'tls', 'cluster', 'worker_threads'];
 const ioModules = io.flatMap((m) => [m, `node:${m}`]);
 const deepImports = [
@@ -47,12 +53,61 @@ function boundary(project) {
         ? byTag('type:app').filter((n) => n !== project.name)
         : [];
     paths.push(...forbidden.filter((n) => n !== project.name).map((name) => ({ name, message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })));
+    patterns.push(...forbidden.filter((n) => n !== project.name).map((name) => ({ group: [`${name}/*`], message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })));
   }
-  return {
-    files: [`${project.dir}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
-  };
+  const all = { files: [`${project.dir}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+  if (!tags.includes('type:effect')) return [all];
+  // A library's shipped code never imports a tool (tools are private; their tests may use them).
+  const tools = byTag('type:tool');
+  const toolMessage = `${project.name} is a library: only its tests and benches may import a tool (${tools.join(', ')}).`;
+  return [
+    all,
+    {
+      files: [`${project.dir}/**/*.ts`],
+      ignores: testFiles,
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: [...paths, ...tools.map((name) => ({ name, message: toolMessage }))],
+            patterns: [...patterns, ...tools.map((name) => ({ group: [`${name}/*`], message: toolMessage }))],
+          },
+        ],
+      },
+    },
+  ];
 }
+
+const separateTypeImports = {
+  selector: 'ImportDeclaration[importKind="value"] > ImportSpecifier[importKind="type"]',
+  message: 'Import types with a separate `import type { ... }`.',
+};
+
+// Pure libraries are deterministic: no clock, no environment, no randomness (benches measure time).
+const nondeterministic = 'Pure libraries are deterministic: take the value (a clock, a seed, a setting) as a parameter.';
+const pureDeterminism = {
+  files: byDirTag('type:pure').map((dir) => `${dir}/src/**/*.ts`),
+  rules: {
+    'no-restricted-properties': [
+      'error',
+      ...[
+        ['Date', 'now'],
+        ['Math', 'random'],
+        ['performance', 'now'],
+        ['process', 'env'],
+        ['process', 'hrtime'],
+        ['crypto', 'randomUUID'],
+        ['crypto', 'getRandomValues'],
+      ].map(([object, property]) => ({ object, property, message: nondeterministic })),
+    ],
+    'no-restricted-syntax': [
+      'error',
+      separateTypeImports,
+      { selector: 'NewExpression[callee.name="Date"][arguments.length=0]', message: nondeterministic },
+      { selector: 'CallExpression[callee.name="Date"]', message: nondeterministic },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'coverage/**'] },
@@ -65,12 +120,22 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/max-params': ['error', { max: 3 }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // One type-import style: a separate `import type { T }`, never `import { type T }`.
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', separateTypeImports],
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.test.ts', '**/*.int.test.ts', '**/bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
-  ...projects.map(boundary),
+  ...projects.flatMap(boundary),
+  pureDeterminism,
   {
     files: ['packages/*/src/**/*.ts'],
     ignores: ['**/*.test.ts'],

@@ -7,9 +7,13 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..', '..');
 const eslint = new ESLint({ cwd: root });
 
+async function messagesOf(rule: string, at: { file: string; code: string }): Promise<string[]> {
+  const [result] = await eslint.lintText(at.code, { filePath: join(root, at.file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
+}
+
 async function restrictedImports(file: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return messagesOf('no-restricted-imports', { file, code });
 }
 
 describe('module boundaries', () => {
@@ -51,5 +55,61 @@ describe('module boundaries', () => {
   it('lets an app import the libraries through their front doors', async () => {
     const code = "import { createIpam } from '@purelb/ipam-core';\nimport { createWorkQueue } from '@purelb/k8s-watch';\nexport const x = [createIpam, createWorkQueue];\n";
     expect(await restrictedImports('apps/allocator/src/main.ts', code)).toEqual([]);
+  });
+
+  it('a library may not import a tool outside its tests', async () => {
+    const code = "import { startControlPlane } from '@purelb/test-control-plane';\nexport const s = startControlPlane;\n";
+    const messages = await restrictedImports('packages/k8s-watch/src/index.ts', code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('only its tests and benches may import a tool');
+    const subpath = "import { kubeconfigPath } from '@purelb/test-control-plane/vitest';\nexport const k = kubeconfigPath;\n";
+    expect(await restrictedImports('packages/k8s-watch/src/testing/index.ts', subpath)).toHaveLength(1);
+    expect(await restrictedImports('packages/k8s-watch/src/watch-resource.int.test.ts', code)).toEqual([]);
+  });
+});
+
+describe('code shape rules', () => {
+  it('max-params: a fourth positional parameter is refused, three are fine', async () => {
+    const four = 'export function f(a: number, b: number, c: number, d: number): number {\n  return a + b + c + d;\n}\n';
+    const three = 'export function f(a: number, b: number, c: number): number {\n  return a + b + c;\n}\n';
+    const file = 'packages/k8s-watch/src/index.ts';
+    expect(await messagesOf('@typescript-eslint/max-params', { file, code: four })).toHaveLength(1);
+    expect(await messagesOf('@typescript-eslint/max-params', { file, code: three })).toEqual([]);
+  });
+
+  it('consistent-type-imports: a name used only as a type is imported with `import type`', async () => {
+    const code = "import { Ipam } from './ipam.ts';\nexport const ipams: Ipam[] = [];\n";
+    const messages = await messagesOf('@typescript-eslint/consistent-type-imports', { file: 'packages/ipam-core/src/index.ts', code });
+    expect(messages).toHaveLength(1);
+    const typed = "import type { Ipam } from './ipam.ts';\nexport const ipams: Ipam[] = [];\n";
+    expect(await messagesOf('@typescript-eslint/consistent-type-imports', { file: 'packages/ipam-core/src/index.ts', code: typed })).toEqual([]);
+  });
+
+  it('one type-import style: no inline `type` specifier beside values', async () => {
+    const code = "import { createIpam, type Ipam } from './ipam.ts';\nexport const make: () => Ipam = () => createIpam([]);\n";
+    for (const file of ['packages/ipam-core/src/index.ts', 'apps/allocator/src/main.ts']) {
+      const messages = await messagesOf('no-restricted-syntax', { file, code });
+      expect(messages).toEqual(['Import types with a separate `import type { ... }`.']);
+    }
+  });
+
+  it.each([
+    ['Date.now()', 'no-restricted-properties'],
+    ['new Date()', 'no-restricted-syntax'],
+    ['Date()', 'no-restricted-syntax'],
+    ['Math.random()', 'no-restricted-properties'],
+    ['performance.now()', 'no-restricted-properties'],
+    ["process.env['HOME']", 'no-restricted-properties'],
+  ])('a pure library takes no clock, environment or randomness: %s', async (expression, rule) => {
+    const code = `export const value = String(${expression});\n`;
+    const messages = await messagesOf(rule, { file: 'packages/ipam-core/src/index.ts', code });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('Pure libraries are deterministic');
+    expect(await messagesOf(rule, { file: 'packages/k8s-watch/src/index.ts', code })).toEqual([]);
+  });
+
+  it("a pure library's bench may read the clock", async () => {
+    const code = 'export const t0 = performance.now();\n';
+    expect(await messagesOf('no-restricted-properties', { file: 'packages/ipam-core/bench/ipam.bench.ts', code })).toEqual([]);
   });
 });
