@@ -99,7 +99,10 @@ export interface AddressElectorOptions {
 }
 
 /** Creates an elector for the candidates (none by default) and no addresses. */
-export function createAddressElector(candidates: Iterable<Candidate> = [], options: AddressElectorOptions = {}): AddressElector {
+export function createAddressElector(
+  candidates: Iterable<Candidate> = [],
+  options: AddressElectorOptions = {},
+): AddressElector {
   const depth = options.rankDepth ?? DEFAULT_RANK_DEPTH;
   if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`rank depth ${depth} is not a positive integer`);
   let inputs = new Map<string, readonly Candidate[]>();
@@ -116,7 +119,9 @@ export function createAddressElector(candidates: Iterable<Candidate> = [], optio
 
   function finish(): readonly OwnerChange[] {
     const changed = [...before].filter(([s, from]) => from !== winnerOfState(s)).map(([s]) => s);
-    const changes = changed.sort(compareStates).map((s) => ({ address: s.text, from: before.get(s), to: winnerOfState(s) }));
+    const changes = changed
+      .sort(compareStates)
+      .map((s) => ({ address: s.text, from: before.get(s), to: winnerOfState(s) }));
     before = new Map();
     return changes;
   }
@@ -195,7 +200,14 @@ export function createAddressElector(candidates: Iterable<Candidate> = [], optio
       rebuild(existing, true);
       return;
     }
-    const s: AddressState = { text, address, preferred, eligible: emptyRankedList(), favoured: emptyRankedList(), tracked: true };
+    const s: AddressState = {
+      text,
+      address,
+      preferred,
+      eligible: emptyRankedList(),
+      favoured: emptyRankedList(),
+      tracked: true,
+    };
     before.set(s, undefined);
     states.set(text, s);
     rebuild(s, false);

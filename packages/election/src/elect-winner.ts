@@ -26,7 +26,10 @@ export function electWinner(request: ElectionRequest): ElectionResult {
   const { text, address } = parsed.value;
   const records = mergeCandidates(request.candidates);
   if (records.size === 0) {
-    return { ok: false, error: { code: 'NoCandidates', message: `no candidate nodes for address ${text}`, address: text } };
+    return {
+      ok: false,
+      error: { code: 'NoCandidates', message: `no candidate nodes for address ${text}`, address: text },
+    };
   }
   const eligible: RankedEntry[] = [];
   const notLive: string[] = [];
@@ -54,7 +57,11 @@ export function electWinner(request: ElectionRequest): ElectionResult {
   const first = eligible.filter((e) => preferred.has(e.node));
   const rule = first.length > 0 ? 'preferred' : 'eligible';
   const ordered = rule === 'preferred' ? [...first, ...eligible.filter((e) => !preferred.has(e.node))] : eligible;
-  const ranking: RankedCandidate[] = ordered.map((e) => ({ node: e.node, digest: e.digest, preferred: preferred.has(e.node) }));
+  const ranking: RankedCandidate[] = ordered.map((e) => ({
+    node: e.node,
+    digest: e.digest,
+    preferred: preferred.has(e.node),
+  }));
   const winner = (ranking[0] as RankedCandidate).node;
   return { ok: true, value: { address: text, family: address.family, winner, rule, ranking } };
 }

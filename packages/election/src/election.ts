@@ -65,4 +65,5 @@ export interface NoEligibleNodeFailure {
 
 export type ElectionFailure = InvalidAddressFailure | NoCandidatesFailure | NoEligibleNodeFailure;
 
-export type ElectionResult = { readonly ok: true; readonly value: Election } | { readonly ok: false; readonly error: ElectionFailure };
+export type ElectionResult =
+  { readonly ok: true; readonly value: Election } | { readonly ok: false; readonly error: ElectionFailure };

@@ -15,5 +15,12 @@ export type {
 export type { ElectionRequest } from './elect-winner.ts';
 export { electWinner } from './elect-winner.ts';
 export { hashCandidate } from './hash-candidate.ts';
-export type { AddressElector, AddressElectorOptions, AddressEntry, AddressesUpdate, AddressUpdate, OwnerChange } from './create-address-elector.ts';
+export type {
+  AddressElector,
+  AddressElectorOptions,
+  AddressEntry,
+  AddressesUpdate,
+  AddressUpdate,
+  OwnerChange,
+} from './create-address-elector.ts';
 export { createAddressElector } from './create-address-elector.ts';

@@ -13,11 +13,16 @@ export interface ElectionAddress {
 /** Parses any text form of an IPv4 or IPv6 address into its canonical form. */
 export function parseElectionAddress(
   text: string,
-): { readonly ok: true; readonly value: ElectionAddress } | { readonly ok: false; readonly error: InvalidAddressFailure } {
+):
+  | { readonly ok: true; readonly value: ElectionAddress }
+  | { readonly ok: false; readonly error: InvalidAddressFailure } {
   const parsed = parseAddress(text);
   if (!parsed.ok) {
     const shown = text.trim() === '' ? '(empty)' : text.trim();
-    return { ok: false, error: { code: 'InvalidAddress', message: `address ${shown} is not an IP address`, address: text } };
+    return {
+      ok: false,
+      error: { code: 'InvalidAddress', message: `address ${shown} is not an IP address`, address: text },
+    };
   }
   return { ok: true, value: { text: formatAddress(parsed.value), address: parsed.value } };
 }
