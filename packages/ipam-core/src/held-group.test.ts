@@ -2,8 +2,10 @@
 // on one that imports the outcome (SPEC §4.4, §4.8: the same cluster state gives the same result).
 import { describe, expect, it } from 'vitest';
 import type { AllocationRequest, ExistingAllocation } from './allocation.ts';
-import { createIpam, type Ipam } from './ipam.ts';
-import { validateServiceGroups, type GroupInput } from './validate-service-groups.ts';
+import { createIpam } from './ipam.ts';
+import type { Ipam } from './ipam.ts';
+import { validateServiceGroups } from './validate-service-groups.ts';
+import type { GroupInput } from './validate-service-groups.ts';
 
 const v4 = (key: string, extra: Partial<AllocationRequest> = {}): AllocationRequest => ({ key, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ...extra });
 const group = (name: string, createdAt: number, pool: string): GroupInput => ({

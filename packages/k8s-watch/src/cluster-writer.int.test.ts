@@ -1,9 +1,11 @@
 // The write helpers, the Event recorder and the Lease client against the run's real API server.
-import { CoreV1Api, CustomObjectsApi, V1ObjectMeta, V1Service, V1ServicePort, V1ServiceSpec, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, V1ObjectMeta, V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { createTestNamespace } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClusterWriter, type ClusterWriter } from './cluster-writer.ts';
+import { createClusterWriter } from './cluster-writer.ts';
+import type { ClusterWriter } from './cluster-writer.ts';
 import { createEventRecorder } from './event-recorder.ts';
 import { createLeaseClient } from './lease-client.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CoreEvent } from './cluster-writer.ts';
-import { createEventRecorder, type InvolvedObject } from './event-recorder.ts';
+import { createEventRecorder } from './event-recorder.ts';
+import type { InvolvedObject } from './event-recorder.ts';
 import type { WriteResult } from './write-result.ts';
 
 const svc: InvolvedObject = { apiVersion: 'v1', kind: 'Service', namespace: 'web', name: 'front', uid: 'u-1' };

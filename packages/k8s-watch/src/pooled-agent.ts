@@ -4,7 +4,8 @@
 // write would open (and the API server accept) a new TLS connection. Requests made through this
 // library share one keep-alive agent per kubeconfig instead; a new agent is made only when the TLS
 // material (CA, client certificate, key, verification settings) changes.
-import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
+import { Agent } from 'node:https';
+import type { AgentOptions, RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;

@@ -1,6 +1,7 @@
 // A single non-streaming request with a JSON body, answered as a WriteResult (never thrown).
 import type { KubeConfig } from '@kubernetes/client-node';
-import { errorMessage, exchange, statusMessage, type Query } from './kube-request.ts';
+import { errorMessage, exchange, statusMessage } from './kube-request.ts';
+import type { Query } from './kube-request.ts';
 import type { WriteError, WriteErrorCode, WriteResult } from './write-result.ts';
 
 export const MERGE_PATCH = 'application/merge-patch+json';

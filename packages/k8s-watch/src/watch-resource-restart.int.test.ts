@@ -1,9 +1,11 @@
 // watchResource across kube-apiserver restarts, on a control plane of its own (the run's shared one
 // stays undisturbed). The watcher's requests are held back while the test changes objects, so the
 // changes happen while it has no watch open; it must then reflect them, deletions included.
-import { CoreV1Api, type V1ConfigMap, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { V1ConfigMap, KubeConfig } from '@kubernetes/client-node';
 import { configMap } from './config-map.int-fixture.ts';
-import { createTestNamespace, loadKubeConfig, startControlPlane, type ControlPlane } from '@purelb/test-control-plane';
+import { createTestNamespace, loadKubeConfig, startControlPlane } from '@purelb/test-control-plane';
+import type { ControlPlane } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeTransport } from './kube-transport.ts';
 import { waitFor } from './testing/wait-for.ts';

@@ -1,6 +1,7 @@
 // watchResource against the run's real kube-apiserver: bursts converge, paging, custom resources.
 // Restarts and 410 Gone are in watch-resource-restart.int.test.ts, on a control plane of its own.
-import { CoreV1Api, CustomObjectsApi, type V1ConfigMap, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import type { V1ConfigMap, KubeConfig } from '@kubernetes/client-node';
 import { configMap } from './config-map.int-fixture.ts';
 import { createTestNamespace } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';

@@ -1,8 +1,10 @@
 // List + watch loop that turns a Kubernetes collection into immutable snapshots, and keeps doing so
 // across watch errors, silent closes, API server restarts and 410 Gone.
-import { BehaviorSubject, ReplaySubject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, distinctUntilChanged, map } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { backoffDelay, resolveBackoff } from './backoff.ts';
-import { systemClock, type CancelTimer } from './clock.ts';
+import { systemClock } from './clock.ts';
+import type { CancelTimer } from './clock.ts';
 import { createKubeTransport } from './kube-transport.ts';
 import { objectKey } from './object-key.ts';
 import type {

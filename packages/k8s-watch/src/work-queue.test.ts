@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkQueue, type ReconcileOutcome, type SettledReconcile } from './work-queue.ts';
+import { createWorkQueue } from './work-queue.ts';
+import type { ReconcileOutcome, SettledReconcile } from './work-queue.ts';
 import { createFakeClock, flushPromises } from './testing/fake-clock.ts';
 
 interface Deferred {

@@ -1,6 +1,8 @@
 // A keyed work queue for level-based reconcilers.
-import { backoffDelay, resolveBackoff, type BackoffPolicy } from './backoff.ts';
-import { systemClock, type CancelTimer, type Clock, type RandomSource } from './clock.ts';
+import { backoffDelay, resolveBackoff } from './backoff.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { systemClock } from './clock.ts';
+import type { CancelTimer, Clock, RandomSource } from './clock.ts';
 
 /** What a reconcile of one key concluded. */
 export type ReconcileOutcome =

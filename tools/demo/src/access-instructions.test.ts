@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAccessInstructions, parseAptCandidate, type AccessInstructionsInput } from './access-instructions.ts';
+import { formatAccessInstructions, parseAptCandidate } from './access-instructions.ts';
+import type { AccessInstructionsInput } from './access-instructions.ts';
 
 const input: AccessInstructionsInput = {
   kubeconfigPath: '/tmp/cp-1/kubeconfig',

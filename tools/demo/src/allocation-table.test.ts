@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocationRow, formatAllocationTable, isSettled, type AllocationRow } from './allocation-table.ts';
+import { allocationRow, formatAllocationTable, isSettled } from './allocation-table.ts';
+import type { AllocationRow } from './allocation-table.ts';
 import type { ServiceView } from './service-shapes.ts';
 
 const service = (over: {

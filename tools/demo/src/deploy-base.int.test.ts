@@ -3,10 +3,12 @@
 // not have, checked with SubjectAccessReviews.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createKubeClient, statusMessage, type KubeClient } from '@purelb/test-control-plane';
+import { createKubeClient, statusMessage } from '@purelb/test-control-plane';
+import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKustomization, type ManifestObject } from './load-manifests.ts';
+import { loadKustomization } from './load-manifests.ts';
+import type { ManifestObject } from './load-manifests.ts';
 
 const base = join(import.meta.dirname, '..', '..', '..', 'deploy', 'base');
 const { objects } = loadKustomization(base);

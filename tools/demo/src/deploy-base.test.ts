@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadKustomization, type ManifestObject } from './load-manifests.ts';
+import { loadKustomization } from './load-manifests.ts';
+import type { ManifestObject } from './load-manifests.ts';
 
 const base = join(import.meta.dirname, '..', '..', '..', 'deploy', 'base');
 const { directories, objects } = loadKustomization(base);

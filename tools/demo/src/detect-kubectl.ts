@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { parseAptCandidate, type KubectlAvailability } from './access-instructions.ts';
+import { parseAptCandidate } from './access-instructions.ts';
+import type { KubectlAvailability } from './access-instructions.ts';
 
 /** The first executable file called `name` in the directories of `pathVariable`. */
 export function findOnPath(name: string, pathVariable: string | undefined): string | undefined {

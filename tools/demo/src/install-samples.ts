@@ -1,5 +1,6 @@
 // Creates the demo's namespaces, ServiceGroups and Services through the REST API.
-import { statusMessage, type KubeClient } from '@purelb/test-control-plane';
+import { statusMessage } from '@purelb/test-control-plane';
+import type { KubeClient } from '@purelb/test-control-plane';
 import type { ServiceGroupObject } from './sample-service-groups.ts';
 import type { ServiceManifest } from './service-shapes.ts';
 

@@ -1,7 +1,9 @@
 // Watches the Services of one namespace until the allocator has settled every one of them.
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from '@purelb/test-control-plane';
-import { allocationRow, isSettled, type AllocationRow } from './allocation-table.ts';
+import { allocationRow, isSettled } from './allocation-table.ts';
+import type { AllocationRow } from './allocation-table.ts';
 import type { ServiceView } from './service-shapes.ts';
 
 export interface WaitForAllocationOptions {

@@ -1,6 +1,8 @@
-import { apiRequest, type AdminConnection } from './api-request.ts';
+import { apiRequest } from './api-request.ts';
+import type { AdminConnection } from './api-request.ts';
 import { statusMessage } from './http-exchange.ts';
-import { logTail, startProcess, stopProcess, type ProcessRecord } from './managed-process.ts';
+import { logTail, startProcess, stopProcess } from './managed-process.ts';
+import type { ProcessRecord } from './managed-process.ts';
 import { waitUntil } from './wait-until.ts';
 
 export interface StartApiServerInput {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { apiRequest, type AdminConnection } from './api-request.ts';
+import { apiRequest } from './api-request.ts';
+import type { AdminConnection } from './api-request.ts';
 import { statusMessage } from './http-exchange.ts';
 import { waitForCustomResources } from './api-server.ts';
 import { waitUntil } from './wait-until.ts';

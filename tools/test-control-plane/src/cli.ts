@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname } from 'node:path';
 import type { ControlPlane } from './control-plane.ts';
 import { readState } from './control-plane-state.ts';
-import { parseRunFile, runFilePath, type RunFile } from './run-file.ts';
+import { parseRunFile, runFilePath } from './run-file.ts';
+import type { RunFile } from './run-file.ts';
 import { attachControlPlane, startControlPlane } from './start-control-plane.ts';
 
 const USAGE = 'usage: npm run control-plane -- up|down|env|status';

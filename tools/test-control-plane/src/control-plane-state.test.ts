@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseState, type ControlPlaneState } from './control-plane-state.ts';
+import { parseState } from './control-plane-state.ts';
+import type { ControlPlaneState } from './control-plane-state.ts';
 
 const state: ControlPlaneState = {
   version: 1,

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { adminConnection, type AdminConnection } from './api-request.ts';
+import { adminConnection } from './api-request.ts';
+import type { AdminConnection } from './api-request.ts';
 import { startApiServer } from './api-server.ts';
-import { readState, writeState, type ControlPlaneState } from './control-plane-state.ts';
+import { readState, writeState } from './control-plane-state.ts';
+import type { ControlPlaneState } from './control-plane-state.ts';
 import { compactEtcd } from './etcd.ts';
 import { forgetOnExit } from './exit-cleanup.ts';
 import { isRunning, stopProcess } from './managed-process.ts';

@@ -1,5 +1,6 @@
 import { etcdArgs } from './component-args.ts';
-import { logTail, startProcess, stopProcess, type ProcessRecord } from './managed-process.ts';
+import { logTail, startProcess, stopProcess } from './managed-process.ts';
+import type { ProcessRecord } from './managed-process.ts';
 import { waitUntil } from './wait-until.ts';
 
 export interface StartEtcdInput {

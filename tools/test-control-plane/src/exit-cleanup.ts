@@ -4,7 +4,8 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseState } from './control-plane-state.ts';
-import { killProcessNow, type ProcessRecord } from './managed-process.ts';
+import { killProcessNow } from './managed-process.ts';
+import type { ProcessRecord } from './managed-process.ts';
 
 // Control planes this process owns, by directory. When the process ends in any way Node notices
 // (normal exit, process.exit, SIGINT, SIGTERM, SIGHUP), their processes are killed and their

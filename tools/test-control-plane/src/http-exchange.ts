@@ -1,7 +1,9 @@
 // One HTTP(S) request/answer with the body collected as text: the transport under both the admin
 // requests of the control plane's own start-up and the keep-alive client for tests and tools.
-import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
-import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 
 export interface Exchange {
   readonly url: URL;

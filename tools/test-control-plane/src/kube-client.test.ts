@@ -1,11 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKubeClient, expectOk, MERGE_PATCH, type KubeClient } from './kube-client.ts';
+import { createKubeClient, expectOk, MERGE_PATCH } from './kube-client.ts';
+import type { KubeClient } from './kube-client.ts';
 import { statusMessage } from './http-exchange.ts';
 
 interface Seen {

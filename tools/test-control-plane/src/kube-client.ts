@@ -2,7 +2,8 @@
 // demo and benchmarks: plain objects in and out, one keep-alive connection pool, HTTP errors as
 // values (the status code and the body).
 import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
+import type { RequestOptions } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { httpExchange } from './http-exchange.ts';

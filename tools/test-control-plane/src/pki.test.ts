@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPki, type PkiPaths } from './pki.ts';
+import { createPki } from './pki.ts';
+import type { PkiPaths } from './pki.ts';
 
 let dir: string;
 let pki: PkiPaths;

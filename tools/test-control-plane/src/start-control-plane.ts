@@ -7,13 +7,16 @@ import { startApiServer } from './api-server.ts';
 import { applyCrds, ensureNamespace } from './apply-crds.ts';
 import { locateBinaries } from './binaries.ts';
 import { apiServerArgs } from './component-args.ts';
-import { controlPlaneHandle, type ControlPlane, type HandleSettings } from './control-plane.ts';
-import { writeState, type ControlPlaneState } from './control-plane-state.ts';
+import { controlPlaneHandle } from './control-plane.ts';
+import type { ControlPlane, HandleSettings } from './control-plane.ts';
+import { writeState } from './control-plane-state.ts';
+import type { ControlPlaneState } from './control-plane-state.ts';
 import { startEtcd } from './etcd.ts';
 import { cleanUpOnExit, forgetOnExit, startingPath } from './exit-cleanup.ts';
 import { findFreePorts } from './free-port.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
-import { logTail, stopProcess, type ProcessRecord } from './managed-process.ts';
+import { logTail, stopProcess } from './managed-process.ts';
+import type { ProcessRecord } from './managed-process.ts';
 import { createPki } from './pki.ts';
 
 /** This repository's `deploy/crds`. */

@@ -2,7 +2,8 @@
 // (`global-setup.ts`) starts one control plane for the whole run.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { adminConnection, apiRequest, type AdminConnection, type ApiRequest, type ApiResponse } from './api-request.ts';
+import { adminConnection, apiRequest } from './api-request.ts';
+import type { AdminConnection, ApiRequest, ApiResponse } from './api-request.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { readState } from './control-plane-state.ts';
 import { attachControlPlane } from './start-control-plane.ts';
