@@ -14,6 +14,10 @@ export type { Binaries, LocateOptions } from './binaries.ts';
 // test helpers
 export { loadKubeConfig, createTestNamespace, testNamespaceName } from './test-namespace.ts';
 
+// the one poll-until of the workspace
+export { waitUntil, waitFor, WaitError, DEFAULT_WAIT_MS } from './wait-until.ts';
+export type { Probe, WaitOptions, Found } from './wait-until.ts';
+
 // a keep-alive JSON REST client with a kubeconfig's credentials
 export { createKubeClient, expectOk, MERGE_PATCH } from './kube-client.ts';
 export type { KubeClient, KubeClientOptions, KubeRequestOptions, KubeResponse, KubeMethod } from './kube-client.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitUntil, WaitError } from './wait-until.ts';
+import { DEFAULT_WAIT_MS, waitFor, waitUntil, WaitError } from './wait-until.ts';
 import type { Probe } from './wait-until.ts';
 
 function script<T>(steps: Probe<T>[]): { probe: () => Promise<Probe<T>>; calls: () => number } {
