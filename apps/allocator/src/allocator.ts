@@ -1,10 +1,10 @@
-// The allocator daemon's moving parts: two watches kept warm on every replica, leader election, and
+// The allocator daemon's moving parts: two watches kept warm on every replica, leadership on the leader Lease, and
 // a leader session that allocates while this replica leads.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   createClusterWriter,
   createEventRecorder,
-  createLeaderElector,
+  createLeadership,
   systemClock,
   watchResource,
   type Clock,
@@ -59,7 +59,7 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
   });
   const writer = createClusterWriter(kubeConfig);
   const recorder = createEventRecorder({ writer, component: COMPONENT, host: options.identity });
-  const elector = createLeaderElector({
+  const leadership = createLeadership({
     kubeConfig,
     namespace: options.namespace,
     name: LEASE_NAME,
@@ -75,12 +75,12 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
   let holder: string | undefined;
   let renewedAt: number | undefined;
   /**
-   * Leadership as a write may trust it: the elector says so, and the last renewal began less than a
+   * Leadership as a write may trust it: the Lease says so, and the last renewal began less than a
    * renew deadline ago by the monotonic clock (a process that was paused must not write before its
    * timers have run).
    */
   const leaseTrusted = (): boolean =>
-    elector.isLeader() && renewedAt !== undefined && clock.now() - renewedAt < options.renewDeadlineMs;
+    leadership.isLeader() && renewedAt !== undefined && clock.now() - renewedAt < options.renewDeadlineMs;
   let session: LeaderSession | undefined;
   let transitions: Promise<void> = Promise.resolve();
   let stopping = false;
@@ -96,15 +96,15 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
       groupsSynced = s;
       if (s) logger.info('cache-synced', { resource: 'servicegroups', objects: groups.current()?.size ?? 0 });
     }),
-    elector.status$.subscribe((s) => {
+    leadership.status$.subscribe((s) => {
       if (s.holder !== holder) logger.info('lease-holder', { holder: s.holder, identity: options.identity });
       holder = s.holder;
       renewedAt = s.renewedAt;
     }),
-    elector.isLeader$.subscribe((leading) => {
+    leadership.isLeader$.subscribe((leading) => {
       transitions = transitions.then(async () => {
         if (leading && session === undefined && !stopping) {
-          logger.info('leader-elected', { identity: options.identity });
+          logger.info('leadership-acquired', { identity: options.identity });
           metrics.setLeader(true);
           const s = startLeaderSession({
             services,
@@ -131,7 +131,7 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
             if (ok) logger.info('allocating', { identity: options.identity });
           });
         } else if (!leading && session !== undefined) {
-          logger.info('leader-lost', { identity: options.identity });
+          logger.info('leadership-lost', { identity: options.identity });
           metrics.setLeader(false);
           const s = session;
           session = undefined;
@@ -142,11 +142,11 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
       });
     }),
   ];
-  elector.start();
+  leadership.start();
 
   return {
     readiness() {
-      const leading = elector.isLeader();
+      const leading = leadership.isLeader();
       const known = leading || holder !== undefined;
       const ready = servicesSynced && groupsSynced && known;
       const detail = ready
@@ -163,7 +163,7 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
       session = undefined;
       if (s !== undefined) await s.stop();
       metrics.setLeader(false);
-      await elector.stop();
+      await leadership.stop();
       for (const sub of subscriptions) sub.unsubscribe();
       services.stop();
       groups.stop();

@@ -99,15 +99,15 @@ describe('two replicas', () => {
     const after = new Map((await listServices(api, ns)).map((s) => [s.metadata?.name ?? '', ingressIps(s)]));
     for (const [name, ips] of shownAtKill) if (ips.length > 0) expect(after.get(name), name).toEqual(ips);
 
-    // The standby wrote nothing before it was elected.
-    const electedAt = standby.logs.findIndex((l) => l.event === 'leader-elected');
-    expect(electedAt).toBeGreaterThan(-1);
-    expect(writesIn(standby.logs.slice(0, electedAt))).toEqual([]);
+    // The standby wrote nothing before it took the lead.
+    const acquiredAt = standby.logs.findIndex((l) => l.event === 'leadership-acquired');
+    expect(acquiredAt).toBeGreaterThan(-1);
+    expect(writesIn(standby.logs.slice(0, acquiredAt))).toEqual([]);
     expect(await leaseHolder()).toBe(standby.identity);
   });
 
   it('SIGTERM releases the Lease: a standby takes over and allocates, the stopped one exits 0', async () => {
-    const current = running.find((p) => p.logs.some((l) => l.event === 'leader-elected') && p.child.exitCode === null && p.child.signalCode === null);
+    const current = running.find((p) => p.logs.some((l) => l.event === 'leadership-acquired') && p.child.exitCode === null && p.child.signalCode === null);
     if (current === undefined) throw new Error('no running leader');
     const fresh = start('ha-c');
     expect(await readyz(fresh)).toContain('standby');
@@ -131,7 +131,7 @@ describe('two replicas', () => {
     for (let i = 0; i < 5; i++) await waitForAllocated(api, ns, `while-paused-${i}`);
     const resumedAt = leader.logs.length;
     leader.child.kill('SIGCONT');
-    await leader.waitForLog((l) => l.event === 'leader-lost');
+    await leader.waitForLog((l) => l.event === 'leadership-lost');
     // More work arrives while the old leader is awake again: only the new one writes.
     await createService(api, ns, 'after-resume', { annotations });
     await waitForAllocated(api, ns, 'after-resume');

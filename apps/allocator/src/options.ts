@@ -75,10 +75,10 @@ export const usage = `Usage: allocator [flags]
   --kubeconfig PATH       client configuration (env KUBECONFIG; else in-cluster; else ~/.kube/config)
   --namespace NAME        install namespace for ServiceGroups and the Lease (env PURELB_NAMESPACE; default purelb)
   --default-class[=BOOL]  handle Services without spec.loadBalancerClass (default true)
-  --identity NAME         leader election identity (env POD_NAME; default HOSTNAME-PID)
+  --identity NAME         leadership identity (env POD_NAME; default HOSTNAME-PID)
   --lease-duration MS     leader Lease duration (default 15000)
   --renew-deadline MS     give up leadership when renewal fails this long (default 10000)
-  --retry-period MS       interval between election attempts (default 2000)
+  --retry-period MS       interval between attempts to acquire or renew the leader Lease (default 2000)
   --listen HOST:PORT      metrics and health endpoint (default 0.0.0.0:7472; port 0 picks one)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --help                  print this text`;

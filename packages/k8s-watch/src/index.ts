@@ -35,9 +35,9 @@ export type {
 export { createWorkQueue } from './work-queue.ts';
 export type { ReconcileOutcome, SettledReconcile, WorkQueue, WorkQueueOptions, WorkQueueStats } from './work-queue.ts';
 
-// leader election
-export { createLeaderElector } from './leader-elector.ts';
-export type { ElectionStatus, LeaderElector, LeaderElectorOptions } from './leader-elector.ts';
+// leadership (leader Lease)
+export { createLeadership } from './leadership.ts';
+export type { LeadershipStatus, Leadership, LeadershipOptions } from './leadership.ts';
 export { createLeaseClient } from './lease-client.ts';
 export type { LeaseClient, LeaseClientOptions, LeaseRecord, LeaseRef, LeaseSpec } from './lease-client.ts';
 

@@ -1,11 +1,13 @@
-// Leader election between candidates on a real Lease of the run's API server.
+// Leadership between candidates on a real Lease of the run's API server.
 import { performance } from 'node:perf_hooks';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createTestNamespace } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLeaderElector, type LeaderElector } from './leader-elector.ts';
-import { createLeaseClient, type LeaseRecord } from './lease-client.ts';
+import { createLeadership } from './leadership.ts';
+import type { Leadership } from './leadership.ts';
+import { createLeaseClient } from './lease-client.ts';
+import type { LeaseRecord } from './lease-client.ts';
 import { waitFor } from './testing/wait-for.ts';
 
 const timing = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 };
@@ -17,19 +19,19 @@ beforeAll(() => {
 
 interface Candidate {
   readonly id: string;
-  readonly elector: LeaderElector;
+  readonly leadership: Leadership;
   /** [start, end) of every leadership period, by the local monotonic clock; end undefined while leading. */
   readonly terms: [number, number | undefined][];
 }
 
 function candidate(namespace: string, id: string): Candidate {
-  const elector = createLeaderElector({ kubeConfig: kc, namespace, name: 'purelb-allocator', identity: id, ...timing });
+  const leadership = createLeadership({ kubeConfig: kc, namespace, name: 'purelb-allocator', identity: id, ...timing });
   const terms: [number, number | undefined][] = [];
-  elector.isLeader$.subscribe((leading) => {
+  leadership.isLeader$.subscribe((leading) => {
     if (leading) terms.push([performance.now(), undefined]);
     else if (terms.length > 0 && terms.at(-1)![1] === undefined) terms.at(-1)![1] = performance.now();
   });
-  return { id, elector, terms };
+  return { id, leadership, terms };
 }
 
 /** No two candidates were ever leaders at the same time (by one process's clock). */
@@ -42,9 +44,9 @@ function overlaps(cs: readonly Candidate[]): string[] {
 
 const ms = (t: string | undefined): number => (t === undefined ? Number.NaN : Date.parse(t));
 
-describe('createLeaderElector on a real API server', () => {
-  it('elects exactly one leader; after release a peer takes over well within the lease duration; after abandon, once it expired', async () => {
-    const namespace = await createTestNamespace(kc, 'election');
+describe('createLeadership on a real API server', () => {
+  it('exactly one leads; after release a peer takes over well within the lease duration; after abandon, once it expired', async () => {
+    const namespace = await createTestNamespace(kc, 'leadership');
     const leases = createLeaseClient(kc);
     const ref = { namespace, name: 'purelb-allocator' };
     const read = async (): Promise<LeaseRecord> => {
@@ -54,9 +56,9 @@ describe('createLeaderElector on a real API server', () => {
     };
     const a = candidate(namespace, 'candidate-a');
     const b = candidate(namespace, 'candidate-b');
-    a.elector.start();
-    b.elector.start();
-    const leaders = () => [a, b].filter((c) => c.elector.isLeader());
+    a.leadership.start();
+    b.leadership.start();
+    const leaders = () => [a, b].filter((c) => c.leadership.isLeader());
     await waitFor(() => leaders().length === 1, { timeoutMs: 30_000, message: () => 'a leader' });
     const first = leaders()[0]!;
     const other = first === a ? b : a;
@@ -70,33 +72,33 @@ describe('createLeaderElector on a real API server', () => {
     // Graceful handover: release clears the holder, the peer acquires before the old lease would have expired.
     const beforeRelease = await read();
     const releasedAt = performance.now();
-    await first.elector.stop();
-    expect(first.elector.isLeader()).toBe(false);
-    await waitFor(() => other.elector.isLeader(), { timeoutMs: 30_000, message: () => 'handover after release' });
+    await first.leadership.stop();
+    expect(first.leadership.isLeader()).toBe(false);
+    await waitFor(() => other.leadership.isLeader(), { timeoutMs: 30_000, message: () => 'handover after release' });
     const handoverMs = performance.now() - releasedAt;
     const afterRelease = await read();
     expect(afterRelease.holderIdentity).toBe(other.id);
     expect(afterRelease.leaseTransitions).toBe((beforeRelease.leaseTransitions ?? 0) + 1);
     expect(ms(afterRelease.acquireTime)).toBeLessThan(ms(beforeRelease.renewTime) + timing.leaseDurationMs);
-    console.log(`election: handover after release took ${Math.round(handoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`);
+    console.log(`leadership: handover after release took ${Math.round(handoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`);
 
     // Hard failover: the leader vanishes without releasing; a newcomer waits for the lease to expire.
     const c = candidate(namespace, 'candidate-c');
-    c.elector.start();
+    c.leadership.start();
     await waitFor(async () => (await read()).renewTime !== afterRelease.renewTime, { timeoutMs: 30_000, message: () => 'a renewal seen by c' });
-    other.elector.abandon();
+    other.leadership.abandon();
     const abandonedAt = performance.now();
     const lastRenew = await read();
     expect(lastRenew.holderIdentity).toBe(other.id);
-    await waitFor(() => c.elector.isLeader(), { timeoutMs: 60_000, message: () => 'takeover after expiry' });
+    await waitFor(() => c.leadership.isLeader(), { timeoutMs: 60_000, message: () => 'takeover after expiry' });
     const takeoverMs = performance.now() - abandonedAt;
     const taken = await read();
     expect(taken.holderIdentity).toBe(c.id);
     expect(ms(taken.acquireTime) - ms(lastRenew.renewTime)).toBeGreaterThanOrEqual(timing.leaseDurationMs);
-    console.log(`election: takeover after abandon took ${Math.round(takeoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`);
+    console.log(`leadership: takeover after abandon took ${Math.round(takeoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`);
 
     expect(overlaps([a, b, c])).toEqual([]);
-    await c.elector.stop();
+    await c.leadership.stop();
     expect((await read()).holderIdentity).toBeUndefined();
   });
 });

@@ -1,11 +1,14 @@
-// Leader election on a coordination.k8s.io/v1 Lease.
-import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+// Leadership: one active replica at a time, held through a coordination.k8s.io/v1 Lease (the leader Lease).
+import { BehaviorSubject, distinctUntilChanged } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { systemClock, type CancelTimer, type Clock, type RandomSource } from './clock.ts';
-import { createLeaseClient, formatMicroTime, type LeaseClient, type LeaseRecord, type LeaseSpec } from './lease-client.ts';
+import { systemClock } from './clock.ts';
+import type { CancelTimer, Clock, RandomSource } from './clock.ts';
+import { createLeaseClient, formatMicroTime } from './lease-client.ts';
+import type { LeaseClient, LeaseRecord, LeaseSpec } from './lease-client.ts';
 import type { WriteError } from './write-result.ts';
 
-export interface LeaderElectorOptions {
+export interface LeadershipOptions {
   /** The API server (or pass `leaseClient`). */
   readonly kubeConfig?: KubeConfig;
   readonly leaseClient?: LeaseClient;
@@ -26,7 +29,7 @@ export interface LeaderElectorOptions {
   readonly wallClock?: () => Date;
 }
 
-export interface ElectionStatus {
+export interface LeadershipStatus {
   readonly isLeader: boolean;
   /** The holder as last observed (undefined: none, or not yet observed). */
   readonly holder: string | undefined;
@@ -34,17 +37,17 @@ export interface ElectionStatus {
   readonly renewFailures: number;
   /**
    * While leading: the clock's time at which the last successful acquire/renew attempt started. The
-   * lease is safe to act on until `renewedAt + renewDeadlineMs` (the elector steps down then).
+   * lease is safe to act on until `renewedAt + renewDeadlineMs` (it steps down then).
    */
   readonly renewedAt: number | undefined;
   readonly lastError: WriteError | undefined;
   readonly stopped: boolean;
 }
 
-export interface LeaderElector {
+export interface Leadership {
   /** false at first, then every change (distinct, replayed latest). Completes when stopped. */
   readonly isLeader$: Observable<boolean>;
-  readonly status$: Observable<ElectionStatus>;
+  readonly status$: Observable<LeadershipStatus>;
   isLeader(): boolean;
   /** Starts campaigning. Idempotent. */
   start(): void;
@@ -55,20 +58,20 @@ export interface LeaderElector {
 }
 
 /** Invalid options (timings out of order, no API access) are a programming error and throw a RangeError. */
-export function createLeaderElector(options: LeaderElectorOptions): LeaderElector {
+export function createLeadership(options: LeadershipOptions): Leadership {
   const leaseDurationMs = options.leaseDurationMs ?? 15_000;
   const renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
   const retryPeriodMs = options.retryPeriodMs ?? 2_000;
   if (!(retryPeriodMs > 0 && retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
     throw new RangeError(
-      `leader election needs 0 < retryPeriodMs (${retryPeriodMs}) < renewDeadlineMs (${renewDeadlineMs}) < leaseDurationMs (${leaseDurationMs})`,
+      `leadership needs 0 < retryPeriodMs (${retryPeriodMs}) < renewDeadlineMs (${renewDeadlineMs}) < leaseDurationMs (${leaseDurationMs})`,
     );
   }
-  if (options.identity === '') throw new RangeError('leader election needs a non-empty identity');
+  if (options.identity === '') throw new RangeError('leadership needs a non-empty identity');
   const client =
     options.leaseClient ??
     (options.kubeConfig === undefined ? undefined : createLeaseClient(options.kubeConfig, { timeoutMs: renewDeadlineMs }));
-  if (client === undefined) throw new RangeError('leader election needs a kubeConfig or a leaseClient');
+  if (client === undefined) throw new RangeError('leadership needs a kubeConfig or a leaseClient');
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const wallClock = options.wallClock ?? (() => new Date());
@@ -90,7 +93,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   let stopping: Promise<void> | undefined;
 
   let renewedAt: number | undefined;
-  const status = (): ElectionStatus => ({
+  const status = (): LeadershipStatus => ({
     isLeader: leader,
     holder: observed?.holderIdentity,
     renewFailures,
@@ -99,7 +102,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     stopped,
   });
   const leaderSubject = new BehaviorSubject(false);
-  const statusSubject = new BehaviorSubject<ElectionStatus>(status());
+  const statusSubject = new BehaviorSubject<LeadershipStatus>(status());
   const publish = (): void => {
     if (!statusSubject.closed) statusSubject.next(status());
   };

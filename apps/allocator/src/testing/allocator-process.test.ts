@@ -24,7 +24,7 @@ describe('parseLogLine and listeningPort', () => {
 });
 
 describe('allocatorArgs', () => {
-  it('passes identity, leader-election timings and the log level only when given', () => {
+  it('passes identity, leadership timings and the log level only when given', () => {
     const base = { kubeconfigPath: '/k', namespace: 'purelb', mainPath: '/m.ts' };
     expect(allocatorArgs(base)).toEqual([
       '--conditions=@purelb/source', '/m.ts', '--kubeconfig', '/k', '--namespace', 'purelb', '--listen', '127.0.0.1:0', '--log-level', 'info',
@@ -34,7 +34,7 @@ describe('allocatorArgs', () => {
         ...base,
         identity: 'a-1',
         logLevel: 'debug',
-        leaderElection: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
+        leadership: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 },
         extraArgs: ['--default-class=false'],
       }),
     ).toEqual([

@@ -18,8 +18,8 @@ export interface LogLine {
 
 export type AllocatorLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
-/** Leader-election timings (`--lease-duration`, `--renew-deadline`, `--retry-period`). */
-export interface LeaderElectionTimings {
+/** Leadership timings (`--lease-duration`, `--renew-deadline`, `--retry-period`). */
+export interface LeadershipTimings {
   readonly leaseDurationMs: number;
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
@@ -34,7 +34,7 @@ export interface AllocatorProcessOptions {
   /** `--log-level`. Default `info`. */
   readonly logLevel?: AllocatorLogLevel;
   /** The allocator's defaults when absent. */
-  readonly leaderElection?: LeaderElectionTimings;
+  readonly leadership?: LeadershipTimings;
   /** Appended to the command line. */
   readonly extraArgs?: readonly string[];
   /** Every line the allocator prints (stdout and stderr) is appended to this file. */
@@ -94,7 +94,7 @@ export function parseLogLine(text: string): LogLine | undefined {
 
 /** The allocator's command line (after the Node executable). */
 export function allocatorArgs(options: AllocatorProcessOptions): string[] {
-  const timings = options.leaderElection;
+  const timings = options.leadership;
   return [
     '--conditions=@purelb/source',
     options.mainPath ?? MAIN,

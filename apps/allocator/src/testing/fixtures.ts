@@ -32,7 +32,7 @@ export function spawnAllocator(options: TestAllocatorOptions): AllocatorProcess 
     namespace: options.namespace,
     identity: options.identity,
     logLevel: 'debug',
-    leaderElection: {
+    leadership: {
       leaseDurationMs: options.leaseDurationMs ?? 3000,
       renewDeadlineMs: options.renewDeadlineMs ?? 2000,
       retryPeriodMs: options.retryPeriodMs ?? 300,

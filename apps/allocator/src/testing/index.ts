@@ -6,6 +6,6 @@ export type {
   AllocatorProcessOptions,
   AllocatorExit,
   AllocatorLogLevel,
-  LeaderElectionTimings,
+  LeadershipTimings,
   LogLine,
 } from './allocator-process.ts';
