@@ -66,7 +66,7 @@ export async function waitForAllocation(options: WaitForAllocationOptions): Prom
     seen.clear();
     for (const s of list.items) seen.set(s.metadata?.name ?? '', s);
     if (done()) return { complete: true, rows: rows() };
-    const finished = await watchOnce(kubeConfig, namespace, list.resourceVersion, seen, done, deadline);
+    const finished = await watchOnce({ kubeConfig, namespace, resourceVersion: list.resourceVersion, seen, done, deadline });
     if (finished) return { complete: true, rows: rows() };
   }
   return { complete: done(), rows: rows() };
@@ -89,15 +89,19 @@ async function listServices(rest: KubeClient, namespace: string): Promise<Servic
   }
 }
 
+interface WatchOnce {
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  /** Where the list left off. */
+  readonly resourceVersion: string | undefined;
+  /** The Services seen so far, by name; the watch keeps it current. */
+  readonly seen: Map<string, ServiceView>;
+  readonly done: () => boolean;
+  readonly deadline: AbortSignal;
+}
+
 /** One watch connection; resolves true once `done()` holds, false when the watch or the time ends. */
-async function watchOnce(
-  kubeConfig: KubeConfig,
-  namespace: string,
-  resourceVersion: string | undefined,
-  seen: Map<string, ServiceView>,
-  done: () => boolean,
-  deadline: AbortSignal,
-): Promise<boolean> {
+async function watchOnce({ kubeConfig, namespace, resourceVersion, seen, done, deadline }: WatchOnce): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let controller: AbortController | undefined;
     let settled = false;

@@ -26,11 +26,14 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function stringAt(obj: Json, key: string, where: string, errors: string[]): string {
-  const v = obj[key];
-  if (typeof v === 'string' && v !== '') return v;
-  errors.push(`${where}${key}: expected a non-empty string`);
-  return '';
+/** Reads non-empty strings of `obj` (found at `where`, e.g. `pki.`); a missing one is reported to `errors`. */
+function stringsOf(obj: Json, where: string, errors: string[]): (key: string) => string {
+  return (key) => {
+    const v = obj[key];
+    if (typeof v === 'string' && v !== '') return v;
+    errors.push(`${where}${key}: expected a non-empty string`);
+    return '';
+  };
 }
 
 function processAt(obj: Json, key: string, errors: string[]): ProcessRecord {
@@ -43,11 +46,12 @@ function processAt(obj: Json, key: string, errors: string[]): ProcessRecord {
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 1) errors.push(`${key}.pid: expected a PID above 1`);
   const args = v['args'];
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) errors.push(`${key}.args: expected a list of strings`);
+  const stringAt = stringsOf(v, `${key}.`, errors);
   return {
     pid: typeof pid === 'number' ? pid : 0,
-    binary: stringAt(v, 'binary', `${key}.`, errors),
+    binary: stringAt('binary'),
     args: Array.isArray(args) ? args.filter((a): a is string => typeof a === 'string') : [],
-    logPath: stringAt(v, 'logPath', `${key}.`, errors),
+    logPath: stringAt('logPath'),
   };
 }
 
@@ -67,17 +71,19 @@ export function parseState(text: string): StateResult {
   const pkiRaw = raw['pki'];
   const pki = {} as Record<(typeof PKI_KEYS)[number], string>;
   if (isObject(pkiRaw)) {
-    for (const k of PKI_KEYS) pki[k] = stringAt(pkiRaw, k, 'pki.', errors);
+    const pkiString = stringsOf(pkiRaw, 'pki.', errors);
+    for (const k of PKI_KEYS) pki[k] = pkiString(k);
   } else {
     errors.push('pki: expected an object');
   }
+  const stringAt = stringsOf(raw, '', errors);
   const value: ControlPlaneState = {
     version: 1,
-    dir: stringAt(raw, 'dir', '', errors),
-    binDir: stringAt(raw, 'binDir', '', errors),
-    kubeconfigPath: stringAt(raw, 'kubeconfigPath', '', errors),
-    server: stringAt(raw, 'server', '', errors),
-    etcdUrl: stringAt(raw, 'etcdUrl', '', errors),
+    dir: stringAt('dir'),
+    binDir: stringAt('binDir'),
+    kubeconfigPath: stringAt('kubeconfigPath'),
+    server: stringAt('server'),
+    etcdUrl: stringAt('etcdUrl'),
     pki,
     etcd: processAt(raw, 'etcd', errors),
     apiServer: processAt(raw, 'apiServer', errors),

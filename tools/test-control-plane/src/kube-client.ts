@@ -60,6 +60,14 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** One request: a method, a path, a JSON body (undefined for none) and per-request options. */
+interface Call {
+  readonly method: KubeMethod;
+  readonly path: string;
+  readonly body: unknown;
+  readonly req: KubeRequestOptions;
+}
+
 /**
  * Builds a client for a kubeconfig's current context (client certificates, tokens or basic auth),
  * given as a KubeConfig or a file path. Requests reject only when the server cannot be reached.
@@ -89,7 +97,7 @@ export async function createKubeClient(source: KubeConfig | string, options: Kub
   }
   if (typeof tls.auth === 'string') baseHeaders['authorization'] = `Basic ${Buffer.from(tls.auth).toString('base64')}`;
 
-  const once = async (method: KubeMethod, path: string, body: unknown, req: KubeRequestOptions): Promise<KubeResponse> => {
+  const once = async ({ method, path, body, req }: Call): Promise<KubeResponse> => {
     const url = new URL(server + path);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -99,12 +107,12 @@ export async function createKubeClient(source: KubeConfig | string, options: Kub
     return { status: answer.status, body: parseBody(answer.text) };
   };
 
-  const send = async (method: KubeMethod, path: string, body: unknown, req: KubeRequestOptions = {}): Promise<KubeResponse> => {
+  const send = async (call: Call): Promise<KubeResponse> => {
     const retry = options.retry;
-    if (retry === undefined) return once(method, path, body, req);
+    if (retry === undefined) return once(call);
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await once(method, path, body, req);
+        const res = await once(call);
         if (res.status !== 503 || attempt >= retry.attempts) return res;
       } catch (error) {
         if (attempt >= retry.attempts) throw error;
@@ -115,11 +123,11 @@ export async function createKubeClient(source: KubeConfig | string, options: Kub
 
   return {
     server,
-    get: (path, req) => send('GET', path, undefined, req),
-    post: (path, body, req) => send('POST', path, body, req),
-    put: (path, body, req) => send('PUT', path, body, req),
-    patch: (path, body, req) => send('PATCH', path, body, { ...req, contentType: req?.contentType ?? MERGE_PATCH }),
-    delete: (path, req) => send('DELETE', path, undefined, req),
+    get: (path, req = {}) => send({ method: 'GET', path, body: undefined, req }),
+    post: (path, body, req = {}) => send({ method: 'POST', path, body, req }),
+    put: (path, body, req = {}) => send({ method: 'PUT', path, body, req }),
+    patch: (path, body, req) => send({ method: 'PATCH', path, body, req: { ...req, contentType: req?.contentType ?? MERGE_PATCH } }),
+    delete: (path, req = {}) => send({ method: 'DELETE', path, body: undefined, req }),
     close: () => {
       agent.destroy();
     },

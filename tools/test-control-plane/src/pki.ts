@@ -40,7 +40,14 @@ async function ecKey(dir: string, file: string): Promise<void> {
   await openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file]);
 }
 
-async function signedCert(dir: string, name: string, subject: string, ext: string): Promise<void> {
+/** A certificate to sign with the CA: files `<name>.key`/`.crt`, its subject and its extensions file's text. */
+interface CertRequest {
+  readonly name: string;
+  readonly subject: string;
+  readonly ext: string;
+}
+
+async function signedCert(dir: string, { name, subject, ext }: CertRequest): Promise<void> {
   await ecKey(dir, `${name}.key`);
   await openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`]);
   writeFileSync(join(dir, `${name}.ext`), ext);
@@ -62,8 +69,8 @@ export async function createPki(dir: string): Promise<PkiPaths> {
     'req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', DAYS, '-subj', '/CN=purelb-test-ca',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', 'ca.crt',
   ]);
-  await signedCert(dir, 'apiserver', '/CN=kube-apiserver', SERVING_EXT);
-  await signedCert(dir, 'admin', ADMIN_SUBJECT, CLIENT_EXT);
+  await signedCert(dir, { name: 'apiserver', subject: '/CN=kube-apiserver', ext: SERVING_EXT });
+  await signedCert(dir, { name: 'admin', subject: ADMIN_SUBJECT, ext: CLIENT_EXT });
   await ecKey(dir, 'sa.key');
   await openssl(dir, ['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
   for (const leftover of ['apiserver.csr', 'admin.csr', 'apiserver.ext', 'admin.ext', 'ca.srl']) {
