@@ -6,13 +6,18 @@ import { usePooledAgent } from './pooled-agent.ts';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/** What to open: a path with its query, the method (default GET) and the body's content type. */
+export interface RequestTarget {
+  readonly path: string;
+  readonly query?: Query | undefined;
+  readonly method?: string | undefined;
+  readonly contentType?: string | undefined;
+}
+
 /** Opens a request; rejects only when the kubeconfig cannot produce one (no cluster, bad credentials). */
 export async function openRequest(
   kubeConfig: KubeConfig,
-  path: string,
-  query: Query,
-  method = 'GET',
-  contentType?: string,
+  { path, query = {}, method = 'GET', contentType }: RequestTarget,
 ): Promise<http.ClientRequest> {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('the kubeconfig has no current cluster');
@@ -48,7 +53,7 @@ export interface ExchangeRequest {
 export async function exchange(kubeConfig: KubeConfig, request: ExchangeRequest): Promise<Exchange> {
   let req: http.ClientRequest;
   try {
-    req = await openRequest(kubeConfig, request.path, request.query ?? {}, request.method, request.contentType);
+    req = await openRequest(kubeConfig, request);
   } catch (error) {
     return { ok: false, kind: 'network', message: errorMessage(error) };
   }

@@ -100,13 +100,16 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
     timer.unref();
   };
 
-  openRequest(kubeConfig, request.path, {
-    watch: 1,
-    allowWatchBookmarks: true,
-    resourceVersion: request.resourceVersion,
-    timeoutSeconds: request.timeoutSeconds,
-    labelSelector: request.labelSelector,
-    fieldSelector: request.fieldSelector,
+  openRequest(kubeConfig, {
+    path: request.path,
+    query: {
+      watch: 1,
+      allowWatchBookmarks: true,
+      resourceVersion: request.resourceVersion,
+      timeoutSeconds: request.timeoutSeconds,
+      labelSelector: request.labelSelector,
+      fieldSelector: request.fieldSelector,
+    },
   }).then(
     (req) => {
       req.on('error', () => {

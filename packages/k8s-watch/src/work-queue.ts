@@ -119,7 +119,7 @@ export function createWorkQueue<K>(options: WorkQueueOptions<K>): WorkQueue<K> {
     running.add(key);
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
-    const started = clock.now();
+    const started = { key, attempt, at: clock.now() };
     let pending: Promise<ReconcileOutcome>;
     try {
       pending = options.reconcile(key);
@@ -128,18 +128,18 @@ export function createWorkQueue<K>(options: WorkQueueOptions<K>): WorkQueue<K> {
     }
     pending.then(
       (outcome) => {
-        settle(key, outcome, attempt, started);
+        settle(started, outcome);
       },
       (error: unknown) => {
-        settle(key, { kind: 'retry', reason: error instanceof Error ? error.message : String(error) }, attempt, started);
+        settle(started, { kind: 'retry', reason: error instanceof Error ? error.message : String(error) });
       },
     );
   };
 
-  const settle = (key: K, outcome: ReconcileOutcome, attempt: number, started: number): void => {
+  const settle = ({ key, attempt, at }: { key: K; attempt: number; at: number }, outcome: ReconcileOutcome): void => {
     running.delete(key);
     try {
-      options.onSettled?.({ key, outcome, attempt, durationMs: clock.now() - started });
+      options.onSettled?.({ key, outcome, attempt, durationMs: clock.now() - at });
     } catch {
       // a misbehaving observer must not stop the queue
     }
