@@ -1,12 +1,12 @@
-import type { ClusterWriter, EventRecorder, RecordOutcome, WriteResult, Written } from '@purelb/k8s-watch';
+import type { ClusterWriter, EventRecorder, RecordOutcome, ApiResult, Written } from '@purelb/k8s-watch';
 import { describe, expect, it } from 'vitest';
 import { executeGroupPlan, executeServicePlan, type ExecuteDeps } from './execute-plan.ts';
 import type { ServiceAction } from './plan-service.ts';
 
 type Call = [string, ...unknown[]];
-const ok: WriteResult<Written> = { ok: true, value: { resourceVersion: '1' } };
+const ok: ApiResult<Written> = { ok: true, value: { resourceVersion: '1' } };
 
-function fakes(results: Partial<Record<'status' | 'annotations' | 'custom', WriteResult<Written>>> = {}, event: RecordOutcome = { kind: 'posted' }) {
+function fakes(results: Partial<Record<'status' | 'annotations' | 'custom', ApiResult<Written>>> = {}, event: RecordOutcome = { kind: 'posted' }) {
   const calls: Call[] = [];
   const writer: ExecuteDeps['writer'] = {
     patchServiceStatus: (ref, status) => {

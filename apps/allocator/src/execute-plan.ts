@@ -1,5 +1,5 @@
 // The thin executor: performs planned writes in order, checking leadership before each one.
-import type { ClusterWriter, EventRecorder, InvolvedObject, WriteError } from '@purelb/k8s-watch';
+import type { ClusterWriter, EventRecorder, InvolvedObject, ApiError } from '@purelb/k8s-watch';
 import { SERVICE_GROUP_RESOURCE } from './constants.ts';
 import type { GroupAction } from './plan-group-status.ts';
 import type { ServiceAction } from './plan-service.ts';
@@ -10,7 +10,7 @@ export type ExecuteOutcome =
   | { readonly kind: 'not-leader' }
   /** The object is gone; its deletion will be reconciled on its own. */
   | { readonly kind: 'gone' }
-  | { readonly kind: 'failed'; readonly action: string; readonly error: WriteError };
+  | { readonly kind: 'failed'; readonly action: string; readonly error: ApiError };
 
 export interface ExecuteDeps {
   readonly writer: Pick<ClusterWriter, 'patchServiceStatus' | 'patchAnnotations' | 'patchCustomStatus'>;
@@ -18,7 +18,7 @@ export interface ExecuteDeps {
   /** Asked before every write: false stops the batch. */
   readonly canWrite: () => boolean;
   /** Told when an Event could not be posted (Events are best effort and never fail a batch). */
-  readonly onEventFailed?: (reason: string, error: WriteError) => void;
+  readonly onEventFailed?: (reason: string, error: ApiError) => void;
 }
 
 export interface ObjectRef {
@@ -31,7 +31,7 @@ function involved(apiVersion: string, kind: string, ref: ObjectRef): InvolvedObj
   return { apiVersion, kind, namespace: ref.namespace, name: ref.name, ...(ref.uid === undefined ? {} : { uid: ref.uid }) };
 }
 
-function failure(action: string, error: WriteError): ExecuteOutcome {
+function failure(action: string, error: ApiError): ExecuteOutcome {
   return error.code === 'NotFound' ? { kind: 'gone' } : { kind: 'failed', action, error };
 }
 

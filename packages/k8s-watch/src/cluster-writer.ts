@@ -1,7 +1,7 @@
 // The writes the daemons make, each with the right patch content type, failures returned as values.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { JSON_CONTENT, MERGE_PATCH, resourceVersionOf, sendJson } from './send-json.ts';
-import type { JsonObject, JsonValue, WriteResult } from './write-result.ts';
+import type { ApiResult, JsonObject, JsonValue } from './api-result.ts';
 
 export interface NamespacedRef {
   readonly namespace: string;
@@ -45,17 +45,17 @@ export interface CoreEvent {
 
 export interface ClusterWriter {
   /** Merge-patches `.status` of a Service through its `/status` subresource. */
-  patchServiceStatus(ref: NamespacedRef, status: JsonObject): Promise<WriteResult<Written>>;
+  patchServiceStatus(ref: NamespacedRef, status: JsonObject): Promise<ApiResult<Written>>;
   /** Merge-patches `metadata.annotations`: sets `set`, deletes `remove`. A no-op change sends nothing. */
-  patchAnnotations(target: AnnotationTarget, change: AnnotationChange): Promise<WriteResult<Written>>;
+  patchAnnotations(target: AnnotationTarget, change: AnnotationChange): Promise<ApiResult<Written>>;
   /** Merge-patches `.status` of a custom resource through its `/status` subresource. */
-  patchCustomStatus(ref: CustomRef, status: JsonObject): Promise<WriteResult<Written>>;
+  patchCustomStatus(ref: CustomRef, status: JsonObject): Promise<ApiResult<Written>>;
   /** Creates a core/v1 Event. */
-  createEvent(event: CoreEvent): Promise<WriteResult<Written>>;
+  createEvent(event: CoreEvent): Promise<ApiResult<Written>>;
 }
 
 export function createClusterWriter(kubeConfig: KubeConfig): ClusterWriter {
-  const send = async (method: 'PATCH' | 'POST', path: string, body: JsonObject, contentType: string): Promise<WriteResult<Written>> => {
+  const send = async (method: 'PATCH' | 'POST', path: string, body: JsonObject, contentType: string): Promise<ApiResult<Written>> => {
     const result = await sendJson(kubeConfig, { method, path, body, contentType });
     return result.ok ? { ok: true, value: { resourceVersion: resourceVersionOf(result.value) } } : result;
   };

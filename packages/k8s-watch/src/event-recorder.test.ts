@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoreEvent } from './cluster-writer.ts';
 import { createEventRecorder } from './event-recorder.ts';
 import type { InvolvedObject } from './event-recorder.ts';
-import type { WriteResult } from './write-result.ts';
+import type { ApiResult } from './api-result.ts';
 
 const svc: InvolvedObject = { apiVersion: 'v1', kind: 'Service', namespace: 'web', name: 'front', uid: 'u-1' };
 
@@ -10,7 +10,7 @@ function setup(maxObjects?: number) {
   const posted: CoreEvent[] = [];
   let fail = false;
   const writer = {
-    createEvent: (event: CoreEvent): Promise<WriteResult<{ resourceVersion: string | undefined }>> => {
+    createEvent: (event: CoreEvent): Promise<ApiResult<{ resourceVersion: string | undefined }>> => {
       if (fail) return Promise.resolve({ ok: false, error: { code: 'Unavailable', status: 503, message: 'etcd timeout' } });
       posted.push(event);
       return Promise.resolve({ ok: true, value: { resourceVersion: String(posted.length) } });

@@ -1,6 +1,6 @@
 // core/v1 Events with deduplication: the same event for the same object is posted once while nothing changed.
 import type { ClusterWriter } from './cluster-writer.ts';
-import type { JsonObject, WriteError } from './write-result.ts';
+import type { ApiError, JsonObject } from './api-result.ts';
 
 export interface InvolvedObject {
   readonly apiVersion: string;
@@ -27,7 +27,7 @@ export interface EventToRecord {
 export type RecordOutcome =
   | { readonly kind: 'posted' }
   | { readonly kind: 'duplicate' }
-  | { readonly kind: 'failed'; readonly error: WriteError };
+  | { readonly kind: 'failed'; readonly error: ApiError };
 
 export interface EventRecorderOptions {
   readonly writer: Pick<ClusterWriter, 'createEvent'>;

@@ -54,4 +54,4 @@ export type {
 } from './cluster-writer.ts';
 export { createEventRecorder } from './event-recorder.ts';
 export type { EventRecorder, EventRecorderOptions, EventToRecord, InvolvedObject, RecordOutcome } from './event-recorder.ts';
-export type { JsonObject, JsonValue, WriteError, WriteErrorCode, WriteResult } from './write-result.ts';
+export type { ApiError, ApiErrorCode, ApiResult, JsonObject, JsonValue } from './api-result.ts';

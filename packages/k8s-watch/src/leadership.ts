@@ -6,7 +6,7 @@ import { systemClock } from './clock.ts';
 import type { CancelTimer, Clock, RandomSource } from './clock.ts';
 import { createLeaseClient, formatMicroTime } from './lease-client.ts';
 import type { LeaseClient, LeaseRecord, LeaseSpec } from './lease-client.ts';
-import type { WriteError } from './write-result.ts';
+import type { ApiError } from './api-result.ts';
 
 export interface LeadershipOptions {
   /** The API server (or pass `leaseClient`). */
@@ -40,7 +40,7 @@ export interface LeadershipStatus {
    * lease is safe to act on until `renewedAt + renewDeadlineMs` (it steps down then).
    */
   readonly renewedAt: number | undefined;
-  readonly lastError: WriteError | undefined;
+  readonly lastError: ApiError | undefined;
   readonly stopped: boolean;
 }
 
@@ -86,7 +86,7 @@ export function createLeadership(options: LeadershipOptions): Leadership {
   let observed: LeaseRecord | undefined;
   let observedAt = 0;
   let renewFailures = 0;
-  let lastError: WriteError | undefined;
+  let lastError: ApiError | undefined;
   let cancelTick: CancelTimer | undefined;
   let cancelDeadline: CancelTimer | undefined;
   let inFlight: Promise<void> | undefined;

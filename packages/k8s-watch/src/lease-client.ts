@@ -1,7 +1,7 @@
 // coordination.k8s.io/v1 Lease reads and writes with optimistic concurrency, as values.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { JSON_CONTENT, sendJson } from './send-json.ts';
-import type { JsonObject, WriteResult } from './write-result.ts';
+import type { ApiResult, JsonObject } from './api-result.ts';
 
 export interface LeaseRef {
   readonly namespace: string;
@@ -25,13 +25,13 @@ export interface LeaseRecord extends LeaseSpec {
 /** Narrow, consumer-shaped Lease access; `createLeaseClient` talks to the API server, tests fake it. */
 export interface LeaseClient {
   /** `value` is undefined when the Lease does not exist. */
-  get(ref: LeaseRef): Promise<WriteResult<LeaseRecord | undefined>>;
+  get(ref: LeaseRef): Promise<ApiResult<LeaseRecord | undefined>>;
   /** Fails with `AlreadyExists` when someone created it first. */
-  create(ref: LeaseRef, spec: LeaseSpec): Promise<WriteResult<LeaseRecord>>;
+  create(ref: LeaseRef, spec: LeaseSpec): Promise<ApiResult<LeaseRecord>>;
   /** Replaces the Lease if it still has `resourceVersion`; fails with `Conflict` otherwise. */
-  replace(ref: LeaseRef, spec: LeaseSpec, resourceVersion: string): Promise<WriteResult<LeaseRecord>>;
+  replace(ref: LeaseRef, spec: LeaseSpec, resourceVersion: string): Promise<ApiResult<LeaseRecord>>;
   /** Deletes the Lease (only if it still has `resourceVersion`, when given). Missing counts as success. */
-  delete(ref: LeaseRef, resourceVersion?: string): Promise<WriteResult<undefined>>;
+  delete(ref: LeaseRef, resourceVersion?: string): Promise<ApiResult<undefined>>;
 }
 
 export interface LeaseClientOptions {
@@ -43,7 +43,7 @@ export function createLeaseClient(kubeConfig: KubeConfig, options: LeaseClientOp
   const timeoutMs = options.timeoutMs ?? 10_000;
   const base = (namespace: string): string => `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   const one = (ref: LeaseRef): string => `${base(ref.namespace)}/${encodeURIComponent(ref.name)}`;
-  const toRecord = (value: unknown): WriteResult<LeaseRecord> => {
+  const toRecord = (value: unknown): ApiResult<LeaseRecord> => {
     const record = leaseRecordOf(value);
     return record === undefined
       ? { ok: false, error: { code: 'Unknown', status: undefined, message: 'the answer is not a Lease with a resourceVersion' } }

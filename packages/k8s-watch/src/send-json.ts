@@ -1,8 +1,8 @@
-// A single non-streaming request with a JSON body, answered as a WriteResult (never thrown).
+// A single non-streaming request with a JSON body, answered as an ApiResult (never thrown).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, exchange, statusMessage } from './kube-request.ts';
 import type { Query } from './kube-request.ts';
-import type { WriteError, WriteErrorCode, WriteResult } from './write-result.ts';
+import type { ApiError, ApiErrorCode, ApiResult } from './api-result.ts';
 
 export const MERGE_PATCH = 'application/merge-patch+json';
 export const JSON_CONTENT = 'application/json';
@@ -18,11 +18,11 @@ export interface JsonRequest {
 }
 
 /** Sends the request; a 2xx answer yields its parsed JSON body (undefined when empty). */
-export async function sendJson(kubeConfig: KubeConfig, request: JsonRequest): Promise<WriteResult<unknown>> {
+export async function sendJson(kubeConfig: KubeConfig, request: JsonRequest): Promise<ApiResult<unknown>> {
   const answer = await exchange(kubeConfig, { ...request, timeoutMs: request.timeoutMs ?? 30_000 });
   if (!answer.ok) return { ok: false, error: { code: 'Unavailable', status: undefined, message: answer.message } };
   const { status, body } = answer;
-  if (status < 200 || status > 299) return { ok: false, error: writeError(status, body) };
+  if (status < 200 || status > 299) return { ok: false, error: apiError(status, body) };
   if (body.trim() === '') return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(body) as unknown };
@@ -31,8 +31,8 @@ export async function sendJson(kubeConfig: KubeConfig, request: JsonRequest): Pr
   }
 }
 
-/** Maps an HTTP error answer (and its Status body) to a WriteError. */
-export function writeError(status: number, body: string): WriteError {
+/** Maps an HTTP error answer (and its Status body) to an ApiError. */
+export function apiError(status: number, body: string): ApiError {
   let reason: unknown;
   try {
     reason = (JSON.parse(body) as { reason?: unknown }).reason;
@@ -42,7 +42,7 @@ export function writeError(status: number, body: string): WriteError {
   return { code: codeOf(status, reason), status, message: statusMessage(status, body) };
 }
 
-function codeOf(status: number, reason: unknown): WriteErrorCode {
+function codeOf(status: number, reason: unknown): ApiErrorCode {
   if (reason === 'AlreadyExists') return 'AlreadyExists';
   switch (status) {
     case 400:

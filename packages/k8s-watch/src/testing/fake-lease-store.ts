@@ -1,7 +1,7 @@
 // An in-memory Lease store with optimistic concurrency, shared by any number of LeaseClients, whose
 // clients can be made to fail or hang.
 import type { LeaseClient, LeaseRecord, LeaseRef, LeaseSpec } from '../lease-client.ts';
-import type { WriteError, WriteResult } from '../write-result.ts';
+import type { ApiError, ApiResult } from '../api-result.ts';
 
 export type FakeLeaseFault = 'none' | 'unavailable' | 'hang';
 
@@ -28,13 +28,13 @@ export function createFakeLeaseStore(): FakeLeaseStore {
     leases.set(keyOf(ref), record);
     return record;
   };
-  const error = (code: WriteError['code'], status: number | undefined, message: string): { ok: false; error: WriteError } => ({
+  const error = (code: ApiError['code'], status: number | undefined, message: string): { ok: false; error: ApiError } => ({
     ok: false,
     error: { code, status, message },
   });
 
   const client = (name = 'client'): LeaseClient => {
-    const run = async <T>(op: () => WriteResult<T>): Promise<WriteResult<T>> => {
+    const run = async <T>(op: () => ApiResult<T>): Promise<ApiResult<T>> => {
       await Promise.resolve();
       const fault = faults.get(name) ?? faults.get('*') ?? 'none';
       switch (fault) {
@@ -43,7 +43,7 @@ export function createFakeLeaseStore(): FakeLeaseStore {
         case 'unavailable':
           return error('Unavailable', undefined, 'connect ECONNREFUSED');
         case 'hang':
-          return new Promise<WriteResult<T>>(() => {});
+          return new Promise<ApiResult<T>>(() => {});
       }
     };
     return {

@@ -1,6 +1,8 @@
-// Outcome of a write to the API server: a value, or a typed error from a closed set. Never thrown.
+// The outcome of a request to the API server, read or write: a value, or a failure from a closed set.
+// Never thrown.
 
-export type WriteErrorCode =
+/** Why a request failed. Closed, but may grow in a minor release: keep a default branch. */
+export type ApiErrorCode =
   | 'NotFound'
   | 'Conflict'
   | 'AlreadyExists'
@@ -10,14 +12,14 @@ export type WriteErrorCode =
   | 'Unavailable'
   | 'Unknown';
 
-export interface WriteError {
-  readonly code: WriteErrorCode;
+export interface ApiError {
+  readonly code: ApiErrorCode;
+  readonly message: string;
   /** HTTP status, when the server answered. */
   readonly status: number | undefined;
-  readonly message: string;
 }
 
-export type WriteResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WriteError };
+export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
 /** A JSON value, as written in merge patches (`null` deletes a field). */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
