@@ -1,6 +1,7 @@
 // The writes the daemons make, each with the right patch content type, failures returned as values.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { JSON_CONTENT, MERGE_PATCH, resourceVersionOf, sendJson } from './send-json.ts';
+import type { JsonRequest } from './send-json.ts';
 import type { ApiResult, JsonObject, JsonValue } from './api-result.ts';
 
 export interface NamespacedRef {
@@ -55,19 +56,22 @@ export interface ClusterWriter {
 }
 
 export function createClusterWriter(kubeConfig: KubeConfig): ClusterWriter {
-  const send = async (method: 'PATCH' | 'POST', path: string, body: JsonObject, contentType: string): Promise<ApiResult<Written>> => {
-    const result = await sendJson(kubeConfig, { method, path, body, contentType });
+  const send = async (request: JsonRequest): Promise<ApiResult<Written>> => {
+    const result = await sendJson(kubeConfig, request);
     return result.ok ? { ok: true, value: { resourceVersion: resourceVersionOf(result.value) } } : result;
   };
+  const mergePatch = (path: string, body: JsonObject): Promise<ApiResult<Written>> =>
+    send({ method: 'PATCH', path, body, contentType: MERGE_PATCH });
   return {
-    patchServiceStatus: (ref, status) => send('PATCH', `${servicePath(ref)}/status`, { status }, MERGE_PATCH),
+    patchServiceStatus: (ref, status) => mergePatch(`${servicePath(ref)}/status`, { status }),
     patchAnnotations: async (target, change) => {
       const annotations = annotationPatch(change);
       if (annotations === undefined) return { ok: true, value: { resourceVersion: undefined } };
-      return send('PATCH', annotationTargetPath(target), { metadata: { annotations } }, MERGE_PATCH);
+      return mergePatch(annotationTargetPath(target), { metadata: { annotations } });
     },
-    patchCustomStatus: (ref, status) => send('PATCH', `${customPath(ref)}/status`, { status }, MERGE_PATCH),
-    createEvent: (event) => send('POST', `/api/v1/namespaces/${seg(event.namespace)}/events`, event.body, JSON_CONTENT),
+    patchCustomStatus: (ref, status) => mergePatch(`${customPath(ref)}/status`, { status }),
+    createEvent: (event) =>
+      send({ method: 'POST', path: `/api/v1/namespaces/${seg(event.namespace)}/events`, body: event.body, contentType: JSON_CONTENT }),
   };
 }
 

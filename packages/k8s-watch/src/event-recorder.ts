@@ -84,7 +84,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       const namespace = object.namespace ?? 'default';
       let result;
       try {
-        result = await options.writer.createEvent({ namespace, body: eventBody(object, event, namespace, options, wallClock()) });
+        result = await options.writer.createEvent({ namespace, body: eventBody(object, event, { namespace, reporter: options, now: wallClock() }) });
       } catch (error) {
         result = { ok: false as const, error: { code: 'Unknown' as const, status: undefined, message: error instanceof Error ? error.message : String(error) } };
       }
@@ -105,7 +105,15 @@ function objectIdentity(object: InvolvedObject): string {
   return `${object.apiVersion}/${object.kind}/${object.namespace ?? ''}/${object.name}/${object.uid ?? ''}`;
 }
 
-export function eventBody(object: InvolvedObject, event: EventToRecord, namespace: string, options: EventRecorderOptions, now: Date): JsonObject {
+/** Where and when an Event is posted, and who reports it. */
+export interface EventContext {
+  readonly namespace: string;
+  readonly reporter: Pick<EventRecorderOptions, 'component' | 'host'>;
+  readonly now: Date;
+}
+
+export function eventBody(object: InvolvedObject, event: EventToRecord, context: EventContext): JsonObject {
+  const { namespace, reporter, now } = context;
   const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const involved: Record<string, string> = { apiVersion: object.apiVersion, kind: object.kind, name: object.name };
   if (object.namespace !== undefined) involved['namespace'] = object.namespace;
@@ -119,9 +127,9 @@ export function eventBody(object: InvolvedObject, event: EventToRecord, namespac
     type: event.type,
     reason: event.reason,
     message,
-    source: options.host === undefined ? { component: options.component } : { component: options.component, host: options.host },
-    reportingComponent: options.component,
-    reportingInstance: options.host ?? options.component,
+    source: reporter.host === undefined ? { component: reporter.component } : { component: reporter.component, host: reporter.host },
+    reportingComponent: reporter.component,
+    reportingInstance: reporter.host ?? reporter.component,
     firstTimestamp: time,
     lastTimestamp: time,
     count: 1,
