@@ -134,6 +134,8 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.test.ts', '**/*.int.test.ts', '**/bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  // A test table (`it.each`) hands each row's cells to the test as positional arguments.
+  { files: ['**/*.test.ts'], rules: { '@typescript-eslint/max-params': 'off' } },
   ...projects.flatMap(boundary),
   pureDeterminism,
   {

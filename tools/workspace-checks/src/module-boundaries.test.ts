@@ -75,6 +75,8 @@ describe('code shape rules', () => {
     const file = 'packages/k8s-watch/src/index.ts';
     expect(await messagesOf('@typescript-eslint/max-params', { file, code: four })).toHaveLength(1);
     expect(await messagesOf('@typescript-eslint/max-params', { file, code: three })).toEqual([]);
+    const table = "import { it } from 'vitest';\nit.each([[1, 2, 3, 6]])('%d + %d + %d = %d', (a, b, c, sum) => {\n  if (a + b + c !== sum) throw new Error('sum');\n});\n";
+    expect(await messagesOf('@typescript-eslint/max-params', { file: 'packages/k8s-watch/src/work-queue.test.ts', code: table })).toEqual([]);
   });
 
   it('consistent-type-imports: a name used only as a type is imported with `import type`', async () => {
