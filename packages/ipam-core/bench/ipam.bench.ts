@@ -53,8 +53,14 @@ function mustAllocate(ipam: Ipam, key: string, v6: boolean): void {
   if (!r.ok) throw new Error(`${key}: ${r.error.message}`);
 }
 
+/** The groups to allocate from, and whether the services ask for IPv6 (else IPv4). */
+interface Space {
+  readonly groups: readonly GroupCheck[];
+  readonly v6: boolean;
+}
+
 /** Seconds per allocation when filling `count` addresses into an empty state (two warm-up rounds). */
-function fill(groups: readonly GroupCheck[], count: number, v6: boolean, rounds: number): Sample {
+function fill({ groups, v6 }: Space, count: number, rounds: number): Sample {
   const keys = Array.from({ length: count }, (_, i) => `ns/svc-${i}`);
   const times: number[] = [];
   for (let r = 0; r < rounds + 2; r++) {
@@ -71,7 +77,7 @@ function fill(groups: readonly GroupCheck[], count: number, v6: boolean, rounds:
  * pool is filled, a random subset released, then batches are allocated into the holes (timed) and
  * released again.
  */
-function costAtFill(groups: readonly GroupCheck[], size: number, level: number, v6: boolean): Sample {
+function costAtFill({ groups, v6 }: Space, size: number, level: number): Sample {
   const ipam = createIpam(groups);
   for (let i = 0; i < size; i++) mustAllocate(ipam, `held-${i}`, v6);
   const free = Math.round(size * (1 - level));
@@ -139,14 +145,14 @@ function importMs(): Sample {
 
 const perSec = (s: number): number => 1 / s;
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (best round / median round)`);
-const v4Fill = fill(V4_16, 65_536, false, 9);
+const v4Fill = fill({ groups: V4_16, v6: false }, 65_536, 9);
 console.log(`IPv4 /16, filling 65,536: ${fmt(perSec(v4Fill.best))} / ${fmt(perSec(v4Fill.median))} allocations/s`);
-const v6Fill = fill(V6_64, 65_536, true, 9);
+const v6Fill = fill({ groups: V6_64, v6: true }, 65_536, 9);
 console.log(`IPv6 /64, 65,536 allocations: ${fmt(perSec(v6Fill.best))} / ${fmt(perSec(v6Fill.median))} allocations/s`);
 
 const levels = [0, 0.5, 0.99];
-const v4Costs = levels.map((l) => costAtFill(V4_16, 65_536, l, false));
-const v6Costs = levels.map((l) => costAtFill(V6_64, 65_536, l, true));
+const v4Costs = levels.map((l) => costAtFill({ groups: V4_16, v6: false }, 65_536, l));
+const v6Costs = levels.map((l) => costAtFill({ groups: V6_64, v6: true }, 65_536, l));
 for (const [name, costs] of [
   ['IPv4 /16', v4Costs],
   ['IPv6 /64 (65,536 held, then released down to the level)', v6Costs],

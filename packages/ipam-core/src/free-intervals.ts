@@ -87,12 +87,18 @@ function removeNode<T extends number | bigint>(n: Link<T>, start: T): Link<T> {
   return balance(n);
 }
 
-function buildBalanced<T extends number | bigint>(starts: readonly T[], ends: readonly T[], lo: number, hi: number): Link<T> {
+interface SortedIntervals<T> {
+  readonly starts: readonly T[];
+  readonly ends: readonly T[];
+}
+
+/** A balanced tree of the intervals `lo..hi` (indexes, inclusive). */
+function buildBalanced<T extends number | bigint>(intervals: SortedIntervals<T>, lo: number, hi: number): Link<T> {
   if (lo > hi) return null;
   const mid = (lo + hi) >>> 1;
-  const node = new IntervalNode(starts[mid] as T, ends[mid] as T);
-  node.left = buildBalanced(starts, ends, lo, mid - 1);
-  node.right = buildBalanced(starts, ends, mid + 1, hi);
+  const node = new IntervalNode(intervals.starts[mid] as T, intervals.ends[mid] as T);
+  node.left = buildBalanced(intervals, lo, mid - 1);
+  node.right = buildBalanced(intervals, mid + 1, hi);
   fix(node);
   return node;
 }
@@ -123,7 +129,7 @@ export class FreeIntervals<T extends number | bigint> {
 
   /** Replaces the content with the given sorted, disjoint, non-adjacent intervals. */
   reset(starts: readonly T[], ends: readonly T[]): void {
-    this.#root = buildBalanced(starts, ends, 0, starts.length - 1);
+    this.#root = buildBalanced({ starts, ends }, 0, starts.length - 1);
     this.#count = starts.length;
   }
 
