@@ -21,6 +21,7 @@ export type {
   SnapshotUpdate,
   WatchEvent,
   WatchFailure,
+  WatchFailureCode,
   WatchHandlers,
   WatchPhase,
   WatchRequest,

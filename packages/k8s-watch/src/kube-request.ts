@@ -35,9 +35,19 @@ export async function openRequest(
   return request;
 }
 
-export type Exchange =
-  | { readonly ok: true; readonly status: number; readonly body: string }
-  | { readonly ok: false; readonly kind: 'network' | 'timeout'; readonly message: string };
+/** What the server answered: any HTTP status, with the whole body as text. */
+export interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Why there was no answer. */
+export interface ExchangeFailure {
+  readonly code: 'Network' | 'Timeout';
+  readonly message: string;
+}
+
+export type Exchange = { readonly ok: true; readonly value: Answer } | { readonly ok: false; readonly error: ExchangeFailure };
 
 export interface ExchangeRequest {
   readonly method: string;
@@ -55,7 +65,7 @@ export async function exchange(kubeConfig: KubeConfig, request: ExchangeRequest)
   try {
     req = await openRequest(kubeConfig, request);
   } catch (error) {
-    return { ok: false, kind: 'network', message: errorMessage(error) };
+    return { ok: false, error: { code: 'Network', message: errorMessage(error) } };
   }
   return new Promise<Exchange>((resolve) => {
     let settled = false;
@@ -67,19 +77,19 @@ export async function exchange(kubeConfig: KubeConfig, request: ExchangeRequest)
     };
     const timer = setTimeout(() => {
       req.destroy();
-      done({ ok: false, kind: 'timeout', message: `${request.method} ${request.path}: no answer within ${request.timeoutMs} ms` });
+      done({ ok: false, error: { code: 'Timeout', message: `${request.method} ${request.path}: no answer within ${request.timeoutMs} ms` } });
     }, request.timeoutMs);
     timer.unref();
     req.on('error', (error) => {
-      done({ ok: false, kind: 'network', message: errorMessage(error) });
+      done({ ok: false, error: { code: 'Network', message: errorMessage(error) } });
     });
     req.on('response', (res: http.IncomingMessage) => {
       readBody(res).then(
         (body) => {
-          done({ ok: true, status: res.statusCode ?? 0, body });
+          done({ ok: true, value: { status: res.statusCode ?? 0, body } });
         },
         (error: unknown) => {
-          done({ ok: false, kind: 'network', message: errorMessage(error) });
+          done({ ok: false, error: { code: 'Network', message: errorMessage(error) } });
         },
       );
     });

@@ -62,25 +62,25 @@ describe('createKubeTransport list', () => {
       res.end(JSON.stringify({ kind: 'ServiceList', metadata: { resourceVersion: '77', continue: 'tok2' }, items: [{ metadata: { name: 'a' } }] }));
     });
     const result = await createKubeTransport(kubeConfig).list({ path: '/api/v1/services', labelSelector: 'app=x', fieldSelector: 'metadata.name=a', limit: 50, continueToken: 'tok1' });
-    expect(result).toEqual({ ok: true, page: { items: [{ metadata: { name: 'a' } }], resourceVersion: '77', continueToken: 'tok2' } });
+    expect(result).toEqual({ ok: true, value: { items: [{ metadata: { name: 'a' } }], resourceVersion: '77', continueToken: 'tok2' } });
     expect(auth).toBe('Bearer secret-token');
     expect(requests[0]!.pathname).toBe('/api/v1/services');
     expect(Object.fromEntries(requests[0]!.searchParams)).toEqual({ limit: '50', continue: 'tok1', labelSelector: 'app=x', fieldSelector: 'metadata.name=a' });
   });
 
   it.each([
-    [410, JSON.stringify({ kind: 'Status', code: 410, message: 'The provided continue parameter is too old' }), { kind: 'gone', message: 'The provided continue parameter is too old' }],
-    [403, JSON.stringify({ kind: 'Status', code: 403, message: 'services is forbidden' }), { kind: 'http', status: 403, message: 'services is forbidden' }],
-    [500, '', { kind: 'http', status: 500, message: 'HTTP 500 Internal Server Error' }],
-    [200, 'not json', { kind: 'decode' }],
-    [200, JSON.stringify({ items: [] }), { kind: 'decode' }],
+    [410, JSON.stringify({ kind: 'Status', code: 410, message: 'The provided continue parameter is too old' }), { code: 'Gone', message: 'The provided continue parameter is too old' }],
+    [403, JSON.stringify({ kind: 'Status', code: 403, message: 'services is forbidden' }), { code: 'HttpStatus', status: 403, message: 'services is forbidden' }],
+    [500, '', { code: 'HttpStatus', status: 500, message: 'HTTP 500 Internal Server Error' }],
+    [200, 'not json', { code: 'Undecodable' }],
+    [200, JSON.stringify({ items: [] }), { code: 'Undecodable' }],
   ])('maps status %d to a failure', async (status, body, failure) => {
     const { kubeConfig } = await serve((_req, res) => {
       res.statusCode = status;
       res.end(body);
     });
     const result = await createKubeTransport(kubeConfig).list({ path: '/api/v1/services', labelSelector: undefined, fieldSelector: undefined, limit: 1, continueToken: undefined });
-    expect(result).toMatchObject({ ok: false, failure });
+    expect(result).toMatchObject({ ok: false, error: failure });
   });
 
   it('reports a refused connection as a network failure', async () => {
@@ -90,8 +90,8 @@ describe('createKubeTransport list', () => {
     });
     server = undefined;
     const result = await createKubeTransport(kubeConfig).list({ path: '/api/v1/services', labelSelector: undefined, fieldSelector: undefined, limit: 1, continueToken: undefined });
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'network' } });
-    expect(!result.ok && result.failure.message).toContain('ECONNREFUSED');
+    expect(result).toMatchObject({ ok: false, error: { code: 'Network' } });
+    expect(!result.ok && result.error.message).toContain('ECONNREFUSED');
   });
 });
 
@@ -137,8 +137,8 @@ describe('createKubeTransport watch', () => {
   });
 
   it.each([
-    [410, { kind: 'gone' }],
-    [401, { kind: 'http', status: 401 }],
+    [410, { code: 'Gone' }],
+    [401, { code: 'HttpStatus', status: 401 }],
   ])('ends with a failure when the watch is answered %d', async (status, failure) => {
     const { kubeConfig } = await serve((_req, res) => {
       res.statusCode = status;
@@ -152,7 +152,7 @@ describe('createKubeTransport watch', () => {
       res.writeHead(200);
       res.end('{"type":"ADDED"}\n');
     });
-    expect(await collect(kubeConfig).ended).toMatchObject({ kind: 'decode' });
+    expect(await collect(kubeConfig).ended).toMatchObject({ code: 'Undecodable' });
   });
 
   it('ends with a network failure when the connection is cut mid-stream', async () => {
@@ -162,7 +162,7 @@ describe('createKubeTransport watch', () => {
       setTimeout(() => req.socket.destroy(), 20);
     });
     const w = collect(kubeConfig);
-    expect(await w.ended).toMatchObject({ kind: 'network' });
+    expect(await w.ended).toMatchObject({ code: 'Network' });
     expect(w.events).toHaveLength(1);
   });
 
@@ -171,7 +171,7 @@ describe('createKubeTransport watch', () => {
       res.writeHead(200);
       res.flushHeaders();
     });
-    expect(await collect(kubeConfig, { ...watchRequest, inactivityTimeoutMs: 100 }).ended).toMatchObject({ kind: 'timeout' });
+    expect(await collect(kubeConfig, { ...watchRequest, inactivityTimeoutMs: 100 }).ended).toMatchObject({ code: 'Timeout' });
   });
 
   it('calls nothing after cancel and closes the connection', async () => {

@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { errorMessage, exchange, openRequest, readBody, statusMessage } from './kube-request.ts';
 import type { ListRequest, ListResult, WatchEvent, WatchFailure, WatchHandlers, WatchRequest, WatchStream, WatchTransport } from './watch-types.ts';
 
-/** A list request that has not answered within this time fails with `timeout`. */
+/** A list request that has not answered within this time fails with `Timeout`. */
 const LIST_TIMEOUT_MS = 60_000;
 
 export function createKubeTransport(kubeConfig: KubeConfig): WatchTransport {
@@ -26,25 +26,25 @@ async function list(kubeConfig: KubeConfig, request: ListRequest): Promise<ListR
     },
     timeoutMs: LIST_TIMEOUT_MS,
   });
-  return answer.ok ? decodeList(answer.status, answer.body) : { ok: false, failure: { kind: answer.kind, message: answer.message } };
+  return answer.ok ? decodeList(answer.value.status, answer.value.body) : answer;
 }
 
 function decodeList(status: number, body: string): ListResult {
-  if (status === 410) return { ok: false, failure: { kind: 'gone', message: statusMessage(status, body) } };
-  if (status < 200 || status > 299) return { ok: false, failure: { kind: 'http', status, message: statusMessage(status, body) } };
+  if (status === 410) return { ok: false, error: { code: 'Gone', message: statusMessage(status, body) } };
+  if (status < 200 || status > 299) return { ok: false, error: { code: 'HttpStatus', status, message: statusMessage(status, body) } };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    return { ok: false, failure: { kind: 'decode', message: `list body is not JSON: ${errorMessage(error)}` } };
+    return { ok: false, error: { code: 'Undecodable', message: `list body is not JSON: ${errorMessage(error)}` } };
   }
   const list = parsed as { items?: unknown; metadata?: { resourceVersion?: unknown; continue?: unknown } };
   const resourceVersion = list.metadata?.resourceVersion;
   if (!Array.isArray(list.items) || typeof resourceVersion !== 'string') {
-    return { ok: false, failure: { kind: 'decode', message: 'list body has no items or no metadata.resourceVersion' } };
+    return { ok: false, error: { code: 'Undecodable', message: 'list body has no items or no metadata.resourceVersion' } };
   }
   const continueToken = typeof list.metadata?.continue === 'string' && list.metadata.continue !== '' ? list.metadata.continue : undefined;
-  return { ok: true, page: { items: list.items as unknown[], resourceVersion, continueToken } };
+  return { ok: true, value: { items: list.items as unknown[], resourceVersion, continueToken } };
 }
 
 /** Decodes one line of a watch stream; undefined when it is not a watch event. */
@@ -95,7 +95,7 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
   const arm = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      finish({ kind: 'timeout', message: `watch ${request.path}: nothing received for ${request.inactivityTimeoutMs} ms` });
+      finish({ code: 'Timeout', message: `watch ${request.path}: nothing received for ${request.inactivityTimeoutMs} ms` });
     }, request.inactivityTimeoutMs);
     timer.unref();
   };
@@ -122,7 +122,7 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
       destroy = () => req.destroy();
       arm();
       req.on('error', (error) => {
-        finish({ kind: 'network', message: errorMessage(error) });
+        finish({ code: 'Network', message: errorMessage(error) });
       });
       req.on('response', (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
@@ -130,7 +130,7 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
           void readBody(res)
             .catch(() => '')
             .then((body) => {
-              finish(status === 410 ? { kind: 'gone', message: statusMessage(status, body) } : { kind: 'http', status, message: statusMessage(status, body) });
+              finish(status === 410 ? { code: 'Gone', message: statusMessage(status, body) } : { code: 'HttpStatus', status, message: statusMessage(status, body) });
             });
           return;
         }
@@ -139,7 +139,7 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
         const deliver = (line: string): void => {
           if (finished || line.trim() === '') return;
           const event = decodeWatchLine(line);
-          if (event === undefined) finish({ kind: 'decode', message: `undecodable watch line: ${line.slice(0, 200)}` });
+          if (event === undefined) finish({ code: 'Undecodable', message: `undecodable watch line: ${line.slice(0, 200)}` });
           else handlers.onEvent(event);
         };
         res.on('data', (chunk: string) => {
@@ -153,19 +153,19 @@ function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHan
           finish(undefined);
         });
         res.on('aborted', () => {
-          finish({ kind: 'network', message: 'watch response aborted' });
+          finish({ code: 'Network', message: 'watch response aborted' });
         });
         res.on('error', (error) => {
-          finish({ kind: 'network', message: errorMessage(error) });
+          finish({ code: 'Network', message: errorMessage(error) });
         });
         res.on('close', () => {
-          finish(res.complete ? undefined : { kind: 'network', message: 'watch connection closed' });
+          finish(res.complete ? undefined : { code: 'Network', message: 'watch connection closed' });
         });
       });
       req.end();
     },
     (error: unknown) => {
-      finish({ kind: 'network', message: errorMessage(error) });
+      finish({ code: 'Network', message: errorMessage(error) });
     },
   );
 

@@ -122,7 +122,7 @@ describe('watchResource across API server restarts', () => {
 
   it('a watch resumed from a compacted resourceVersion gets 410 Gone, relists and converges', async () => {
     const statuses = await scenario(true);
-    expect(statuses.some((s) => s.lastError?.kind === 'gone')).toBe(true);
+    expect(statuses.some((s) => s.lastError?.code === 'Gone')).toBe(true);
     expect(statuses.at(-1)!.relists).toBeGreaterThanOrEqual(1);
   });
 });

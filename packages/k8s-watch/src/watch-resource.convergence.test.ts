@@ -26,7 +26,7 @@ function fakeServer() {
   const transport: WatchTransport = {
     list: async () => {
       await Promise.resolve();
-      return { ok: true, page: { items: [...objects.values()], resourceVersion: String(rv), continueToken: undefined } };
+      return { ok: true, value: { items: [...objects.values()], resourceVersion: String(rv), continueToken: undefined } };
     },
     watch: (request, handlers) => {
       const from = Number(request.resourceVersion);
@@ -63,7 +63,7 @@ function fakeServer() {
       for (const w of [...watchers]) {
         watchers.delete(w);
         if (kind === 'gone') w.handlers.onEvent({ type: 'ERROR', code: 410, reason: 'Expired', message: 'gone' });
-        else w.handlers.onEnd(kind === 'clean' ? undefined : { kind: 'network', message: 'reset' });
+        else w.handlers.onEnd(kind === 'clean' ? undefined : { code: 'Network', message: 'reset' });
       }
     },
     compact() {

@@ -129,7 +129,7 @@ describe('watchResource', () => {
     const watch = s.transport.lastWatch();
     watch.emit({ type: 'ERROR', code: 410, reason: 'Expired', message: 'too old resource version: 10 (300)' });
     expect(watch.cancelled).toBe(true);
-    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 0, lastError: { kind: 'gone' } });
+    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 0, lastError: { code: 'Gone' } });
     s.clock.advance(0);
     expect(s.transport.listRequests).toHaveLength(2);
     await initialList(s, [obj('a', '5'), obj('c', '301'), obj('d', '302')], '310');
@@ -145,7 +145,7 @@ describe('watchResource', () => {
   it('relists when the watch request itself is answered 410', async () => {
     const s = setup();
     await initialList(s, [obj('a', '5')], '10');
-    s.transport.lastWatch().end({ kind: 'gone', message: 'HTTP 410' });
+    s.transport.lastWatch().end({ code: 'Gone', message: 'HTTP 410' });
     s.clock.advance(0);
     await initialList(s, [], '20');
     s.clock.advance(0);
@@ -169,7 +169,7 @@ describe('watchResource', () => {
     await initialList(s, [obj('a', '5')], '10');
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
-      s.transport.lastWatch().end({ kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:6443' });
+      s.transport.lastWatch().end({ code: 'Network', message: 'connect ECONNREFUSED 127.0.0.1:6443' });
       delays.push(s.status().retryInMs!);
       s.clock.advance(s.status().retryInMs! - 1);
       expect(s.status().phase).toBe('waiting');
@@ -178,9 +178,9 @@ describe('watchResource', () => {
     }
     expect(delays).toEqual([100, 200, 400, 800, 1000, 1000]);
     expect(s.transport.listRequests).toHaveLength(1);
-    expect(s.status()).toMatchObject({ restarts: 6, relists: 0, lastError: { kind: 'network' } });
+    expect(s.status()).toMatchObject({ restarts: 6, relists: 0, lastError: { code: 'Network' } });
     s.transport.lastWatch().emit({ type: 'MODIFIED', object: obj('a', '11') });
-    s.transport.lastWatch().end({ kind: 'timeout', message: 'no data for 330 s' });
+    s.transport.lastWatch().end({ code: 'Timeout', message: 'no data for 330 s' });
     expect(s.status().retryInMs).toBe(100);
     s.w.stop();
   });
@@ -189,7 +189,7 @@ describe('watchResource', () => {
     const s = setup();
     await initialList(s, [], '10');
     s.transport.lastWatch().end();
-    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 100, lastError: { kind: 'closed' } });
+    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 100, lastError: { code: 'Closed' } });
     s.clock.advance(100);
     s.clock.advance(1000);
     s.transport.lastWatch().end();
@@ -199,11 +199,11 @@ describe('watchResource', () => {
 
   it('retries a failed list with backoff and stays unsynced meanwhile', async () => {
     const s = setup();
-    s.transport.takeList().fail({ kind: 'http', status: 503, message: 'Service Unavailable' });
+    s.transport.takeList().fail({ code: 'HttpStatus', status: 503, message: 'Service Unavailable' });
     await flushPromises();
-    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 100, synced: false, lastError: { kind: 'http', status: 503 } });
+    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 100, synced: false, lastError: { code: 'HttpStatus', status: 503 } });
     s.clock.advance(100);
-    s.transport.takeList().fail({ kind: 'network', message: 'ECONNRESET' });
+    s.transport.takeList().fail({ code: 'Network', message: 'ECONNRESET' });
     await flushPromises();
     expect(s.status().retryInMs).toBe(200);
     s.clock.advance(200);
@@ -217,7 +217,7 @@ describe('watchResource', () => {
     const s = setup({ pageSize: 1 });
     s.transport.takeList().respond({ items: [obj('a', '1')], resourceVersion: '5', continueToken: 'c' });
     await flushPromises();
-    s.transport.takeList().fail({ kind: 'gone', message: 'continue token expired' });
+    s.transport.takeList().fail({ code: 'Gone', message: 'continue token expired' });
     await flushPromises();
     s.clock.advance(0);
     expect(s.transport.listRequests.at(-1)!.continueToken).toBeUndefined();
@@ -230,7 +230,7 @@ describe('watchResource', () => {
     const s = setup();
     await initialList(s, [obj('a', '1'), { metadata: {} } as unknown as Obj], '3');
     expect(content(s.w.current())).toEqual({ 'ns/a': '1' });
-    expect(s.status().lastError).toMatchObject({ kind: 'decode' });
+    expect(s.status().lastError).toMatchObject({ code: 'Undecodable' });
     s.transport.lastWatch().emit({ type: 'ADDED', object: 'garbage' });
     s.transport.lastWatch().emit({ type: 'ADDED', object: null });
     s.transport.lastWatch().emit({ type: 'ADDED', object: obj('b', '4', undefined, '') });
@@ -243,7 +243,7 @@ describe('watchResource', () => {
     const s = setup();
     await initialList(s, [], '10');
     s.transport.lastWatch().emit({ type: 'ERROR', code: 500, reason: 'InternalError', message: 'etcd leader changed' });
-    expect(s.status().lastError).toEqual({ kind: 'stream-error', status: 500, message: 'etcd leader changed' });
+    expect(s.status().lastError).toEqual({ code: 'StreamError', status: 500, message: 'etcd leader changed' });
     s.clock.advance(100);
     expect(s.transport.lastWatch().request.resourceVersion).toBe('10');
     expect(s.transport.listRequests).toHaveLength(1);

@@ -105,7 +105,7 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
         previous.metadata.resourceVersion === decoded.object.metadata?.resourceVersion;
       next.set(decoded.key, sameVersion ? previous : decoded.object);
     }
-    if (undecodable > 0) setStatus({ lastError: { kind: 'decode', message: `${undecodable} listed objects have no name` } });
+    if (undecodable > 0) setStatus({ lastError: { code: 'Undecodable', message: `${undecodable} listed objects have no name` } });
     const before = objects;
     objects = next;
     resourceVersion = listVersion;
@@ -142,16 +142,16 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
           continueToken,
         });
       } catch (error) {
-        result = { ok: false as const, failure: { kind: 'network' as const, message: messageOf(error) } };
+        result = { ok: false as const, error: { code: 'Network' as const, message: messageOf(error) } };
       }
       if (mine !== round) return;
       if (!result.ok) {
-        fail(result.failure, true);
+        fail(result.error, true);
         return;
       }
-      items.push(...result.page.items);
-      listVersion = result.page.resourceVersion;
-      continueToken = result.page.continueToken;
+      items.push(...result.value.items);
+      listVersion = result.value.resourceVersion;
+      continueToken = result.value.continueToken;
     } while (continueToken !== undefined && continueToken !== '');
     applyList(items, listVersion);
     watch();
@@ -165,7 +165,7 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
       case 'DELETED': {
         const decoded = decode(event.object);
         if (decoded === undefined) {
-          setStatus({ lastError: { kind: 'decode', message: `${event.type} event for an object without a name` } });
+          setStatus({ lastError: { code: 'Undecodable', message: `${event.type} event for an object without a name` } });
           return;
         }
         if (event.type === 'DELETED') objects.delete(decoded.key);
@@ -181,8 +181,8 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
       case 'ERROR': {
         const failure: WatchFailure =
           event.code === 410
-            ? { kind: 'gone', message: event.message }
-            : { kind: 'stream-error', status: event.code, message: event.message };
+            ? { code: 'Gone', message: event.message }
+            : { code: 'StreamError', status: event.code, message: event.message };
         stream?.cancel();
         fail(failure, false);
         return;
@@ -226,7 +226,7 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
             failures = 0;
             watch();
           } else {
-            fail({ kind: 'closed', message: 'the server ended the watch before it delivered anything' }, false);
+            fail({ code: 'Closed', message: 'the server ended the watch before it delivered anything' }, false);
           }
         },
       },
@@ -238,8 +238,8 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
     round++;
     stream = undefined;
     failures++;
-    const relist = whileListing || failure.kind === 'gone' || resourceVersion === undefined;
-    const delay = failure.kind === 'gone' && failures === 1 ? 0 : backoffDelay(policy, failures, random);
+    const relist = whileListing || failure.code === 'Gone' || resourceVersion === undefined;
+    const delay = failure.code === 'Gone' && failures === 1 ? 0 : backoffDelay(policy, failures, random);
     setStatus({ phase: 'waiting', restarts: status.restarts + 1, lastError: failure, retryInMs: delay });
     cancelRetry = clock.setTimer(delay, () => {
       cancelRetry = undefined;

@@ -27,22 +27,25 @@ export interface SnapshotUpdate<T> {
   readonly resourceVersion: string;
 }
 
+/** Why a list or watch ended. Closed, but may grow in a minor release: keep a default branch. */
+export type WatchFailureCode = WatchFailure['code'];
+
 /** Why a list or watch ended; a closed set. */
 export type WatchFailure =
   /** 410 Gone (HTTP status or in-stream ERROR event): the resourceVersion is too old; a relist follows. */
-  | { readonly kind: 'gone'; readonly message: string }
+  | { readonly code: 'Gone'; readonly message: string }
   /** The server answered a list or watch request with a non-2xx status. */
-  | { readonly kind: 'http'; readonly status: number; readonly message: string }
+  | { readonly code: 'HttpStatus'; readonly message: string; readonly status: number }
   /** Connection refused, reset, DNS or TLS failure. */
-  | { readonly kind: 'network'; readonly message: string }
-  /** No bytes arrived on an open watch for longer than the inactivity timeout. */
-  | { readonly kind: 'timeout'; readonly message: string }
+  | { readonly code: 'Network'; readonly message: string }
+  /** No answer to a list, or no bytes on an open watch, for longer than its timeout. */
+  | { readonly code: 'Timeout'; readonly message: string }
   /** The server ended the watch stream without an error before it had proved healthy. */
-  | { readonly kind: 'closed'; readonly message: string }
+  | { readonly code: 'Closed'; readonly message: string }
   /** An in-stream ERROR event other than 410. */
-  | { readonly kind: 'stream-error'; readonly status: number | undefined; readonly message: string }
+  | { readonly code: 'StreamError'; readonly message: string; readonly status: number | undefined }
   /** A response body or object that could not be understood. */
-  | { readonly kind: 'decode'; readonly message: string };
+  | { readonly code: 'Undecodable'; readonly message: string };
 
 export type WatchPhase = 'listing' | 'watching' | 'waiting' | 'stopped';
 
@@ -123,7 +126,7 @@ export interface ListPage {
   readonly continueToken: string | undefined;
 }
 
-export type ListResult = { readonly ok: true; readonly page: ListPage } | { readonly ok: false; readonly failure: WatchFailure };
+export type ListResult = { readonly ok: true; readonly value: ListPage } | { readonly ok: false; readonly error: WatchFailure };
 
 export interface WatchRequest {
   readonly path: string;

@@ -58,10 +58,10 @@ export function createScriptedTransport(): ScriptedTransport {
             resourceVersion: page.resourceVersion,
             continueToken: page.continueToken,
           };
-          resolve({ ok: true, page: value });
+          resolve({ ok: true, value: value });
         },
         fail: (failure) => {
-          resolve({ ok: false, failure });
+          resolve({ ok: false, error: failure });
         },
       });
     });
