@@ -1,0 +1,61 @@
+// The shapes of the objects the node agent reads, as the API server sends them (raw JSON). Only the
+// fields the agent uses; everything is optional because nothing read from the wire is trusted.
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly generation?: number;
+  readonly creationTimestamp?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface ServiceObject {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly type?: string;
+    readonly loadBalancerClass?: string | null;
+    readonly externalTrafficPolicy?: string;
+  };
+  readonly status?: {
+    readonly loadBalancer?: { readonly ingress?: readonly { readonly ip?: string }[] };
+    readonly conditions?: readonly unknown[];
+  };
+}
+
+export interface EndpointObject {
+  readonly nodeName?: string;
+  readonly conditions?: { readonly ready?: boolean | null; readonly serving?: boolean | null; readonly terminating?: boolean | null };
+}
+
+export interface EndpointSliceObject {
+  readonly metadata?: ObjectMeta;
+  readonly endpoints?: readonly EndpointObject[] | null;
+}
+
+export interface NodeObject {
+  readonly metadata?: ObjectMeta;
+  readonly status?: { readonly conditions?: readonly { readonly type?: string; readonly status?: string }[] };
+}
+
+export interface LeaseObject {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly holderIdentity?: string;
+    readonly leaseDurationSeconds?: number;
+    readonly renewTime?: string;
+  };
+}
+
+export interface LBNodeAgentObject {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: unknown;
+  readonly status?: { readonly conditions?: readonly unknown[] };
+}
+
+export interface ServiceGroupObject {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: unknown;
+}
