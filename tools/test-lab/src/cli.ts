@@ -53,7 +53,8 @@ function status(): number {
     return 0;
   }
   for (const lab of listing.labs) {
-    const owner = lab.ownerAlive ? `owner PID ${lab.ownerPid}` : `owner PID ${lab.ownerPid} gone`;
+    const owner =
+      lab.ownerPid === 0 ? 'kept until down' : `owner PID ${lab.ownerPid}${lab.ownerAlive ? '' : ' (gone)'}`;
     console.log(`lab ${lab.id}: ${lab.namespaces.length} namespaces, ${owner}, processes ${lab.processes.join(' ') || 'none'}`);
     for (const ns of lab.namespaces) console.log(`  ${ns}`);
   }

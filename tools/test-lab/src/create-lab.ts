@@ -102,9 +102,11 @@ export async function createLab(options: LabOptions): Promise<Lab> {
   if (apiServer !== undefined && !apiServer.ok) throw new Error(apiServer.error.message);
 
   const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'purelb-lab-'));
-  let state: LabState = { id: plan.id, ownerPid: process.pid, namespaces: plan.namespaces, processes: [] };
-  writeState(dir, state);
   const cleanUp = options.cleanUpOnExit ?? true;
+  // A lab kept past this process (the CLI's `up`) has no owner: 0.
+  const ownerPid = cleanUp ? process.pid : 0;
+  let state: LabState = { id: plan.id, ownerPid, namespaces: plan.namespaces, processes: [] };
+  writeState(dir, state);
   if (cleanUp) cleanUpOnExit(dir);
   const abandon = (): number[] => {
     const killed = destroyLabNow(dir);

@@ -14,6 +14,7 @@ export interface LabListing {
   readonly labs: readonly {
     readonly id: string;
     readonly dir: string;
+    /** 0 for a lab kept until `down`. */
     readonly ownerPid: number;
     readonly ownerAlive: boolean;
     readonly namespaces: readonly string[];

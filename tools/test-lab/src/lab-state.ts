@@ -13,6 +13,7 @@ export interface LabProcessRecord {
 
 export interface LabState {
   readonly id: string;
+  /** The process whose end destroys the lab; 0 for a lab kept until `npm run lab -- down`. */
   readonly ownerPid: number;
   readonly namespaces: readonly string[];
   readonly processes: readonly LabProcessRecord[];
