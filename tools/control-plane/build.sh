@@ -5,6 +5,9 @@
 #   K8S_VERSION   k8s.io/kubernetes release          (default v1.35.4)
 #   ETCD_VERSION  go.etcd.io/etcd/server/v3 release  (default v3.6.16)
 #   PURELB_CACHE  cache root                         (default ~/.cache/purelb)
+#
+# `build.sh --check` builds nothing: it exits 0 when the binaries are cached or Go is there to build
+# them, and otherwise says on one line what is missing and exits 1.
 set -euo pipefail
 
 K8S_VERSION=${K8S_VERSION:-v1.35.4}
@@ -14,13 +17,15 @@ OUT="$CACHE_ROOT/control-plane/$K8S_VERSION-etcd$ETCD_VERSION"
 export CGO_ENABLED=0 GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=${GOFLAGS:--buildvcs=false}
 
 log() { printf '[control-plane] %s\n' "$*" >&2; }
+NO_GO="Go >= 1.25 is required to build kube-apiserver and etcd into $OUT (https://go.dev), or set PURELB_CONTROL_PLANE_BIN to a directory holding both"
 
 if [ -x "$OUT/kube-apiserver" ] && [ -x "$OUT/etcd" ]; then
-  log "cached: $OUT"
+  [ "${1:-}" = --check ] || log "cached: $OUT"
   echo "$OUT"
   exit 0
 fi
-command -v go >/dev/null || { log "go is required (https://go.dev) to build the control plane"; exit 1; }
+command -v go >/dev/null || { log "$NO_GO"; exit 1; }
+[ "${1:-}" = --check ] && exit 0
 
 mkdir -p "$OUT"
 WORK=$(mktemp -d)

@@ -62,19 +62,25 @@ function runBuildScript(env: NodeJS.ProcessEnv, progress: (line: string) => void
     const child = spawn('bash', [BUILD_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let pending = '';
+    // The last progress line says why a build failed (e.g. that Go is missing).
+    let last = '';
+    const report = (line: string): void => {
+      if (line.trim() !== '') last = line.replace(/^\[control-plane\] /, '');
+      progress(line);
+    };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       pending += d;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) progress(line);
+      for (const line of lines) report(line);
     });
     child.once('error', reject);
     child.once('close', (code) => {
-      if (pending !== '') progress(pending);
+      if (pending !== '') report(pending);
       const dir = stdout.trim().split('\n').at(-1) ?? '';
       if (code === 0 && dir !== '') resolvePath(dir);
-      else reject(new Error(`${BUILD_SCRIPT} failed (exit ${code ?? 'signal'}); its progress lines above say why`));
+      else reject(new Error(`no control plane: ${last === '' ? `${BUILD_SCRIPT} failed (exit ${code ?? 'signal'})` : last}`));
     });
   });
 }
