@@ -117,7 +117,7 @@ for (const [address, winner] of naive) {
     throw new Error(`${address}: elector says ${elector.winnerOf(address)}, naive ${winner}`);
 }
 const naiveLeaveRounds: number[] = [];
-for (let r = 0; r < 2; r++) naiveLeaveRounds.push(time(() => naiveElectAll(names.slice(1))));
+for (let r = 0; r < 3; r++) naiveLeaveRounds.push(time(() => naiveElectAll(names.slice(1))));
 const naiveLeave = summarise(naiveLeaveRounds);
 
 // Incremental updates on the full elector: leave, join, die, come back, change subnets.
