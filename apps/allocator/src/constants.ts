@@ -2,7 +2,6 @@
 
 export const LOAD_BALANCER_CLASS = 'purelb.io/purelb';
 export const COMPONENT = 'purelb-allocator';
-export const DEFAULT_GROUP = 'default';
 
 export const ANNOTATIONS = {
   serviceGroup: 'purelb.io/service-group',

@@ -1,7 +1,7 @@
 // Decides what one Service should show, updating the allocation state on the way. Synchronous and
 // free of I/O: the allocation state is in memory, so a decision is atomic with respect to others.
-import { parseAddress, formatAddress, type AllocatedAddress, type Allocation, type Ipam, type IpFamily } from '@purelb/ipam-core';
-import { DEFAULT_GROUP } from './constants.ts';
+import { DEFAULT_SERVICE_GROUP, formatAddress, parseAddress } from '@purelb/ipam-core';
+import type { AllocatedAddress, Allocation, Ipam, IpFamily } from '@purelb/ipam-core';
 import type { ObservedService } from './observe-service.ts';
 import type { ServiceDesire } from './plan-service.ts';
 import type { ServiceIntent } from './service-to-request.ts';
@@ -107,7 +107,7 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
         ...(request.sharingKey === undefined ? {} : { sharingKey: request.sharingKey }),
       },
     ]);
-    const collision = report.issues.find((i) => i.kind === 'AddressCollision');
+    const collision = report.issues.find((i) => i.code === 'AddressCollision');
     if (collision !== undefined) {
       blocked.push({ address: shown, message: `address ${shown.address} is held by "${collision.heldBy}"; it is not reassigned (remove one of the Services or ask for another address)` });
     } else if (report.imported > 0) {
@@ -139,7 +139,7 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
     const desire = hold(now?.addresses ?? [], now?.group, 'False', result.error.code, result.error.message);
     return { desire, released: [], assigned: adopted, groups: groupsOf(now?.group) };
   }
-  const { allocation } = result;
+  const { value: allocation } = result;
   const from = allocation.group === undefined ? '' : ` from service group "${allocation.group}"`;
   const desire = hold(allocation.addresses, allocation.group, 'True', 'Allocated', `Allocated ${describe(ordered(allocation.addresses, familyOrder))}${from}`);
   return {
@@ -157,13 +157,13 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
  */
 function wantedGroup(ipam: Ipam, named: string | undefined, requested: readonly string[], current: Allocation | undefined): string | undefined {
   if (named !== undefined) return named;
-  if (requested.length === 0) return DEFAULT_GROUP;
+  if (requested.length === 0) return DEFAULT_SERVICE_GROUP;
   for (const address of requested) {
     const where = ipam.locate(address);
     if (where !== undefined) return where.group;
   }
   const holdsAll = requested.every((address) => current?.addresses.some((a) => a.address === address) === true);
-  return holdsAll ? current?.group : DEFAULT_GROUP;
+  return holdsAll ? current?.group : DEFAULT_SERVICE_GROUP;
 }
 
 function inGroupPool(ipam: Ipam, address: AllocatedAddress, group: string | undefined): boolean {

@@ -214,7 +214,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
       });
     const report = ipam.importAllocations(existing);
     logger.info('allocations-imported', { services: existing.length, imported: report.imported, issues: report.issues.length });
-    for (const issue of report.issues) logger.warn('import-issue', { kind: issue.kind, key: issue.key, address: issue.address, message: issue.message });
+    for (const issue of report.issues) logger.warn('import-issue', { code: issue.code, key: issue.key, address: issue.address, message: issue.message });
 
     subscriptions.push(
       groups.updates$.subscribe((u) => {

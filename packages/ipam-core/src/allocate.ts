@@ -1,15 +1,17 @@
 // SPEC §4: one request against the state. Plans every family first against the unchanged state and
 // applies only when all of them can be satisfied, so a failure changes nothing.
 import type { IpFamily } from './address.ts';
+import { DEFAULT_SERVICE_GROUP } from './allocation.ts';
 import type { AllocatedAddress, AllocationError, AllocationRequest, AllocationResult, PortSpec } from './allocation.ts';
 import { chooseFamilies } from './choose-families.ts';
-import { entryValue, hasOtherUsers, usersOf } from './family-space.ts';
+import { entryValue, hasOtherUsers } from './family-space.ts';
 import { poolHasFree } from './pool-space.ts';
 import type { AddressEntry, PoolSpace, Value } from './family-space.ts';
-import { entryOf, FAMILY_INDEXES, familyIndex, findPortCollision, newRecord, samePorts, setEntry, toAllocatedAddress, toAllocation } from './ipam-state.ts';
+import { entryOf, FAMILY_INDEXES, familyIndex, newRecord, samePorts, setEntry, toAllocatedAddress, toAllocation } from './ipam-state.ts';
 import type { FamilyIndex, GroupState, IpamState, KeyRecord } from './ipam-state.ts';
 import { groupError, invalidAnnotation, resolveRequested } from './resolve-requested.ts';
 import type { Requested } from './resolve-requested.ts';
+import { findSharingConflict } from './sharing-rule.ts';
 
 type Plan =
   | { readonly kind: 'keep'; readonly fi: FamilyIndex; readonly entry: AddressEntry }
@@ -28,45 +30,25 @@ const FAMILIES: readonly [IpFamily, IpFamily] = ['IPv4', 'IPv6'];
 const NO_PORTS: readonly PortSpec[] = [];
 const NOTHING_REQUESTED: Requested = { values: [undefined, undefined], group: undefined };
 
-/** Whether `want` may use `entry` next to its other users; undefined when it may. */
-function checkSharing(state: IpamState, entry: AddressEntry, want: Wanted): AllocationError | undefined {
-  if (!hasOtherUsers(entry, want.key)) return undefined;
-  const text = state.spaces[familyIndex(entry.family)].formatEntry(entry);
-  for (const other of usersOf(entry)) {
-    if (other === want.key) continue;
-    if (want.sharingKey === undefined || entry.sharingKey !== want.sharingKey) {
-      const why = want.sharingKey === undefined ? 'and this key has no sharing key' : `under another sharing key`;
-      return { code: 'AddressInUse', address: text, otherKey: other, message: `address ${text} is in use by "${other}" ${why}` };
-    }
-    const port = findPortCollision(want.ports, state.keys.get(other)?.ports ?? NO_PORTS);
-    if (port !== undefined) {
-      return {
-        code: 'PortConflict',
-        address: text,
-        otherKey: other,
-        port,
-        message: `port ${port.protocol}/${port.port} on ${text} is already used by "${other}"`,
-      };
-    }
-  }
-  return undefined;
+/** What the plans of every family of one request share. */
+interface Context {
+  readonly state: IpamState;
+  readonly want: Wanted;
+  /** The key's record before this request, if it held anything. */
+  readonly rec: KeyRecord | undefined;
+  /** The wanted group, if it exists. */
+  readonly gs: GroupState | undefined;
 }
 
-function planFamily(
-  state: IpamState,
-  fi: FamilyIndex,
-  rec: KeyRecord | undefined,
-  requested: Value | undefined,
-  want: Wanted,
-  gs: GroupState | undefined,
-): Plan | AllocationError {
+function planFamily(ctx: Context, fi: FamilyIndex, requested: Value | undefined): Plan | AllocationError {
+  const { state, want, rec, gs } = ctx;
   const space = state.spaces[fi];
   const held = rec === undefined ? undefined : entryOf(rec, fi);
   const bound = want.sharingKey === undefined ? undefined : space.boundTo(want.group, want.sharingKey);
   const boundElsewhere = bound !== undefined && hasOtherUsers(bound, want.key) ? bound : undefined;
   if (requested !== undefined) {
     const entry = held !== undefined && entryValue(held) === requested ? held : space.get(requested);
-    const error = entry === undefined ? undefined : checkSharing(state, entry, want);
+    const error = entry === undefined ? undefined : findSharingConflict(state, entry, want);
     if (error !== undefined) return error;
     if (boundElsewhere !== undefined && boundElsewhere !== entry) {
       return invalidAnnotation(
@@ -77,11 +59,11 @@ function planFamily(
     return entry === held ? { kind: 'keep', fi, entry } : { kind: 'join', fi, entry };
   }
   if (boundElsewhere !== undefined) {
-    const error = checkSharing(state, boundElsewhere, want);
+    const error = findSharingConflict(state, boundElsewhere, want);
     if (error !== undefined) return error;
     return boundElsewhere === held ? { kind: 'keep', fi, entry: held } : { kind: 'join', fi, entry: boundElsewhere };
   }
-  if (held !== undefined && (rec?.group === undefined || rec.group === want.group) && checkSharing(state, held, want) === undefined) {
+  if (held !== undefined && (rec?.group === undefined || rec.group === want.group) && findSharingConflict(state, held, want) === undefined) {
     return { kind: 'keep', fi, entry: held };
   }
   if (gs?.check.ok !== true) return groupError(want.group, gs);
@@ -92,7 +74,16 @@ function planFamily(
   return { code: 'PoolExhausted', group: want.group, family, message: `no free ${family} address left in service group "${want.group}"` };
 }
 
-function apply(state: IpamState, rec: KeyRecord, plan: Plan, want: Wanted, released: AllocatedAddress[]): boolean {
+/** The record being changed by one request, and the addresses it gave up so far. */
+interface Change {
+  readonly state: IpamState;
+  readonly want: Wanted;
+  readonly rec: KeyRecord;
+  readonly released: AllocatedAddress[];
+}
+
+function apply(change: Change, plan: Plan): boolean {
+  const { state, want, rec, released } = change;
   const space = state.spaces[plan.fi];
   const held = entryOf(rec, plan.fi);
   if (plan.kind === 'keep') {
@@ -132,7 +123,7 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   const sharing = request.sharingKey === undefined ? '' : request.sharingKey.trim();
   const want: Wanted = {
     key,
-    group: requested.group ?? request.group ?? 'default',
+    group: requested.group ?? request.group ?? DEFAULT_SERVICE_GROUP,
     sharingKey: sharing === '' ? undefined : sharing,
     ports: request.ports ?? NO_PORTS,
   };
@@ -161,22 +152,25 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
       return { ok: false, error: invalidAnnotation(`requested address ${text} is ${FAMILIES[fi]} but the service gets ${families.join(' and ')} only`) };
     }
   }
+  const ctx: Context = { state, want, rec, gs };
   const plans: Plan[] = [];
   for (const f of families) {
     const fi = familyIndex(f);
-    const plan = planFamily(state, fi, rec, requested.values[fi], want, gs);
+    const plan = planFamily(ctx, fi, requested.values[fi]);
     if ('code' in plan) return { ok: false, error: plan };
     plans.push(plan);
   }
-  return commit(state, rec, plans, want, families);
+  return commit(ctx, plans, families);
 }
 
-function commit(state: IpamState, existing: KeyRecord | undefined, plans: readonly Plan[], want: Wanted, families: readonly IpFamily[]): AllocationResult {
+function commit(ctx: Context, plans: readonly Plan[], families: readonly IpFamily[]): AllocationResult {
+  const { state, want, rec: existing } = ctx;
   const rec = existing ?? newRecord(want.key, want.group, want.sharingKey, want.ports);
   if (existing === undefined) state.keys.add(want.key, rec);
   const released: AllocatedAddress[] = [];
+  const change: Change = { state, want, rec, released };
   let changed = existing === undefined;
-  for (const plan of plans) changed = apply(state, rec, plan, want, released) || changed;
+  for (const plan of plans) changed = apply(change, plan) || changed;
   for (const fi of FAMILY_INDEXES) {
     const held = entryOf(rec, fi);
     if (held === undefined || families.includes(FAMILIES[fi])) continue;
@@ -191,5 +185,5 @@ function commit(state: IpamState, existing: KeyRecord | undefined, plans: readon
     rec.ports = want.ports;
     changed = true;
   }
-  return { ok: true, allocation: toAllocation(state, rec), changed, released };
+  return { ok: true, value: toAllocation(state, rec), changed, released };
 }

@@ -15,11 +15,14 @@ export interface PortSpec {
   readonly port: number;
 }
 
+/** The group a request without a group is allocated from (a Service without a group annotation). */
+export const DEFAULT_SERVICE_GROUP = 'default';
+
 /** What a key (e.g. `namespace/name` of a Service) wants. */
 export interface AllocationRequest {
   /** Identifies the holder; any non-empty string. */
   readonly key: string;
-  /** Group to allocate from; `default` when absent. Requested addresses select their own group. */
+  /** Group to allocate from; `DEFAULT_SERVICE_GROUP` when absent. Requested addresses select their own group. */
   readonly group?: string;
   /** Families in preference order (`spec.ipFamilies`); empty = IPv4 then IPv6. */
   readonly ipFamilies: readonly IpFamily[];
@@ -81,7 +84,8 @@ export type AllocationError =
 export type AllocationResult =
   | {
       readonly ok: true;
-      readonly allocation: Allocation;
+      /** Everything the key holds now. */
+      readonly value: Allocation;
       /** False when the key already held exactly this (idempotent re-request). */
       readonly changed: boolean;
       /** Addresses the key gave up: families no longer wanted, or moved addresses. */
@@ -103,14 +107,17 @@ export interface ExistingAllocation {
   readonly ports?: readonly PortSpec[];
 }
 
+/** The closed set of import problem codes. Closed, but may grow in a minor release: keep a default branch. */
+export type ImportIssueCode = ImportIssue['code'];
+
 /** A problem found while importing; the import itself never fails. */
 export type ImportIssue =
   /** `address` is already held by `heldBy` and the two may not share; `key` does not get it. */
-  | { readonly kind: 'AddressCollision'; readonly key: string; readonly address: string; readonly heldBy: string; readonly message: string }
+  | { readonly code: 'AddressCollision'; readonly message: string; readonly key: string; readonly address: string; readonly heldBy: string }
   /** `address` lies in no pool of any valid group; `key` keeps holding it. */
-  | { readonly kind: 'AddressOutsidePool'; readonly key: string; readonly address: string; readonly message: string }
+  | { readonly code: 'AddressOutsidePool'; readonly message: string; readonly key: string; readonly address: string }
   /** The text is not an address, or the key lists two addresses of one family; skipped. */
-  | { readonly kind: 'MalformedAddress'; readonly key: string; readonly address: string; readonly message: string };
+  | { readonly code: 'MalformedAddress'; readonly message: string; readonly key: string; readonly address: string };
 
 /** The outcome of `importAllocations`. */
 export interface ImportReport {

@@ -22,13 +22,13 @@ function importedCopy(live: Ipam, groups: readonly GroupInput[]): Ipam {
     addresses: a.addresses.map((x) => x.address),
     ...(a.group === undefined ? {} : { group: a.group }),
   }));
-  expect(copy.importAllocations(existing).issues.filter((i) => i.kind !== 'AddressOutsidePool')).toEqual([]);
+  expect(copy.importAllocations(existing).issues.filter((i) => i.code !== 'AddressOutsidePool')).toEqual([]);
   return copy;
 }
 
 function view(ipam: Ipam, key: string, request: AllocationRequest) {
   const r = ipam.allocate(request);
-  return { result: r.ok ? { group: r.allocation.group, addresses: r.allocation.addresses } : r.error.code, outside: ipam.outsidePool(), held: ipam.allocationOf(key) };
+  return { result: r.ok ? { group: r.value.group, addresses: r.value.addresses } : r.error.code, outside: ipam.outsidePool(), held: ipam.allocationOf(key) };
 }
 
 describe('the group of a holder', () => {
@@ -36,11 +36,11 @@ describe('the group of a holder', () => {
     const ipam = createIpam(validateServiceGroups([group('virtual', 1, '192.0.2.16/28')]));
     const pinned = v4('ns/pinned', { requestedAddresses: ['192.0.2.20'] });
     const first = ipam.allocate(pinned);
-    expect(first.ok ? first.allocation.group : first.error.code).toBe('virtual');
+    expect(first.ok ? first.value.group : first.error.code).toBe('virtual');
     ipam.setGroups(validateServiceGroups([group('virtual', 1, '192.0.2.16-192.0.2.19'), group('default', 2, '192.0.2.100/30')]));
     expect(ipam.outsidePool().map((o) => [o.key, o.group])).toEqual([['ns/pinned', 'virtual']]);
     const again = ipam.allocate(pinned);
-    expect(again.ok ? [again.allocation.group, again.changed] : again.error.code).toEqual(['virtual', false]);
+    expect(again.ok ? [again.value.group, again.changed] : again.error.code).toEqual(['virtual', false]);
     expect(ipam.allocationOf('ns/pinned')?.group).toBe('virtual');
   });
 
@@ -49,7 +49,7 @@ describe('the group of a holder', () => {
     const after = [group('overlap', 2, '192.0.2.248/29')];
     const live = createIpam(validateServiceGroups(before));
     const pinned = v4('ns/pinned', { requestedAddresses: ['192.0.2.250'] });
-    expect(live.allocate(pinned)).toMatchObject({ ok: true, allocation: { group: 'default' } });
+    expect(live.allocate(pinned)).toMatchObject({ ok: true, value: { group: 'default' } });
     live.setGroups(validateServiceGroups(after));
     const copy = importedCopy(live, after);
     const expected = { result: { group: 'overlap', addresses: [{ family: 'IPv4', address: '192.0.2.250' }] }, outside: [] };
@@ -62,7 +62,7 @@ describe('the group of a holder', () => {
     const after = [group('a', 1, '192.0.2.5-192.0.2.10'), group('b', 2, '192.0.2.1-192.0.2.4')];
     const live = createIpam(validateServiceGroups(before));
     const named = v4('ns/named', { group: 'a' });
-    expect(live.allocate(named)).toMatchObject({ ok: true, allocation: { group: 'a', addresses: [{ address: '192.0.2.1' }] } });
+    expect(live.allocate(named)).toMatchObject({ ok: true, value: { group: 'a', addresses: [{ address: '192.0.2.1' }] } });
     live.setGroups(validateServiceGroups(after));
     const copy = importedCopy(live, after);
     for (const ipam of [live, copy]) {
@@ -73,7 +73,7 @@ describe('the group of a holder', () => {
     // Nothing else may take the address while it is held.
     for (const ipam of [live, copy]) {
       const other = ipam.allocate(v4('ns/other', { group: 'b' }));
-      expect(other.ok ? other.allocation.addresses[0]?.address : other.error.code).toBe('192.0.2.2');
+      expect(other.ok ? other.value.addresses[0]?.address : other.error.code).toBe('192.0.2.2');
     }
   });
 });

@@ -38,7 +38,7 @@ describe('importAllocations', () => {
     expect(ipam.allocationOf('ns/c')?.group).toBe('named');
     expect(ipam.allocationOf('ns/b')?.group).toBe('default');
     const fresh = ipam.allocate({ key: 'ns/new', ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
-    expect(fresh.ok ? fresh.allocation.addresses.map((a) => a.address) : fresh.error.code).toEqual(['192.0.2.12', '2001:db8::']);
+    expect(fresh.ok ? fresh.value.addresses.map((a) => a.address) : fresh.error.code).toEqual(['192.0.2.12', '2001:db8::']);
     const again = ipam.allocate({ key: 'ns/b', ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'PreferDualStack' });
     expect(again.ok && !again.changed).toBe(true);
     expect(addressesOf(ipam, 'ns/b')).toEqual(['192.0.2.11', '2001:db8::1']);
@@ -53,7 +53,7 @@ describe('importAllocations', () => {
       { key: 'ns/second', addresses: ['192.0.2.15', '2001:db8::7'] },
     ]);
     expect(report.issues).toEqual([
-      { kind: 'AddressCollision', key: 'ns/second', address: '192.0.2.15', heldBy: 'ns/first', message: '192.0.2.15 of "ns/second" is already held by "ns/first"; it was not imported' },
+      { code: 'AddressCollision', key: 'ns/second', address: '192.0.2.15', heldBy: 'ns/first', message: '192.0.2.15 of "ns/second" is already held by "ns/first"; it was not imported' },
     ]);
     expect(report.imported).toBe(2);
     expect(addressesOf(ipam, 'ns/first')).toEqual(['192.0.2.15']);
@@ -69,12 +69,12 @@ describe('importAllocations', () => {
   ])('%s: shared = %s', (_name, a, b, shared) => {
     const ipam = createIpam(GROUPS);
     const report = ipam.importAllocations([a, b]);
-    expect(report.issues.map((i) => `${i.kind} ${i.key}`)).toEqual(shared ? [] : ['AddressCollision b']);
+    expect(report.issues.map((i) => `${i.code} ${i.key}`)).toEqual(shared ? [] : ['AddressCollision b']);
     expect(addressesOf(ipam, 'b')).toEqual(shared ? ['192.0.2.10'] : []);
     expect(ipam.groupStats('default')?.IPv4.allocated).toBe(1n);
     ipam.release('a');
     const next = ipam.allocate(v4('c'));
-    expect(next.ok ? next.allocation.addresses[0]?.address : next.error.code).toBe(shared ? '192.0.2.11' : '192.0.2.10');
+    expect(next.ok ? next.value.addresses[0]?.address : next.error.code).toBe(shared ? '192.0.2.11' : '192.0.2.10');
   });
 
   it('keeps addresses outside every pool held by their key and reports them', () => {
@@ -82,7 +82,7 @@ describe('importAllocations', () => {
     const report = ipam.importAllocations([{ key: 'ns/old', group: 'gone', addresses: ['203.0.113.77'] }]);
     expect(report).toEqual({
       imported: 1,
-      issues: [{ kind: 'AddressOutsidePool', key: 'ns/old', address: '203.0.113.77', message: '203.0.113.77 of "ns/old" is in no pool of a valid service group' }],
+      issues: [{ code: 'AddressOutsidePool', key: 'ns/old', address: '203.0.113.77', message: '203.0.113.77 of "ns/old" is in no pool of a valid service group' }],
     });
     expect(ipam.allocationOf('ns/old')).toEqual({ key: 'ns/old', group: 'gone', addresses: [{ family: 'IPv4', address: '203.0.113.77' }], ports: [] });
     const other = ipam.allocate(v4('ns/thief', { requestedAddresses: ['203.0.113.77'] }));
@@ -96,7 +96,7 @@ describe('importAllocations', () => {
     );
     expect(ipam.outsidePool()).toEqual([]);
     const next = ipam.allocate(v4('ns/next', { group: 'gone' }));
-    expect(next.ok ? next.allocation.addresses[0]?.address : next.error.code).toBe('203.0.113.76');
+    expect(next.ok ? next.value.addresses[0]?.address : next.error.code).toBe('203.0.113.76');
     const full = ipam.allocate(v4('ns/full', { group: 'gone' }));
     expect(full.ok ? 'ok' : full.error.code).toBe('PoolExhausted');
   });
@@ -109,9 +109,9 @@ describe('importAllocations', () => {
       { key: 'ns/bad', addresses: ['192.0.2.16'] },
     ]);
     expect(report.issues).toEqual([
-      { kind: 'MalformedAddress', key: 'ns/bad', address: 'bogus', message: '"ns/bad": "bogus" is not a valid IP address' },
-      { kind: 'MalformedAddress', key: 'ns/two', address: '192.0.2.14', message: '"ns/two" lists a second IPv4 address 192.0.2.14' },
-      { kind: 'AddressCollision', key: 'ns/bad', address: '192.0.2.16', heldBy: 'ns/bad', message: '"ns/bad" already holds 192.0.2.12; 192.0.2.16 was not imported' },
+      { code: 'MalformedAddress', key: 'ns/bad', address: 'bogus', message: '"ns/bad": "bogus" is not a valid IP address' },
+      { code: 'MalformedAddress', key: 'ns/two', address: '192.0.2.14', message: '"ns/two" lists a second IPv4 address 192.0.2.14' },
+      { code: 'AddressCollision', key: 'ns/bad', address: '192.0.2.16', heldBy: 'ns/bad', message: '"ns/bad" already holds 192.0.2.12; 192.0.2.16 was not imported' },
     ]);
     expect(addressesOf(ipam, 'ns/bad')).toEqual(['192.0.2.12']);
     expect(addressesOf(ipam, 'ns/two')).toEqual(['192.0.2.13']);
@@ -135,7 +135,7 @@ describe('importAllocations', () => {
     const ipam = createIpam(GROUPS);
     ipam.importAllocations([{ key: 'a', addresses: ['192.0.2.17'], sharingKey: 'dns', ports: [tcp(53)] }]);
     const b = ipam.allocate(v4('b', { sharingKey: 'dns', ports: [udp(53)] }));
-    expect(b.ok ? b.allocation.addresses[0]?.address : b.error.code).toBe('192.0.2.17');
+    expect(b.ok ? b.value.addresses[0]?.address : b.error.code).toBe('192.0.2.17');
     const c = ipam.allocate(v4('c', { sharingKey: 'dns', ports: [tcp(53)] }));
     expect(c.ok ? 'ok' : c.error.message).toBe('port TCP/53 on 192.0.2.17 is already used by "a"');
   });

@@ -2,22 +2,13 @@
 // are reported as values; nothing is reassigned. Free intervals are rebuilt once at the end, so an
 // import of n holdings costs O(n log n).
 import type { ExistingAllocation, ImportIssue, ImportReport, PortSpec } from './allocation.ts';
-import { entryValue, parseValue, usersOf } from './family-space.ts';
-import type { AddressEntry, Value } from './family-space.ts';
-import { entryOf, FAMILY_INDEXES, findPortCollision, newRecord, setEntry } from './ipam-state.ts';
-import type { IpamState, KeyRecord } from './ipam-state.ts';
+import { entryValue, parseValue } from './family-space.ts';
+import type { Value } from './family-space.ts';
+import { entryOf, FAMILY_INDEXES, newRecord, setEntry } from './ipam-state.ts';
+import type { IpamState } from './ipam-state.ts';
+import { findSharingConflict } from './sharing-rule.ts';
 
 const NO_PORTS: readonly PortSpec[] = [];
-
-/** The user of `entry` that `rec` may not share it with, if any. */
-function sharingConflict(state: IpamState, entry: AddressEntry, rec: KeyRecord): string | undefined {
-  for (const other of usersOf(entry)) {
-    if (other === rec.key) continue;
-    if (rec.sharingKey === undefined || entry.sharingKey !== rec.sharingKey) return other;
-    if (findPortCollision(rec.ports, state.keys.get(other)?.ports ?? NO_PORTS) !== undefined) return other;
-  }
-  return undefined;
-}
 
 /** One value per family from the texts; malformed or second addresses become issues. */
 function parseExisting(state: IpamState, item: ExistingAllocation, issues: ImportIssue[]): [Value | undefined, Value | undefined] {
@@ -26,7 +17,7 @@ function parseExisting(state: IpamState, item: ExistingAllocation, issues: Impor
   for (const text of item.addresses) {
     const parsed = parseValue(text);
     if ('error' in parsed) {
-      issues.push({ kind: 'MalformedAddress', key, address: text, message: `"${key}": ${parsed.error}` });
+      issues.push({ code: 'MalformedAddress', key, address: text, message: `"${key}": ${parsed.error}` });
       continue;
     }
     const { fi, value } = parsed;
@@ -34,7 +25,7 @@ function parseExisting(state: IpamState, item: ExistingAllocation, issues: Impor
     const before = values[fi];
     if (before !== undefined && before !== value) {
       const message = `"${key}" lists a second ${space.family} address ${space.format(value)}`;
-      issues.push({ kind: 'MalformedAddress', key, address: space.format(value), message });
+      issues.push({ code: 'MalformedAddress', key, address: space.format(value), message });
       continue;
     }
     values[fi] = value;
@@ -60,7 +51,7 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
         if (entryValue(mine) !== value) {
           const text = space.format(value);
           const message = `"${key}" already holds ${space.formatEntry(mine)}; ${text} was not imported`;
-          issues.push({ kind: 'AddressCollision', key, address: text, heldBy: key, message });
+          issues.push({ code: 'AddressCollision', key, address: text, heldBy: key, message });
         }
         continue;
       }
@@ -70,11 +61,12 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
       const candidate = rec ?? newRecord(key, item.group ?? pool?.group, sharing === undefined || sharing === '' ? undefined : sharing, item.ports ?? NO_PORTS);
       const entry = space.get(value);
       if (entry !== undefined) {
-        const other = sharingConflict(state, entry, candidate);
-        if (other !== undefined) {
+        const conflict = findSharingConflict(state, entry, candidate);
+        if (conflict !== undefined) {
+          const other = conflict.otherKey;
           const text = space.format(value);
           const message = `${text} of "${key}" is already held by "${other}"; it was not imported`;
-          issues.push({ kind: 'AddressCollision', key, address: text, heldBy: other, message });
+          issues.push({ code: 'AddressCollision', key, address: text, heldBy: other, message });
           continue;
         }
         space.join(entry, key);
@@ -85,7 +77,7 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
         touched = true;
         if (pool === undefined) {
           const text = space.format(value);
-          issues.push({ kind: 'AddressOutsidePool', key, address: text, message: `${text} of "${key}" is in no pool of a valid service group` });
+          issues.push({ code: 'AddressOutsidePool', key, address: text, message: `${text} of "${key}" is in no pool of a valid service group` });
         }
       }
       if (rec === undefined) {

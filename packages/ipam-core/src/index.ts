@@ -27,11 +27,13 @@ export type {
   FamilyStats,
   GroupStats,
   ImportIssue,
+  ImportIssueCode,
   ImportReport,
   IpFamilyPolicy,
   OutsidePool,
   PortSpec,
   Protocol,
 } from './allocation.ts';
+export { DEFAULT_SERVICE_GROUP } from './allocation.ts';
 export type { Ipam } from './ipam.ts';
 export { createIpam } from './ipam.ts';

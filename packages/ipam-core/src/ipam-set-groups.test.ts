@@ -19,7 +19,7 @@ function setup() {
   return ipam;
 }
 
-const addressOf = (r: ReturnType<ReturnType<typeof createIpam>['allocate']>): string => (r.ok ? (r.allocation.addresses[0]?.address ?? '-') : r.error.code);
+const addressOf = (r: ReturnType<ReturnType<typeof createIpam>['allocate']>): string => (r.ok ? (r.value.addresses[0]?.address ?? '-') : r.error.code);
 
 describe('Ipam.setGroups', () => {
   it('shrinking a pool keeps the holders and reports them', () => {
@@ -31,7 +31,7 @@ describe('Ipam.setGroups', () => {
     ]);
     expect(ipam.outsidePool()).toEqual(outside);
     const again = ipam.allocate(v4('b'));
-    expect(again.ok && !again.changed && again.allocation.addresses[0]?.address).toBe('192.0.2.11');
+    expect(again.ok && !again.changed && again.value.addresses[0]?.address).toBe('192.0.2.11');
     expect(addressOf(ipam.allocate(v4('d')))).toBe('PoolExhausted');
     expect(ipam.groupStats('default')?.IPv4).toEqual({ capacity: 1n, allocated: 1n, available: 0n });
   });
@@ -41,7 +41,7 @@ describe('Ipam.setGroups', () => {
     const outside = ipam.setGroups(validateServiceGroups([group('default', 1, '192.0.2.10-192.0.2.12')]));
     expect(outside.map((o) => o.message)).toEqual(['192.0.2.50 of "s" is outside every pool of service group "spare"']);
     const kept = ipam.allocate(v4('s', 'spare'));
-    expect(kept.ok && !kept.changed && kept.allocation.addresses[0]?.address).toBe('192.0.2.50');
+    expect(kept.ok && !kept.changed && kept.value.addresses[0]?.address).toBe('192.0.2.50');
     expect(addressOf(ipam.allocate(v4('t', 'spare')))).toBe('GroupNotFound');
     expect(addressOf(ipam.allocate({ ...v4('s', 'spare'), ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' }))).toBe('GroupNotFound');
     expect(ipam.groupStats('spare')).toBeUndefined();
@@ -53,7 +53,7 @@ describe('Ipam.setGroups', () => {
       validateServiceGroups([group('default', 1, '192.0.2.10-192.0.2.12'), { name: 'spare', createdAt: 2, spec: { local: { v4pools: [{ pool: '192.0.2.50/31' }] } } }]),
     );
     const kept = ipam.allocate(v4('s', 'spare'));
-    expect(kept.ok && kept.allocation.addresses[0]?.address).toBe('192.0.2.50');
+    expect(kept.ok && kept.value.addresses[0]?.address).toBe('192.0.2.50');
     expect(addressOf(ipam.allocate(v4('t', 'spare')))).toBe('GroupInvalid');
   });
 

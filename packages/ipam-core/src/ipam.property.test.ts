@@ -183,16 +183,16 @@ describe('Ipam invariants', () => {
               if (plain) {
                 const family = op.request.ipFamilies[0] ?? 'IPv4';
                 const lowest = addressesOf(groups, op.request.group ?? 'default', family).find((x) => !held.has(x));
-                expect(r.allocation.addresses.map((a) => a.address)).toEqual([lowest]);
+                expect(r.value.addresses.map((a) => a.address)).toEqual([lowest]);
               }
               // Requested addresses are what the key got.
               for (const text of op.request.requestedAddresses ?? []) {
                 const v = valueOf(text);
-                expect(r.allocation.addresses.some((a) => valueOf(a.address) === v)).toBe(true);
+                expect(r.value.addresses.some((a) => valueOf(a.address) === v)).toBe(true);
               }
               // Re-requesting changes nothing.
               const again = ipam.allocate(op.request);
-              expect(again).toEqual({ ok: true, allocation: r.allocation, changed: false, released: [] });
+              expect(again).toEqual({ ok: true, value: r.value, changed: false, released: [] });
               break;
             }
             case 'release': {

@@ -95,7 +95,7 @@ function describeResult(r: AllocationResult): string {
     }
   }
   const released = r.released.length === 0 ? '' : ` released: ${r.released.map((a) => a.address).join(' ')}`;
-  return `${r.changed ? 'new' : 'same'} ${r.allocation.group ?? '?'} ${r.allocation.addresses.map((a) => a.address).join(' ')}${released}`;
+  return `${r.changed ? 'new' : 'same'} ${r.value.group ?? '?'} ${r.value.addresses.map((a) => a.address).join(' ')}${released}`;
 }
 
 function run(ipam: Ipam, step: Step): string {

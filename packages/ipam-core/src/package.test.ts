@@ -57,7 +57,7 @@ describe('@purelb/ipam-core as a package', () => {
     expect(JSON.parse(out)).toEqual({
       r: {
         ok: true,
-        allocation: {
+        value: {
           key: 'ns/web',
           group: 'default',
           addresses: [

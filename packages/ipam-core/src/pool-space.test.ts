@@ -14,7 +14,7 @@ const req = (key: string, family: 'IPv4' | 'IPv6', addr?: string): AllocationReq
   ipFamilyPolicy: 'SingleStack',
   ...(addr === undefined ? {} : { requestedAddresses: [addr] }),
 });
-const addressOf = (r: ReturnType<ReturnType<typeof createIpam>['allocate']>): string => (r.ok ? (r.allocation.addresses[0]?.address ?? '-') : r.error.code);
+const addressOf = (r: ReturnType<ReturnType<typeof createIpam>['allocate']>): string => (r.ok ? (r.value.addresses[0]?.address ?? '-') : r.error.code);
 
 describe('large pools', () => {
   it('a /8 IPv4 pool: both ends, exact counts', () => {
