@@ -1,5 +1,6 @@
 // Runs the whole Vitest suite once and ends with the plain line `N passed, N failed`.
-// Extra arguments are handed to Vitest (e.g. `npm test -- --project unit`).
+// Extra arguments are handed to Vitest (e.g. `npm test -- --project unit`); it runs from the
+// workspace root, so a project's own `test` script is this command with its folder as the filter.
 // When the integration tests would run but no control plane can be had (no binaries cached, no Go to
 // build them), the other projects still run, and one line says what is missing; it counts as a failure.
 import { spawnSync } from 'node:child_process';
@@ -58,7 +59,7 @@ const run = spawnSync(
     ...(missing === undefined ? [] : ['--project', '!integration']),
     ...args,
   ],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', cwd: root },
 );
 
 let counts: JsonReport | undefined;
