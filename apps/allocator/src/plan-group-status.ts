@@ -63,7 +63,7 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
   const pools = check.ok ? [...check.value.v4pools, ...check.value.v6pools].map((p) => formatRange(p.range)).join(', ') : '';
 
   const status = check.ok ? 'True' : 'False';
-  const reason = check.ok ? 'Valid' : check.reason;
+  const reason = check.ok ? 'Valid' : check.code;
   const rawMessage = check.ok
     ? `${check.value.v4pools.length + check.value.v6pools.length} pool(s) in use`
     : formatGroupErrors(check.errors);
@@ -99,6 +99,6 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
     actions.push({ kind: 'patch-status', status: patch });
   }
   const failureChanged = current?.status !== status || current.reason !== reason || current.message !== message;
-  if (!check.ok && failureChanged) actions.push({ kind: 'event', type: 'Warning', reason: check.reason, message });
+  if (!check.ok && failureChanged) actions.push({ kind: 'event', type: 'Warning', reason: check.code, message });
   return actions;
 }

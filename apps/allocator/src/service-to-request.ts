@@ -82,7 +82,7 @@ export function parseAddressList(raw: string, where: string): Addresses {
   for (const [i, part] of parts.entries()) {
     if (part === '') return { ok: false, message: `${where}: entry ${i + 1} is empty in "${raw}"` };
     const parsed = parseAddress(part);
-    if (!parsed.ok) return { ok: false, message: `${where}: "${part}" is not an IP address (${parsed.error})` };
+    if (!parsed.ok) return { ok: false, message: `${where}: "${part}" is not an IP address (${parsed.error.message})` };
     if (seen.has(parsed.value.family)) {
       return { ok: false, message: `${where}: two ${parsed.value.family} addresses in "${raw}"; give one per family` };
     }

@@ -17,7 +17,7 @@ const candidates: Candidate[] = names.map((name) => ({ name, subnets: SUBNETS, l
 /** Canonical text (the naive election hashes it as it is). */
 function canonical(text: string): string {
   const parsed = parseAddress(text);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) throw new Error(parsed.error.message);
   return formatAddress(parsed.value);
 }
 const addresses = Array.from({ length: ADDRESSES }, (_, i) =>

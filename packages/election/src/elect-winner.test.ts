@@ -208,7 +208,7 @@ describe('electWinner', () => {
 
   it('takes parsed subnets as well as text', () => {
     const cidr = parseCidr('192.0.2.0/24');
-    if (!cidr.ok) throw new Error(cidr.error);
+    if (!cidr.ok) throw new Error(cidr.error.message);
     const parsed = electWinner({
       address: '192.0.2.10',
       candidates: ['n1', 'n2', 'n3'].map((name) => ({ name, subnets: [cidr.value], live: true })),

@@ -43,7 +43,7 @@ const preferredArb = fc.option(fc.subarray(NAMES, { maxLength: 3 }), { nil: unde
 
 const canonical = (text: string): string => {
   const p = parseAddress(text);
-  if (!p.ok) throw new Error(p.error);
+  if (!p.ok) throw new Error(p.error.message);
   return formatAddress(p.value);
 };
 const winner = (
@@ -77,7 +77,7 @@ describe('electWinner properties', () => {
           const r = electWinner({ address, candidates, preferred });
           const records = mergeCandidates(candidates);
           const parsed = parseAddress(address);
-          if (!parsed.ok) throw new Error(parsed.error);
+          if (!parsed.ok) throw new Error(parsed.error.message);
           const eligible = [...records.values()]
             .filter((c) => c.live && hasSubnetFor(c, parsed.value))
             .map((c) => c.name);

@@ -5,7 +5,7 @@ import type { AddressRange } from './address-range.ts';
 
 const pool = (text: string): AddressRange => {
   const r = parsePool(text);
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
 
@@ -41,7 +41,7 @@ describe('parsePool', () => {
     ['2001:db8::/129', '"2001:db8::/129" is not a valid address range or CIDR'],
     ['', '"" is not a valid address range or CIDR'],
   ])('rejects %j: %s', (text, error) => {
-    expect(parsePool(text)).toEqual({ ok: false, error });
+    expect(parsePool(text)).toEqual({ ok: false, error: { code: 'InvalidPool', message: error } });
   });
 });
 
@@ -54,14 +54,14 @@ describe('parseCidr', () => {
     ['::/0', '::/0', '::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
   ])('%s is the block %s', (text, canonical, first, last) => {
     const r = parseCidr(text);
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(r.error.message);
     expect(formatCidr(r.value)).toBe(canonical);
     expect(formatAddress({ family: r.value.family, value: r.value.first })).toBe(first);
     expect(formatAddress({ family: r.value.family, value: r.value.last })).toBe(last);
   });
 
   it.each(['192.0.2.0', '192.0.2.0/24/1', 'x/24', '192.0.2.0/-1', '2001:db8::/x'])('rejects %j', (text) => {
-    expect(parseCidr(text)).toEqual({ ok: false, error: `"${text}" is not a valid CIDR` });
+    expect(parseCidr(text)).toEqual({ ok: false, error: { code: 'InvalidCidr', message: `"${text}" is not a valid CIDR` } });
   });
 });
 

@@ -1,6 +1,6 @@
 // Inclusive ranges of addresses and CIDR blocks, and the pool syntax of SPEC §2: `A-B` (spaces
 // around `-` allowed) or a CIDR whose written address is where the pool starts.
-import { familyBits, familyMax, formatValue, parseAddress } from './address.ts';
+import { familyBits, familyMax, formatValue, parseAddress, parseFailure } from './address.ts';
 import type { IpAddress, IpFamily, Parsed } from './address.ts';
 
 /** An inclusive range of addresses of one family, `first <= last`. */
@@ -26,7 +26,7 @@ export interface Cidr {
 export function parseCidr(text: string): Parsed<Cidr> {
   const t = text.trim();
   const slash = t.indexOf('/');
-  const fail = { ok: false as const, error: `"${t}" is not a valid CIDR` };
+  const fail = parseFailure('InvalidCidr', `"${t}" is not a valid CIDR`);
   if (slash < 0) return fail;
   const address = parseAddress(t.slice(0, slash));
   const prefixText = t.slice(slash + 1);
@@ -49,11 +49,11 @@ export function parsePool(text: string): Parsed<AddressRange> {
   const t = text.trim();
   if (t.includes('/')) {
     const cidr = parseCidr(t);
-    if (!cidr.ok) return { ok: false, error: `"${t}" is not a valid address range or CIDR` };
+    if (!cidr.ok) return parseFailure('InvalidPool', `"${t}" is not a valid address range or CIDR`);
     return { ok: true, value: { family: cidr.value.family, first: cidr.value.address, last: cidr.value.last } };
   }
   const dash = t.indexOf('-');
-  const fail = { ok: false as const, error: `"${t}" is not a valid address range or CIDR` };
+  const fail = parseFailure('InvalidPool', `"${t}" is not a valid address range or CIDR`);
   if (dash < 0 || t.indexOf('-', dash + 1) >= 0) return fail;
   const from = parseAddress(t.slice(0, dash));
   const to = parseAddress(t.slice(dash + 1));
@@ -61,10 +61,10 @@ export function parsePool(text: string): Parsed<AddressRange> {
   const a = from.value;
   const b = to.value;
   if (a.family !== b.family) {
-    return { ok: false, error: `range mixes IPv4 and IPv6 (${formatValue(a.family, a.value)}, ${formatValue(b.family, b.value)})` };
+    return parseFailure('InvalidPool', `range mixes IPv4 and IPv6 (${formatValue(a.family, a.value)}, ${formatValue(b.family, b.value)})`);
   }
   if (a.value > b.value) {
-    return { ok: false, error: `range start ${formatValue(a.family, a.value)} is after its end ${formatValue(b.family, b.value)}` };
+    return parseFailure('InvalidPool', `range start ${formatValue(a.family, a.value)} is after its end ${formatValue(b.family, b.value)}`);
   }
   return { ok: true, value: { family: a.family, first: a.value, last: b.value } };
 }

@@ -5,7 +5,7 @@ import type { IpAddress } from './address.ts';
 
 const parse = (text: string): IpAddress => {
   const r = parseAddress(text);
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
 
@@ -51,7 +51,7 @@ describe('parseAddress / formatAddress', () => {
     [':1', '":1" is not a valid IPv6 address'],
     ['g::1', '"g::1" is not a valid IPv6 address'],
   ])('rejects %j', (text, error) => {
-    expect(parseAddress(text)).toEqual({ ok: false, error });
+    expect(parseAddress(text)).toEqual({ ok: false, error: { code: 'InvalidAddress', message: error } });
   });
 
   it('formats every IPv6 value so that it parses back to itself', () => {

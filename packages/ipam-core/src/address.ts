@@ -13,8 +13,17 @@ export interface IpAddress {
   readonly value: bigint;
 }
 
+/** What a text failed to be. Closed, but may grow in a minor release: keep a default branch. */
+export type ParseErrorCode = 'InvalidAddress' | 'InvalidCidr' | 'InvalidPool' | 'InvalidAggregation';
+
+/** Why a text did not parse. */
+export interface ParseError {
+  readonly code: ParseErrorCode;
+  readonly message: string;
+}
+
 /** The outcome of parsing one piece of text. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ParseError };
 
 /** The number of bits in an address of the family (32 or 128). */
 export function familyBits(family: IpFamily): number {
@@ -26,7 +35,11 @@ export function familyMax(family: IpFamily): bigint {
   return family === 'IPv4' ? 0xffff_ffffn : (1n << 128n) - 1n;
 }
 
-const fail = (error: string): { readonly ok: false; readonly error: string } => ({ ok: false, error });
+/** A failed parse. */
+export const parseFailure = (code: ParseErrorCode, message: string): { readonly ok: false; readonly error: ParseError } => ({
+  ok: false,
+  error: { code, message },
+});
 
 /**
  * Parses an IPv4 dotted quad into its value, or returns -1. Octets are decimal 0..255 without
@@ -112,10 +125,10 @@ export function parseAddress(text: string): Parsed<IpAddress> {
   const t = text.trim();
   if (t.includes(':')) {
     const value = parseIpv6(t);
-    return value === undefined ? fail(`"${t}" is not a valid IPv6 address`) : { ok: true, value: { family: 'IPv6', value } };
+    return value === undefined ? parseFailure('InvalidAddress', `"${t}" is not a valid IPv6 address`) : { ok: true, value: { family: 'IPv6', value } };
   }
   const v4 = parseIpv4Number(t);
-  return v4 < 0 ? fail(`"${t}" is not a valid IP address`) : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
+  return v4 < 0 ? parseFailure('InvalidAddress', `"${t}" is not a valid IP address`) : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
 }
 
 const MASK32 = 0xffff_ffffn;

@@ -25,13 +25,13 @@ describe('parseAggregation', () => {
     ['Default', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got "Default")'],
     ['/1e1', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got "/1e1")'],
   ] as const)('rejects %j for %s', (text, family: IpFamily, error) => {
-    expect(parseAggregation(text, family)).toEqual({ ok: false, error });
+    expect(parseAggregation(text, family)).toEqual({ ok: false, error: { code: 'InvalidAggregation', message: error } });
   });
 });
 
 describe('aggregationPrefixLength', () => {
   const subnet = parseCidr('192.0.2.0/24');
-  if (!subnet.ok) throw new Error(subnet.error);
+  if (!subnet.ok) throw new Error(subnet.error.message);
   it('uses the subnet prefix length for default', () => {
     expect(aggregationPrefixLength({ kind: 'default' }, subnet.value)).toBe(24);
   });

@@ -1,6 +1,6 @@
 // `aggregation` of a pool: `default` (or absent) or `/N`. Decides the prefix length of a virtual
 // address on the agent's virtual interface.
-import { familyBits } from './address.ts';
+import { familyBits, parseFailure } from './address.ts';
 import type { IpFamily, Parsed } from './address.ts';
 import type { Cidr } from './address-range.ts';
 
@@ -15,7 +15,7 @@ export function parseAggregation(text: string | undefined, family: IpFamily): Pa
   const match = /^\/([0-9]{1,3})$/.exec(t);
   const n = match?.[1] === undefined ? Number.NaN : Number(match[1]);
   if (!(n >= 8 && n <= max)) {
-    return { ok: false, error: `aggregation must be "default" or "/N" with N from 8 to ${max} (got "${t}")` };
+    return parseFailure('InvalidAggregation', `aggregation must be "default" or "/N" with N from 8 to ${max} (got "${t}")`);
   }
   return { ok: true, value: { kind: 'prefix', prefixLength: n } };
 }

@@ -19,7 +19,7 @@ export function parseValue(text: string): { readonly fi: FamilyIndex; readonly v
   const v4 = parseIpv4Number(text);
   if (v4 >= 0) return { fi: 0, value: v4 };
   const parsed = parseAddress(text);
-  if (!parsed.ok) return { error: parsed.error };
+  if (!parsed.ok) return { error: parsed.error.message };
   return parsed.value.family === 'IPv4' ? { fi: 0, value: Number(parsed.value.value) } : { fi: 1, value: parsed.value.value };
 }
 

@@ -1,6 +1,6 @@
 // @purelb/ipam-core: exact, interval-based IP address management for PureLB service groups.
 
-export type { IpAddress, IpFamily, Parsed } from './address.ts';
+export type { IpAddress, IpFamily, Parsed, ParseError, ParseErrorCode } from './address.ts';
 export { IP_FAMILIES, familyBits, formatAddress, parseAddress } from './address.ts';
 
 export type { AddressRange, Cidr } from './address-range.ts';
@@ -9,7 +9,7 @@ export { formatCidr, formatRange, parseCidr, parsePool, rangeContains, rangeCove
 export type { Aggregation } from './aggregation.ts';
 export { aggregationPrefixLength, parseAggregation } from './aggregation.ts';
 
-export type { GroupError, GroupErrorReason, Pool, ServiceGroup, Validated } from './service-group.ts';
+export type { GroupError, GroupErrorCode, Pool, ServiceGroup, Validated } from './service-group.ts';
 export { formatGroupErrors, groupPools } from './service-group.ts';
 export { parseServiceGroupSpec } from './parse-service-group-spec.ts';
 export type { GroupCheck, GroupInput } from './validate-service-groups.ts';

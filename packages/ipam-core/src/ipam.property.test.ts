@@ -84,7 +84,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 const valueOf = (text: string): bigint => {
   const p = parseAddress(text);
-  if (!p.ok) throw new Error(p.error);
+  if (!p.ok) throw new Error(p.error.message);
   return p.value.value;
 };
 

@@ -171,8 +171,8 @@ describe('parseServiceGroupSpec: every error, located', () => {
     expect(r.errors.map((e) => `${e.path}: ${e.message}`)).toEqual(errors);
   });
 
-  it('gives the reason InvalidPool to problems of a pool and Overlap to overlaps', () => {
+  it('gives the code InvalidPool to problems of a pool and Overlap to overlaps', () => {
     const r = parseServiceGroupSpec('g', { local: { v4pools: [V4, V4, { pool: 'x', subnet: '192.0.2.0/24' }] } });
-    expect(r.ok ? [] : r.errors.map((e) => e.reason)).toEqual(['InvalidPool', 'Overlap']);
+    expect(r.ok ? [] : r.errors.map((e) => e.code)).toEqual(['InvalidPool', 'Overlap']);
   });
 });

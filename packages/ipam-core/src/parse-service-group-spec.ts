@@ -16,7 +16,7 @@ interface PoolEntry {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function invalid(path: string, message: string): GroupError {
-  return { path, reason: 'InvalidPool', message };
+  return { path, code: 'InvalidPool', message };
 }
 
 function readString(obj: Record<string, unknown>, field: string, path: string, errors: GroupError[], required: boolean): string | undefined {
@@ -68,13 +68,13 @@ function parseEntry(entry: PoolEntry, errors: GroupError[]): Pool | undefined {
   if (poolText !== undefined) {
     const parsed = parsePool(poolText);
     if (parsed.ok) range = parsed.value;
-    else errors.push(invalid(`${path}.pool`, parsed.error));
+    else errors.push(invalid(`${path}.pool`, parsed.error.message));
   }
   let subnet: Cidr | undefined;
   if (subnetText !== undefined) {
     const parsed = parseCidr(subnetText);
     if (parsed.ok) subnet = parsed.value;
-    else errors.push(invalid(`${path}.subnet`, parsed.error));
+    else errors.push(invalid(`${path}.subnet`, parsed.error.message));
   }
   if (range !== undefined && listedAs !== undefined && range.family !== listedAs.family) {
     errors.push(invalid(`${path}.pool`, `pool ${formatRange(range)} is ${range.family} but is listed under ${listedAs.field}`));
@@ -90,7 +90,7 @@ function parseEntry(entry: PoolEntry, errors: GroupError[]): Pool | undefined {
   let aggregation: Aggregation | undefined;
   const parsedAggregation = parseAggregation(aggregationText, family);
   if (parsedAggregation.ok) aggregation = parsedAggregation.value;
-  else if (aggregationText !== undefined) errors.push(invalid(`${path}.aggregation`, parsedAggregation.error));
+  else if (aggregationText !== undefined) errors.push(invalid(`${path}.aggregation`, parsedAggregation.error.message));
   if (errors.length > before || range === undefined || subnet === undefined || aggregation === undefined) return undefined;
   return { family: range.family, range, subnet, aggregation, path };
 }
@@ -119,7 +119,7 @@ export function parseServiceGroupSpec(name: string, spec: unknown): Validated<Se
     if (earlier !== undefined) {
       errors.push({
         path: `${pool.path}.pool`,
-        reason: 'Overlap',
+        code: 'Overlap',
         message: `${describePoolRelation(pool.range, earlier.range)} (${earlier.path}.pool)`,
       });
     }

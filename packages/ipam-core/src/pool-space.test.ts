@@ -98,7 +98,7 @@ describe('pool offsets', () => {
 
   it('formats IPv4 offsets', () => {
     const parsed = parsePool('198.18.0.0/15');
-    if (!parsed.ok) throw new Error(parsed.error);
+    if (!parsed.ok) throw new Error(parsed.error.message);
     const pool = createPoolSpace<unknown>({ family: 'IPv4', range: parsed.value, subnet: { family: 'IPv4', address: 0n, prefixLength: 0, first: 0n, last: 0xffffffffn }, aggregation: { kind: 'default' }, path: 'p' }, 'g', 0);
     expect(formatAt(pool, 0x1ffff)).toBe('198.19.255.255');
     expect(offsetOf(pool, valueAt(pool, 12345))).toBe(12345);

@@ -17,7 +17,7 @@ export const invalidAnnotation = (message: string): AllocationError => ({ code: 
 
 export function groupError(name: string, gs: GroupState | undefined): AllocationError {
   if (gs === undefined) return { code: 'GroupNotFound', group: name, message: `service group "${name}" does not exist` };
-  const why = gs.check.ok ? '' : ` (${gs.check.reason})`;
+  const why = gs.check.ok ? '' : ` (${gs.check.code})`;
   return { code: 'GroupInvalid', group: name, message: `service group "${name}" is invalid${why}` };
 }
 
@@ -35,7 +35,7 @@ export function resolveRequested(
   const values: [Value | undefined, Value | undefined] = [undefined, undefined];
   for (const text of texts) {
     const parsed = parseAddress(text);
-    if (!parsed.ok) return invalidAnnotation(`requested address ${parsed.error}`);
+    if (!parsed.ok) return invalidAnnotation(`requested address ${parsed.error.message}`);
     const fi = familyIndex(parsed.value.family);
     const space = state.spaces[fi];
     const value = space.toValue(parsed.value.value);

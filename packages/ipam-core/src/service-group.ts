@@ -21,14 +21,15 @@ export interface ServiceGroup {
   readonly v6pools: readonly Pool[];
 }
 
-/** Why a group is not usable, as written on its `Ready` condition. */
-export type GroupErrorReason = 'InvalidPool' | 'Overlap';
+/** Why a group is not usable, as written on its `Ready` condition. Closed, but may grow in a minor release. */
+export type GroupErrorCode = 'InvalidPool' | 'Overlap';
 
 /** One located validation error. Display it as `${path}: ${message}`. */
 export interface GroupError {
-  readonly path: string;
-  readonly reason: GroupErrorReason;
+  readonly code: GroupErrorCode;
   readonly message: string;
+  /** Where, e.g. `spec.local.v4pools[1].pool`. */
+  readonly path: string;
   /** For cross-group overlaps: the group that keeps the addresses. */
   readonly otherGroup?: string;
 }

@@ -6,7 +6,7 @@ const v4 = (pool: string, subnet = '192.0.2.0/24') => ({ local: { v4pools: [{ po
 
 /** `name: ok` or `name: Reason: path: message | ...`. */
 function verdicts(checks: readonly GroupCheck[]): string[] {
-  return checks.map((c) => (c.ok ? `${c.name}: ok` : `${c.name}: ${c.reason}: ${c.errors.map((e) => `${e.path}: ${e.message}`).join(' | ')}`));
+  return checks.map((c) => (c.ok ? `${c.name}: ok` : `${c.name}: ${c.code}: ${c.errors.map((e) => `${e.path}: ${e.message}`).join(' | ')}`));
 }
 
 describe('validateServiceGroups', () => {
@@ -93,13 +93,13 @@ describe('validateServiceGroups', () => {
       { name: 'a', createdAt: 1, spec: v4('192.0.2.0/24') },
       { name: 'b', createdAt: 2, spec: v4('192.0.2.7/32') },
     ]);
-    expect(loser?.ok === false ? loser.errors.map((e) => [e.reason, e.otherGroup]) : []).toEqual([['Overlap', 'a']]);
+    expect(loser?.ok === false ? loser.errors.map((e) => [e.code, e.otherGroup]) : []).toEqual([['Overlap', 'a']]);
   });
 
   it('gives InvalidPool precedence when a group has both kinds of problem', () => {
     const [check] = validateServiceGroups([
       { name: 'g', createdAt: 1, spec: { local: { v4pools: [{ pool: '192.0.2.0/24', subnet: '192.0.2.0/24' }, { pool: '192.0.2.0/25', subnet: '192.0.2.0/24' }, { pool: 'x', subnet: '192.0.2.0/24' }] } } },
     ]);
-    expect(check?.ok === false ? check.reason : 'ok').toBe('InvalidPool');
+    expect(check?.ok === false ? check.code : 'ok').toBe('InvalidPool');
   });
 });

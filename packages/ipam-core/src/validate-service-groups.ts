@@ -3,7 +3,7 @@
 import { rangesOverlap } from './address-range.ts';
 import { parseServiceGroupSpec } from './parse-service-group-spec.ts';
 import { describePoolRelation } from './pool-relation.ts';
-import type { GroupError, GroupErrorReason, ServiceGroup } from './service-group.ts';
+import type { GroupError, GroupErrorCode, ServiceGroup } from './service-group.ts';
 
 /** One ServiceGroup as read from the cluster. */
 export interface GroupInput {
@@ -17,7 +17,7 @@ export interface GroupInput {
 /** The verdict on one group. */
 export type GroupCheck =
   | { readonly ok: true; readonly name: string; readonly value: ServiceGroup }
-  | { readonly ok: false; readonly name: string; readonly reason: GroupErrorReason; readonly errors: readonly GroupError[] };
+  | { readonly ok: false; readonly name: string; readonly code: GroupErrorCode; readonly errors: readonly GroupError[] };
 
 function compareAge(a: GroupInput, b: GroupInput): number {
   const x = a.createdAt;
@@ -29,8 +29,8 @@ function compareAge(a: GroupInput, b: GroupInput): number {
 }
 
 function failed(name: string, errors: readonly GroupError[]): GroupCheck {
-  const reason = errors.some((e) => e.reason === 'InvalidPool') ? 'InvalidPool' : 'Overlap';
-  return { ok: false, name, reason, errors };
+  const code = errors.some((e) => e.code === 'InvalidPool') ? 'InvalidPool' : 'Overlap';
+  return { ok: false, name, code, errors };
 }
 
 /**
@@ -57,7 +57,7 @@ export function validateServiceGroups(groups: readonly GroupInput[]): readonly G
         if (hit === undefined) continue;
         errors.push({
           path: `${pool.path}.pool`,
-          reason: 'Overlap',
+          code: 'Overlap',
           message: `${describePoolRelation(pool.range, hit.range)} of group "${other.name}" (${hit.path}.pool)`,
           otherGroup: other.name,
         });
