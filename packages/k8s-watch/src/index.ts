@@ -56,3 +56,7 @@ export type {
 export { createEventRecorder } from './event-recorder.ts';
 export type { EventRecorder, EventRecorderOptions, EventToRecord, InvolvedObject, RecordOutcome } from './event-recorder.ts';
 export type { ApiError, ApiErrorCode, ApiResult, JsonObject, JsonValue } from './api-result.ts';
+
+// the process: what a daemon does on a fault nothing caught (ADR 0007)
+export { installCrashPolicy, CRASH_EXIT_CODE } from './crash-policy.ts';
+export type { CrashPolicy, CrashPolicyOptions, CrashSource, FatalFault } from './crash-policy.ts';

@@ -1,14 +1,13 @@
 // Leadership between candidates on a real Lease of the run's API server.
 import { performance } from 'node:perf_hooks';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createTestNamespace } from '@purelb/test-control-plane';
+import { createTestNamespace, waitFor } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLeadership } from './leadership.ts';
 import type { Leadership } from './leadership.ts';
 import { createLeaseClient } from './lease-client.ts';
 import type { LeaseRecord } from './lease-client.ts';
-import { waitFor } from './testing/wait-for.ts';
 
 const timing = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 };
 
@@ -59,13 +58,13 @@ describe('createLeadership on a real API server', () => {
     a.leadership.start();
     b.leadership.start();
     const leaders = () => [a, b].filter((c) => c.leadership.isLeader());
-    await waitFor(() => leaders().length === 1, { timeoutMs: 30_000, message: () => 'a leader' });
+    await waitFor('a leader', () => leaders().length === 1, { timeoutMs: 30_000 });
     const first = leaders()[0]!;
     const other = first === a ? b : a;
 
     // The leader keeps renewing; nobody else leads meanwhile.
     const renewedFrom = (await read()).renewTime;
-    await waitFor(async () => ms((await read()).renewTime) >= ms(renewedFrom) + 3 * timing.retryPeriodMs, { timeoutMs: 30_000, message: () => 'renewals' });
+    await waitFor('renewals', async () => ms((await read()).renewTime) >= ms(renewedFrom) + 3 * timing.retryPeriodMs, { timeoutMs: 30_000 });
     expect(leaders()).toEqual([first]);
     expect((await read()).holderIdentity).toBe(first.id);
 
@@ -74,7 +73,7 @@ describe('createLeadership on a real API server', () => {
     const releasedAt = performance.now();
     await first.leadership.stop();
     expect(first.leadership.isLeader()).toBe(false);
-    await waitFor(() => other.leadership.isLeader(), { timeoutMs: 30_000, message: () => 'handover after release' });
+    await waitFor('handover after release', () => other.leadership.isLeader(), { timeoutMs: 30_000 });
     const handoverMs = performance.now() - releasedAt;
     const afterRelease = await read();
     expect(afterRelease.holderIdentity).toBe(other.id);
@@ -85,12 +84,12 @@ describe('createLeadership on a real API server', () => {
     // Hard failover: the leader vanishes without releasing; a newcomer waits for the lease to expire.
     const c = candidate(namespace, 'candidate-c');
     c.leadership.start();
-    await waitFor(async () => (await read()).renewTime !== afterRelease.renewTime, { timeoutMs: 30_000, message: () => 'a renewal seen by c' });
+    await waitFor('a renewal seen by c', async () => (await read()).renewTime !== afterRelease.renewTime, { timeoutMs: 30_000 });
     other.leadership.abandon();
     const abandonedAt = performance.now();
     const lastRenew = await read();
     expect(lastRenew.holderIdentity).toBe(other.id);
-    await waitFor(() => c.leadership.isLeader(), { timeoutMs: 60_000, message: () => 'takeover after expiry' });
+    await waitFor('takeover after expiry', () => c.leadership.isLeader(), { timeoutMs: 60_000 });
     const takeoverMs = performance.now() - abandonedAt;
     const taken = await read();
     expect(taken.holderIdentity).toBe(c.id);

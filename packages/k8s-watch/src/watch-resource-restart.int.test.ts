@@ -4,11 +4,10 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { V1ConfigMap, KubeConfig } from '@kubernetes/client-node';
 import { configMap } from './config-map.int-fixture.ts';
-import { createTestNamespace, loadKubeConfig, startControlPlane } from '@purelb/test-control-plane';
+import { createTestNamespace, loadKubeConfig, startControlPlane, waitFor, waitUntil } from '@purelb/test-control-plane';
 import type { ControlPlane } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeTransport } from './kube-transport.ts';
-import { waitFor } from './testing/wait-for.ts';
 import { watchResource } from './watch-resource.ts';
 import type { ResourceWatch, WatchStatus, WatchTransport } from './watch-types.ts';
 
@@ -73,12 +72,12 @@ function seen(w: ResourceWatch<V1ConfigMap>): string[] {
 
 async function converged(w: ResourceWatch<V1ConfigMap>, namespace: string): Promise<string[]> {
   let server: string[] = [];
-  await waitFor(
+  await waitUntil(
     async () => {
       server = await truth(namespace);
-      return seen(w).join() === server.join();
+      return seen(w).join() === server.join() ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `seen ${seen(w).join()} / server ${server.join()}` };
     },
-    { timeoutMs: 90_000, intervalMs: 200, message: () => `convergence: seen ${seen(w).join()} / server ${server.join()}` },
+    { what: 'convergence', timeoutMs: 90_000, intervalMs: 200 },
   );
   return server.map((s) => s.split('@')[0]!);
 }
@@ -97,7 +96,7 @@ async function scenario(compactEtcd: boolean) {
   await w.whenSynced();
   expect(seen(w)).toHaveLength(3);
   await core.createNamespacedConfigMap({ namespace, body: configMap('live', 'v1') });
-  await waitFor(() => w.current()?.has(`${namespace}/live`), { timeoutMs: 30_000, message: () => 'the live watch' });
+  await waitFor('the live watch', () => w.current()?.has(`${namespace}/live`), { timeoutMs: 30_000 });
 
   gated.hold();
   await cp.restartApiServer({ compactEtcd });

@@ -3,10 +3,9 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { V1ConfigMap, KubeConfig } from '@kubernetes/client-node';
 import { configMap } from './config-map.int-fixture.ts';
-import { createTestNamespace } from '@purelb/test-control-plane';
+import { createTestNamespace, waitUntil } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './testing/wait-for.ts';
 import { watchResource } from './watch-resource.ts';
 import type { ResourceWatch, Snapshot } from './watch-types.ts';
 
@@ -40,12 +39,13 @@ function differences(seen: Record<string, string>, server: Record<string, string
 /** Waits until the watch's snapshot equals the server's list (compared after each new snapshot). */
 async function converged(w: ResourceWatch<V1ConfigMap>, namespace: string): Promise<Record<string, string>> {
   let last: Record<string, string> = {};
-  await waitFor(
+  await waitUntil(
     async () => {
       last = await truth(namespace);
-      return differences(view(w.current()), last) === '' && w.current() !== undefined;
+      const diff = differences(view(w.current()), last);
+      return diff === '' && w.current() !== undefined ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `differences: ${diff}` };
     },
-    { timeoutMs: 90_000, intervalMs: 200, message: () => `convergence; differences: ${differences(view(w.current()), last)}` },
+    { what: 'convergence', timeoutMs: 90_000, intervalMs: 200 },
   );
   return last;
 }
@@ -93,10 +93,13 @@ describe('watchResource on a real API server', () => {
       await custom.createNamespacedCustomObject({ group: 'purelb.io', version: 'v1', namespace, plural: 'servicegroups', body: group(name, 10 + i * 10) });
     }
     await custom.deleteNamespacedCustomObject({ group: 'purelb.io', version: 'v1', namespace, plural: 'servicegroups', name: 'sg-b' });
-    await waitFor(() => [...(sgs.current()?.keys() ?? [])].sort().join() === `${namespace}/sg-a,${namespace}/sg-c`, {
-      timeoutMs: 30_000,
-      message: () => `servicegroups ${[...(sgs.current()?.keys() ?? [])].join()}`,
-    });
+    await waitUntil(
+      () => {
+        const keys = [...(sgs.current()?.keys() ?? [])].sort().join();
+        return keys === `${namespace}/sg-a,${namespace}/sg-c` ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `servicegroups ${keys}` };
+      },
+      { what: 'servicegroups sg-a and sg-c', timeoutMs: 30_000 },
+    );
     sgs.stop();
   });
 });

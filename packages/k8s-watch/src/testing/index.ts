@@ -5,5 +5,6 @@ export { createScriptedTransport } from './scripted-transport.ts';
 export type { PendingList, ScriptedTransport, ScriptedWatch } from './scripted-transport.ts';
 export { createFakeLeaseStore } from './fake-lease-store.ts';
 export type { FakeLeaseFault, FakeLeaseStore } from './fake-lease-store.ts';
-export { waitFor } from './wait-for.ts';
-export type { WaitForOptions } from './wait-for.ts';
+export { createFakeApiServer } from './fake-api-server.ts';
+export type { FakeApiServer, FakeWrite, FakeWriteRecord, FakeWriteRule } from './fake-api-server.ts';
+export { applyMergePatch } from './merge-patch.ts';
