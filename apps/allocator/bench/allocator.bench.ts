@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
 import { createKubeClient, startControlPlane, statusMessage, type KubeClient } from '@purelb/test-control-plane';
 import { startAllocatorProcess, type AllocatorProcess } from '../src/testing/index.ts';
 import { benchService, forEachLimited, percentile } from './bench-services.ts';
@@ -69,7 +70,7 @@ try {
   await create(rest, `/apis/purelb.io/v1/namespaces/${INSTALL_NS}/servicegroups`, {
     apiVersion: 'purelb.io/v1',
     kind: 'ServiceGroup',
-    metadata: { name: 'default', namespace: INSTALL_NS },
+    metadata: { name: DEFAULT_SERVICE_GROUP, namespace: INSTALL_NS },
     spec: { local: { v4pools: [{ pool: '198.18.0.0/15', subnet: '198.18.0.0/15', aggregation: 'default' }] } },
   });
   allocator = startAllocatorProcess({ kubeconfigPath: cp.kubeconfigPath, namespace: INSTALL_NS, logFile: join(work, 'allocator.log') });

@@ -3,11 +3,11 @@
 // Each figure is measured over several rounds; the best round is reported (it is the one least
 // disturbed by other processes on a shared machine) next to the median.
 import { loadavg } from 'node:os';
-import { createIpam, validateServiceGroups } from '../src/index.ts';
+import { createIpam, DEFAULT_SERVICE_GROUP, validateServiceGroups } from '../src/index.ts';
 import type { ExistingAllocation, GroupCheck, Ipam, IpFamily } from '../src/index.ts';
 
 const single = (family: 'IPv4' | 'IPv6', pool: string, subnet: string): readonly GroupCheck[] =>
-  validateServiceGroups([{ name: 'default', createdAt: 0, spec: { local: { [family === 'IPv4' ? 'v4pools' : 'v6pools']: [{ pool, subnet }] } } }]);
+  validateServiceGroups([{ name: DEFAULT_SERVICE_GROUP, createdAt: 0, spec: { local: { [family === 'IPv4' ? 'v4pools' : 'v6pools']: [{ pool, subnet }] } } }]);
 
 const V4_16 = single('IPv4', '198.18.0.0/16', '198.18.0.0/15');
 const V6_64 = single('IPv6', '2001:db8::/64', '2001:db8::/64');
@@ -127,7 +127,7 @@ function importMs(): Sample {
   const offsets = shuffle(Array.from({ length: 131_072 }, (_, i) => i), prng(99)).slice(0, count);
   const existing: ExistingAllocation[] = offsets.map((o, i) => ({
     key: `ns/imported-${i}`,
-    group: 'default',
+    group: DEFAULT_SERVICE_GROUP,
     addresses: [`198.${18 + (o >> 16)}.${(o >> 8) & 255}.${o & 255}`],
     ...(i % 10 === 0 ? { sharingKey: `share-${i}`, ports: [{ protocol: 'TCP' as const, port: 80 }] } : {}),
   }));

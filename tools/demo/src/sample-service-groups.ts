@@ -1,6 +1,7 @@
 // The ServiceGroups the demo installs: `default` (both families, shaped like the spec's
 // `localaddrange`) and `virtual` (a second group that Services pick by annotation). Every address is
 // in a documentation range.
+import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
 
 /** A ServiceGroup as sent to the API server (group `purelb.io`, version `v1`). */
 export interface ServiceGroupObject {
@@ -30,7 +31,7 @@ export function sampleServiceGroups(installNamespace: string): readonly ServiceG
     spec: { local },
   });
   return [
-    group('default', {
+    group(DEFAULT_SERVICE_GROUP, {
       v4pools: [{ pool: '192.0.2.240-192.0.2.250', subnet: '192.0.2.0/24', aggregation: 'default' }],
       v6pools: [{ pool: '2001:db8:0:8100::4/64', subnet: '2001:db8:0:8100::/64', aggregation: 'default' }],
     }),
