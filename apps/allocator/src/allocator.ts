@@ -1,33 +1,57 @@
-// The allocator daemon's moving parts: two watches kept warm on every replica, leadership on the leader Lease, and
-// a leader session that allocates while this replica leads.
+// The allocator daemon's moving parts: two watches kept warm on every replica, leadership on the
+// leader Lease, and a leader session that allocates while this replica leads.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   createClusterWriter,
   createEventRecorder,
+  createKubeTransport,
   createLeadership,
+  createLeaseClient,
   systemClock,
   watchResource,
-  type Clock,
-  type ResourceWatch,
-  type WatchStatus,
 } from '@purelb/k8s-watch';
+import type { ClusterWriter, Clock, LeaseClient, RandomSource, ResourceWatch, WatchStatus, WatchTransport } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { COMPONENT, SERVICE_GROUP_RESOURCE } from './constants.ts';
 import type { Readiness } from './health-server.ts';
 import type { ServiceGroupObject, ServiceObject } from './kube-objects.ts';
-import { startLeaderSession, type LeaderSession } from './leader-session.ts';
-import { errorFields, type Logger } from './logger.ts';
+import { startLeaderSession } from './leader-session.ts';
+import type { LeaderSession } from './leader-session.ts';
+import { errorFields } from './logger.ts';
+import type { Logger } from './logger.ts';
 import type { AllocatorMetrics } from './metrics.ts';
-import { LEASE_NAME, type AllocatorOptions } from './options.ts';
+import { LEASE_NAME } from './options.ts';
+import type { AllocatorOptions } from './options.ts';
+
+/** Everything the allocator says to the cluster goes through these three. */
+export interface AllocatorCluster {
+  /** Lists and watches (Services, ServiceGroups). */
+  readonly transport: WatchTransport;
+  /** The leader Lease. */
+  readonly leaseClient: LeaseClient;
+  /** Service status and annotations, ServiceGroup status, Events. */
+  readonly writer: ClusterWriter;
+}
+
+/** The real cluster behind a kubeconfig. Lease requests give up after `renewDeadlineMs`. */
+export function connectCluster(kubeConfig: KubeConfig, renewDeadlineMs: number): AllocatorCluster {
+  return {
+    transport: createKubeTransport(kubeConfig),
+    leaseClient: createLeaseClient(kubeConfig, { timeoutMs: renewDeadlineMs }),
+    writer: createClusterWriter(kubeConfig),
+  };
+}
 
 export interface AllocatorDeps {
-  readonly kubeConfig: KubeConfig;
+  readonly cluster: AllocatorCluster;
   readonly options: AllocatorOptions;
   readonly logger: Logger;
   readonly metrics: AllocatorMetrics;
   readonly clock?: Clock;
   /** Wall-clock epoch ms. Default `Date.now`. */
   readonly now?: () => number;
+  /** Jitter of the leadership retries and the watches' backoff. Default `Math.random`. */
+  readonly random?: RandomSource;
 }
 
 export interface Allocator {
@@ -36,31 +60,33 @@ export interface Allocator {
   stop(): Promise<void>;
 }
 
-function watchLogger(name: string, watch: ResourceWatch<object>, logger: Logger, metrics: AllocatorMetrics): Subscription {
+function watchLogger(name: string, watch: ResourceWatch<object>, deps: Pick<AllocatorDeps, 'logger' | 'metrics'>): Subscription {
   let restarts = 0;
   return watch.status$.subscribe((s: WatchStatus) => {
     if (s.restarts > restarts) {
-      for (let i = restarts; i < s.restarts; i++) metrics.countWatchRestart(name);
+      for (let i = restarts; i < s.restarts; i++) deps.metrics.countWatchRestart(name);
       restarts = s.restarts;
-      logger.warn('watch-restart', { resource: name, restarts: s.restarts, relists: s.relists, error: s.lastError });
+      deps.logger.warn('watch-restart', { resource: name, restarts: s.restarts, relists: s.relists, error: s.lastError });
     }
   });
 }
 
 export function startAllocator(deps: AllocatorDeps): Allocator {
-  const { kubeConfig, options, logger, metrics } = deps;
+  const { cluster, options, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
   const now = deps.now ?? Date.now;
-  const services = watchResource<ServiceObject>({ kubeConfig, path: '/api/v1/services', clock });
+  const random = deps.random ?? Math.random;
+  const { transport, writer } = cluster;
+  const services = watchResource<ServiceObject>({ transport, path: '/api/v1/services', clock, random });
   const groups = watchResource<ServiceGroupObject>({
-    kubeConfig,
+    transport,
     path: `/apis/${SERVICE_GROUP_RESOURCE.group}/${SERVICE_GROUP_RESOURCE.version}/namespaces/${options.namespace}/${SERVICE_GROUP_RESOURCE.plural}`,
     clock,
+    random,
   });
-  const writer = createClusterWriter(kubeConfig);
-  const recorder = createEventRecorder({ writer, component: COMPONENT, host: options.identity });
+  const recorder = createEventRecorder({ writer, component: COMPONENT, host: options.identity, wallClock: () => new Date(now()) });
   const leadership = createLeadership({
-    kubeConfig,
+    leaseClient: cluster.leaseClient,
     namespace: options.namespace,
     name: LEASE_NAME,
     identity: options.identity,
@@ -68,12 +94,15 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
     renewDeadlineMs: options.renewDeadlineMs,
     retryPeriodMs: options.retryPeriodMs,
     clock,
+    random,
+    wallClock: () => new Date(now()),
   });
 
   let servicesSynced = false;
   let groupsSynced = false;
   let holder: string | undefined;
   let renewedAt: number | undefined;
+  let renewFailures = 0;
   /**
    * Leadership as a write may trust it: the Lease says so, and the last renewal began less than a
    * renew deadline ago by the monotonic clock (a process that was paused must not write before its
@@ -86,8 +115,8 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
   let stopping = false;
 
   const subscriptions: Subscription[] = [
-    watchLogger('services', services, logger, metrics),
-    watchLogger('servicegroups', groups, logger, metrics),
+    watchLogger('services', services, deps),
+    watchLogger('servicegroups', groups, deps),
     services.synced$.subscribe((s) => {
       servicesSynced = s;
       if (s) logger.info('cache-synced', { resource: 'services', objects: services.current()?.size ?? 0 });
@@ -100,6 +129,11 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
       if (s.holder !== holder) logger.info('lease-holder', { holder: s.holder, identity: options.identity });
       holder = s.holder;
       renewedAt = s.renewedAt;
+      if (s.renewFailures > renewFailures) {
+        metrics.countLeaseRenewFailures(s.renewFailures - renewFailures);
+        logger.warn('lease-renew-failed', { failures: s.renewFailures, code: s.lastError?.code, message: s.lastError?.message });
+        renewFailures = s.renewFailures;
+      }
     }),
     leadership.isLeader$.subscribe((leading) => {
       transitions = transitions.then(async () => {

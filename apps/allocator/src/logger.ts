@@ -6,6 +6,8 @@ export type Fields = Readonly<Record<string, unknown>>;
 
 /** The narrow logger the allocator's parts receive: one method per level, an event name, fields. */
 export interface Logger {
+  /** The process is about to end because of a fault (see ADR 0007). */
+  fatal(event: string, fields?: Fields): void;
   error(event: string, fields?: Fields): void;
   warn(event: string, fields?: Fields): void;
   info(event: string, fields?: Fields): void;
@@ -15,6 +17,9 @@ export interface Logger {
 
 function wrap(p: PinoLogger): Logger {
   return {
+    fatal: (event, fields) => {
+      p.fatal({ ...fields, event });
+    },
     error: (event, fields) => {
       p.error({ ...fields, event });
     },

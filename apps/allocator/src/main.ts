@@ -1,6 +1,7 @@
-// Entry point: options → logger → client → health server → allocator; SIGTERM/SIGINT stop it.
+// Entry point: options → logger → crash policy → cluster → health server → allocator; SIGTERM/SIGINT stop it.
 import { homedir, hostname } from 'node:os';
-import { startAllocator } from './allocator.ts';
+import { installCrashPolicy } from '@purelb/k8s-watch';
+import { connectCluster, startAllocator } from './allocator.ts';
 import { startHealthServer } from './health-server.ts';
 import { loadKubeConfig } from './load-kube-config.ts';
 import { createLogger, errorFields } from './logger.ts';
@@ -13,19 +14,22 @@ if (!parsed.ok) {
   process.stderr.write(`\n${usage}\n`);
   process.exit(2);
 }
-if (!('value' in parsed)) {
-  process.stdout.write(`${usage}\n`);
+if (parsed.value.kind === 'help') {
+  process.stdout.write(`${parsed.value.text}\n`);
   process.exit(0);
 }
-const options = parsed.value;
+const options = parsed.value.options;
 const logger = createLogger(options.logLevel);
 
-// Nothing a Service or a ServiceGroup carries may stop the allocator: log and carry on.
-process.on('unhandledRejection', (reason) => {
-  logger.error('unhandled-rejection', errorFields(reason));
-});
-process.on('uncaughtException', (err) => {
-  logger.error('uncaught-exception', errorFields(err));
+// A fault nothing caught means the state may be inconsistent: say so, let go of the Lease so that the
+// standby takes over, and exit non-zero so that the kubelet restarts us (ADR 0007).
+let releaseLeadership: () => Promise<void> = () => Promise.resolve();
+installCrashPolicy({
+  report: (fault) => {
+    logger.fatal(fault.kind, errorFields(fault.error));
+  },
+  onFatal: () => releaseLeadership(),
+  graceMs: Math.min(2000, options.renewDeadlineMs),
 });
 
 const kube = loadKubeConfig(options.kubeconfig);
@@ -35,7 +39,8 @@ if (!kube.ok) {
 }
 
 const metrics = createMetrics();
-const allocator = startAllocator({ kubeConfig: kube.value, options, logger, metrics });
+const allocator = startAllocator({ cluster: connectCluster(kube.value, options.renewDeadlineMs), options, logger, metrics });
+releaseLeadership = () => allocator.stop();
 logger.info('started', {
   identity: options.identity,
   namespace: options.namespace,

@@ -19,6 +19,8 @@ export interface AllocatorMetrics {
   observeReconcile(seconds: number, outcome: 'converged' | 'retry' | 'terminal'): void;
   countWatchRestart(resource: string): void;
   setLeader(isLeader: boolean): void;
+  /** Attempts to renew the leader Lease that failed while leading. */
+  countLeaseRenewFailures(count: number): void;
 }
 
 export function createMetrics(options: { readonly processMetrics?: boolean } = {}): AllocatorMetrics {
@@ -72,6 +74,11 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     registers: [registry],
   });
   leader.set(0);
+  const renewFailures = new Counter({
+    name: 'purelb_allocator_lease_renew_failures_total',
+    help: 'Attempts to renew the leader Lease that failed while this replica led',
+    registers: [registry],
+  });
 
   return {
     registry,
@@ -100,6 +107,9 @@ export function createMetrics(options: { readonly processMetrics?: boolean } = {
     },
     setLeader: (isLeader) => {
       leader.set(isLeader ? 1 : 0);
+    },
+    countLeaseRenewFailures: (count) => {
+      renewFailures.inc(count);
     },
   };
 }

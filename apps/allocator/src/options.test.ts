@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions, type AllocatorOptions, type ParseOptionsResult } from './options.ts';
+import { parseOptions, usage } from './options.ts';
+import type { AllocatorOptions, ParseOptionsResult } from './options.ts';
 
 const host = { hostname: 'node-a', pid: 42, homedir: '/home/op' };
 
 function ok(result: ParseOptionsResult): AllocatorOptions {
   if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.errors)}`);
-  if (!('value' in result)) throw new Error('expected options, got help');
-  return result.value;
+  if (result.value.kind !== 'run') throw new Error('expected options, got help');
+  return result.value.options;
 }
 function errorPaths(result: ParseOptionsResult): string[] {
   if (result.ok) throw new Error('expected errors');
@@ -125,7 +126,24 @@ describe('parseOptions', () => {
     if (!r.ok) expect(r.errors.find((e) => e.path === '--log-level')?.message).toContain('"nope"');
   });
 
+  it('gives every problem a code from the closed set', () => {
+    const r = parseOptions(['stray', '--nope', '--listen', '--identity', 'a', '--identity', 'b', '--lease-duration', '0', '--retry-period', 'x'], {}, host);
+    expect(r.ok ? [] : r.errors.map((e) => [e.code, e.path])).toEqual([
+      ['UnexpectedArgument', 'stray'],
+      ['UnknownFlag', '--nope'],
+      ['MissingValue', '--listen'],
+      ['RepeatedFlag', '--identity'],
+      ['OutOfRange', '--lease-duration'],
+      ['InvalidValue', '--retry-period'],
+    ]);
+    const inconsistent = parseOptions(['--renew-deadline', '20000'], {}, host);
+    expect(inconsistent.ok ? [] : inconsistent.errors.map((e) => [e.code, e.path, e.message])).toEqual([
+      ['Inconsistent', '--renew-deadline', '--renew-deadline (20000 ms) must be shorter than --lease-duration (15000 ms)'],
+    ]);
+  });
+
   it('recognises --help', () => {
-    expect(parseOptions(['--help'], {}, host)).toEqual({ ok: true, help: true });
+    expect(parseOptions(['--help'], {}, host)).toEqual({ ok: true, value: { kind: 'help', text: usage } });
+    expect(parseOptions(['--lease-duration', 'x', '-h'], {}, host)).toMatchObject({ ok: true, value: { kind: 'help' } });
   });
 });

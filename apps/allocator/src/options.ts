@@ -28,15 +28,30 @@ export interface AllocatorOptions {
   readonly logLevel: LogLevel;
 }
 
+/** What is wrong with a flag or variable. Closed, but may grow in a minor release. */
+export type OptionErrorCode =
+  | 'UnexpectedArgument'
+  | 'UnknownFlag'
+  | 'MissingValue'
+  | 'RepeatedFlag'
+  | 'InvalidValue'
+  | 'OutOfRange'
+  | 'Inconsistent';
+
 export interface OptionError {
+  readonly code: OptionErrorCode;
   /** The flag or environment variable the error is about, e.g. `--lease-duration` or `PURELB_NAMESPACE`. */
   readonly path: string;
   readonly message: string;
 }
 
+/** What the command line asks for: run with these options, or print the usage text. */
+export type Invocation =
+  | { readonly kind: 'run'; readonly options: AllocatorOptions }
+  | { readonly kind: 'help'; readonly text: string };
+
 export type ParseOptionsResult =
-  | { readonly ok: true; readonly value: AllocatorOptions }
-  | { readonly ok: true; readonly help: true }
+  | { readonly ok: true; readonly value: Invocation }
   | { readonly ok: false; readonly errors: readonly OptionError[] };
 
 /** What the caller knows about the host; passed in so parsing stays pure. */
@@ -95,13 +110,13 @@ function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; hel
       continue;
     }
     if (!arg.startsWith('--')) {
-      errors.push({ path: arg, message: `unexpected argument "${arg}"; flags start with --` });
+      errors.push({ code: 'UnexpectedArgument', path: arg, message: `unexpected argument "${arg}"; flags start with --` });
       continue;
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     if (!isFlagName(name)) {
-      errors.push({ path: `--${name}`, message: `unknown flag --${name}` });
+      errors.push({ code: 'UnknownFlag', path: `--${name}`, message: `unknown flag --${name}` });
       continue;
     }
     let value: string;
@@ -112,14 +127,14 @@ function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; hel
     } else {
       const next = argv[i + 1];
       if (next === undefined || next.startsWith('--')) {
-        errors.push({ path: `--${name}`, message: `--${name} needs a value` });
+        errors.push({ code: 'MissingValue', path: `--${name}`, message: `--${name} needs a value` });
         continue;
       }
       value = next;
       i++;
     }
     if (flags.has(name)) {
-      errors.push({ path: `--${name}`, message: `--${name} given more than once` });
+      errors.push({ code: 'RepeatedFlag', path: `--${name}`, message: `--${name} given more than once` });
       continue;
     }
     flags.set(name, value);
@@ -131,12 +146,12 @@ const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function parseMillis(path: string, raw: string, errors: OptionError[]): number {
   if (!/^\d+$/.test(raw.trim())) {
-    errors.push({ path, message: `${path} must be a whole number of milliseconds, got "${raw}"` });
+    errors.push({ code: 'InvalidValue', path, message: `${path} must be a whole number of milliseconds, got "${raw}"` });
     return 0;
   }
   const n = Number(raw.trim());
   if (n < 1 || n > 3_600_000) {
-    errors.push({ path, message: `${path} must be between 1 and 3600000 ms, got ${raw.trim()}` });
+    errors.push({ code: 'OutOfRange', path, message: `${path} must be between 1 and 3600000 ms, got ${raw.trim()}` });
   }
   return n;
 }
@@ -145,7 +160,7 @@ function parseBool(path: string, raw: string, errors: OptionError[]): boolean {
   const v = raw.trim().toLowerCase();
   if (v === 'true' || v === '1' || v === 'yes') return true;
   if (v === 'false' || v === '0' || v === 'no') return false;
-  errors.push({ path, message: `${path} must be true or false, got "${raw}"` });
+  errors.push({ code: 'InvalidValue', path, message: `${path} must be true or false, got "${raw}"` });
   return true;
 }
 
@@ -153,12 +168,12 @@ function parseBool(path: string, raw: string, errors: OptionError[]): boolean {
 export function parseListen(path: string, raw: string, errors: OptionError[]): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d+)$/.exec(raw.trim());
   if (m === null) {
-    errors.push({ path, message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"` });
+    errors.push({ code: 'InvalidValue', path, message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"` });
     return { host: '0.0.0.0', port: 0 };
   }
   const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '0.0.0.0' : m[2]);
   const port = Number(m[3]);
-  if (port > 65535) errors.push({ path, message: `${path} port must be 0..65535, got ${port}` });
+  if (port > 65535) errors.push({ code: 'OutOfRange', path, message: `${path} port must be 0..65535, got ${port}` });
   return { host, port };
 }
 
@@ -172,7 +187,7 @@ export function parseOptions(
   host: HostFacts,
 ): ParseOptionsResult {
   const { flags, help, errors } = readFlags(argv);
-  if (help) return { ok: true, help: true };
+  if (help) return { ok: true, value: { kind: 'help', text: usage } };
   const nonEmptyEnv = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -182,7 +197,7 @@ export function parseOptions(
   const kubeFlag = flags.get('kubeconfig');
   const kubeEnv = nonEmptyEnv('KUBECONFIG');
   if (kubeFlag !== undefined) {
-    if (kubeFlag.trim() === '') errors.push({ path: '--kubeconfig', message: '--kubeconfig must not be empty' });
+    if (kubeFlag.trim() === '') errors.push({ code: 'InvalidValue', path: '--kubeconfig', message: '--kubeconfig must not be empty' });
     kubeconfig = { kind: 'file', path: kubeFlag.trim(), from: '--kubeconfig' };
   } else if (kubeEnv !== undefined) {
     // KUBECONFIG may list several files; the first one is used.
@@ -197,7 +212,7 @@ export function parseOptions(
   const nsPath = nsFlag !== undefined ? '--namespace' : 'PURELB_NAMESPACE';
   const namespace = (nsFlag ?? nonEmptyEnv('PURELB_NAMESPACE') ?? 'purelb').trim();
   if (namespace.length > 63 || !dns1123Label.test(namespace)) {
-    errors.push({ path: nsPath, message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"` });
+    errors.push({ code: 'InvalidValue', path: nsPath, message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"` });
   }
 
   const dc = flags.get('default-class');
@@ -207,7 +222,7 @@ export function parseOptions(
   const idPath = idFlag !== undefined ? '--identity' : 'POD_NAME';
   const identity = (idFlag ?? nonEmptyEnv('POD_NAME') ?? `${host.hostname}-${host.pid}`).trim();
   if (identity === '' || identity.length > 253) {
-    errors.push({ path: idPath, message: `${idPath} must be 1..253 characters` });
+    errors.push({ code: 'InvalidValue', path: idPath, message: `${idPath} must be 1..253 characters` });
   }
 
   const ms = (name: FlagName, dflt: number): number => {
@@ -220,12 +235,14 @@ export function parseOptions(
   if (errors.every((e) => !['--lease-duration', '--renew-deadline', '--retry-period'].includes(e.path))) {
     if (renewDeadlineMs >= leaseDurationMs) {
       errors.push({
+        code: 'Inconsistent',
         path: '--renew-deadline',
         message: `--renew-deadline (${renewDeadlineMs} ms) must be shorter than --lease-duration (${leaseDurationMs} ms)`,
       });
     }
     if (retryPeriodMs >= renewDeadlineMs) {
       errors.push({
+        code: 'Inconsistent',
         path: '--retry-period',
         message: `--retry-period (${retryPeriodMs} ms) must be shorter than --renew-deadline (${renewDeadlineMs} ms)`,
       });
@@ -238,22 +255,20 @@ export function parseOptions(
   const levelRaw = (flags.get('log-level') ?? 'info').trim().toLowerCase();
   const logLevel = logLevels.find((l) => l === levelRaw);
   if (logLevel === undefined) {
-    errors.push({ path: '--log-level', message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"` });
+    errors.push({ code: 'InvalidValue', path: '--log-level', message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"` });
   }
 
   if (errors.length > 0 || logLevel === undefined) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      kubeconfig,
-      namespace,
-      defaultClass,
-      identity,
-      leaseDurationMs,
-      renewDeadlineMs,
-      retryPeriodMs,
-      listen,
-      logLevel,
-    },
+  const options: AllocatorOptions = {
+    kubeconfig,
+    namespace,
+    defaultClass,
+    identity,
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+    listen,
+    logLevel,
   };
+  return { ok: true, value: { kind: 'run', options } };
 }
