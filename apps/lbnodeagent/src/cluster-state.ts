@@ -1,0 +1,133 @@
+// The agent's domain view of the cluster, kept up to date from the watches' snapshots: Services as
+// views, which addresses they use, endpoints, NotReady nodes, ServiceGroups, membership, and the
+// incremental elector of every address among the members. Synchronous and free of I/O.
+import { createAddressElector } from '@purelb/election';
+import type { ServiceGroup } from '@purelb/ipam-core';
+import { decideNode } from './decide-node.ts';
+import type { NodeDecision } from './decide-node.ts';
+import { electionLookup } from './election-view.ts';
+import type { EndpointSliceObject, LeaseObject, NodeObject, ServiceGroupObject, ServiceObject } from './kube-objects.ts';
+import { computeMembership, stewardOf, trackMembers } from './membership.ts';
+import type { MemberRecords, MembershipView } from './membership.ts';
+import { endpointNodes, groupsByName, leaseToMember, notReadyNodes, serviceToView } from './objects-to-domain.ts';
+import type { EndpointNodes, MemberLease, ServiceFilter, ServiceView } from './objects-to-domain.ts';
+import type { LocalInterfaces } from './select-local-interfaces.ts';
+import { virtualPrefixLength } from './virtual-prefix.ts';
+
+export interface ClusterStateOptions {
+  readonly node: string;
+  readonly filter: ServiceFilter;
+  readonly defaultDurationMs: number;
+}
+
+export interface DecideFacts {
+  readonly localInterfaces: LocalInterfaces;
+  readonly virtualInterface: string;
+}
+
+export interface ClusterState {
+  /** Updates the views of the changed Services (absent = deleted). */
+  applyServices(snapshot: ReadonlyMap<string, ServiceObject>, changed: Iterable<string>): void;
+  applySlices(snapshot: ReadonlyMap<string, EndpointSliceObject>): void;
+  applyNodes(snapshot: ReadonlyMap<string, NodeObject>): void;
+  applyGroups(snapshot: ReadonlyMap<string, ServiceGroupObject>): void;
+  /** Records which membership Leases changed (`now` monotonic, `wallNow` epoch ms). */
+  applyLeases(snapshot: ReadonlyMap<string, LeaseObject>, now: number, wallNow: number): void;
+  /** Recomputes who is live at `now`; true when the members (liveness or subnets) changed. */
+  refreshMembership(now: number): boolean;
+  membership(): MembershipView;
+  decide(facts: DecideFacts): NodeDecision;
+  serviceCount(): number;
+}
+
+function sameMembers(a: MembershipView, b: MembershipView): boolean {
+  if (a.members.length !== b.members.length) return false;
+  return a.members.every((m, i) => {
+    const n = b.members[i];
+    return n !== undefined && n.node === m.node && n.live === m.live && n.subnets.join(',') === m.subnets.join(',');
+  });
+}
+
+export function createClusterState(options: ClusterStateOptions): ClusterState {
+  const views = new Map<string, ServiceView>();
+  const users = new Map<string, Set<string>>();
+  const elector = createAddressElector();
+  let endpoints: EndpointNodes = new Map();
+  let notReady: ReadonlySet<string> = new Set();
+  let groups: ReadonlyMap<string, ServiceGroup> = new Map();
+  let records: MemberRecords = new Map();
+  let membership: MembershipView = { members: [], live: new Set(), blind: false, selfSeen: false, nextExpiryInMs: undefined };
+
+  const use = (address: string, key: string): void => {
+    let set = users.get(address);
+    if (set === undefined) {
+      users.set(address, (set = new Set()));
+      elector.addAddress(address);
+    }
+    set.add(key);
+  };
+  const release = (address: string, key: string): void => {
+    const set = users.get(address);
+    if (set === undefined) return;
+    set.delete(key);
+    if (set.size === 0) {
+      users.delete(address);
+      elector.removeAddress(address);
+    }
+  };
+
+  return {
+    applyServices(snapshot, changed) {
+      for (const key of changed) {
+        const before = views.get(key);
+        const obj = snapshot.get(key);
+        const after = obj === undefined ? undefined : serviceToView(obj, options.filter);
+        if (after === undefined) views.delete(key);
+        else views.set(key, after);
+        const old = new Set(before?.addresses.map((a) => a.address));
+        const now = new Set(after?.addresses.map((a) => a.address));
+        for (const a of old) if (!now.has(a)) release(a, key);
+        for (const a of now) use(a, key);
+      }
+    },
+    applySlices(snapshot) {
+      endpoints = endpointNodes(snapshot.values());
+    },
+    applyNodes(snapshot) {
+      notReady = notReadyNodes(snapshot.values());
+    },
+    applyGroups(snapshot) {
+      groups = groupsByName(snapshot.values());
+    },
+    applyLeases(snapshot, now, wallNow) {
+      const leases: MemberLease[] = [];
+      for (const obj of snapshot.values()) {
+        const lease = leaseToMember(obj);
+        if (lease !== undefined) leases.push(lease);
+      }
+      records = trackMembers({ previous: records, leases, now, wallNow, defaultDurationMs: options.defaultDurationMs });
+    },
+    refreshMembership(now) {
+      const next = computeMembership({ records, self: options.node, now, defaultDurationMs: options.defaultDurationMs, notReady });
+      const changed = !sameMembers(membership, next);
+      membership = next;
+      if (changed) elector.setCandidates(next.members.map((m) => ({ name: m.node, subnets: m.subnets, live: m.live })));
+      return changed;
+    },
+    membership: () => membership,
+    decide(facts) {
+      return decideNode({
+        node: options.node,
+        virtualInterface: facts.virtualInterface,
+        localInterfaces: facts.localInterfaces,
+        services: views.values(),
+        endpoints,
+        live: membership.live,
+        steward: stewardOf(membership.live),
+        winnerOf: electionLookup(elector),
+        virtualPrefixLength: virtualPrefixLength(groups),
+      });
+    },
+    serviceCount: () => views.size,
+  };
+}
