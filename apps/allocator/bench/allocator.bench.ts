@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
-import { createKubeClient, startControlPlane, statusMessage, type KubeClient } from '@purelb/test-control-plane';
-import { startAllocatorProcess, type AllocatorProcess } from '../src/testing/index.ts';
+import { createKubeClient, startControlPlane, statusMessage } from '@purelb/test-control-plane';
+import type { KubeClient } from '@purelb/test-control-plane';
+import { startAllocatorProcess } from '../src/testing/index.ts';
+import type { AllocatorProcess } from '../src/testing/index.ts';
 import { benchService, forEachLimited, percentile } from './bench-services.ts';
 import { startIngressWatcher } from './ingress-watcher.ts';
 

@@ -1,6 +1,7 @@
 // Records, per Service name, when the watch first showed it with an ingress address.
 import { performance } from 'node:perf_hooks';
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from '@purelb/test-control-plane';
 import type { ServiceObject } from '../src/kube-objects.ts';
 

@@ -2,7 +2,8 @@
 import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
+import { stopAndReport } from './testing/allocator-process.ts';
+import type { AllocatorProcess } from './testing/allocator-process.ts';
 import {
   createTestApi,
   spawnAllocator,

@@ -1,8 +1,10 @@
 // On a private dual-stack control plane: address families (SPEC §4.1, §4.6) and an API server
 // restart with etcd compaction during churn (SPEC §7): watches resume, nothing lost, nothing leaked.
-import { startControlPlane, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
+import { startControlPlane } from '@purelb/test-control-plane';
+import type { ControlPlane, KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
+import { stopAndReport } from './testing/allocator-process.ts';
+import type { AllocatorProcess } from './testing/allocator-process.ts';
 import {
   createTestApi,
   spawnAllocator,

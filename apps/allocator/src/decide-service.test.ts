@@ -1,6 +1,8 @@
-import { createIpam, validateServiceGroups, type GroupInput, type Ipam } from '@purelb/ipam-core';
+import { createIpam, validateServiceGroups } from '@purelb/ipam-core';
+import type { GroupInput, Ipam } from '@purelb/ipam-core';
 import { describe, expect, it } from 'vitest';
-import { decideService, type ServiceDecision } from './decide-service.ts';
+import { decideService } from './decide-service.ts';
+import type { ServiceDecision } from './decide-service.ts';
 import type { ServiceObject } from './kube-objects.ts';
 import { observeService } from './observe-service.ts';
 import { serviceToExisting, serviceToRequest } from './service-to-request.ts';
@@ -36,9 +38,9 @@ function service(s: SvcSpec): ServiceObject {
 }
 
 function decide(ipam: Ipam, s: SvcSpec | { readonly name: string; readonly deleted: true }): ServiceDecision {
-  if ('deleted' in s) return decideService(ipam, `ns/${s.name}`, undefined, undefined);
+  if ('deleted' in s) return decideService(ipam, { key: `ns/${s.name}`, intent: undefined, observed: undefined });
   const obj = service(s);
-  return decideService(ipam, `ns/${s.name}`, serviceToRequest(obj, { defaultClass: true }), observeService(obj));
+  return decideService(ipam, { key: `ns/${s.name}`, intent: serviceToRequest(obj, { defaultClass: true }), observed: observeService(obj) });
 }
 
 /** One line per step: the Service as it is now → what it should show (`ips reason`). */

@@ -43,8 +43,18 @@ function describe(addresses: readonly AllocatedAddress[]): string {
   return addresses.map((a) => a.address).join(', ');
 }
 
+/** One Service as the decision sees it: its key, what it asks for, what it shows (both undefined when it is gone). */
+export interface ServiceInput {
+  readonly key: string;
+  readonly intent: ServiceIntent | undefined;
+  readonly observed: ObservedService | undefined;
+}
+
+type HoldDesire = Extract<ServiceDesire, { kind: 'hold' }>;
+
 /** Decides for a Service that is absent (`intent` undefined), not ours, invalid, or asking for addresses. */
-export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | undefined, observed: ObservedService | undefined): ServiceDecision {
+export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision {
+  const { key, intent, observed } = input;
   const before = ipam.allocationOf(key);
   if (intent === undefined || intent.kind === 'ignore') {
     const released = ipam.release(key);
@@ -68,13 +78,10 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
   }
 
   const { request, familyOrder } = intent;
-  const hold = (addresses: readonly AllocatedAddress[], group: string | undefined, status: 'True' | 'False', reason: Extract<ServiceDesire, { kind: 'hold' }>['reason'], message: string): ServiceDesire => ({
+  const hold = (shown: Pick<HoldDesire, 'addresses' | 'group' | 'status' | 'reason' | 'message'>): ServiceDesire => ({
+    ...shown,
     kind: 'hold',
-    addresses: ordered(addresses, familyOrder),
-    group,
-    status,
-    reason,
-    message,
+    addresses: ordered(shown.addresses, familyOrder),
     deprecatedLoadBalancerIP: intent.deprecatedLoadBalancerIP,
   });
   const requested = new Map<IpFamily, string>();
@@ -117,31 +124,39 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
   const current = ipam.allocationOf(key);
   if (blocked.length > 0) {
     const addresses = [...(current?.addresses ?? []), ...blocked.map((b) => b.address)];
-    const desire = hold(addresses, current?.group ?? observed?.allocatedFrom, 'False', 'AddressInUse', blocked.map((b) => b.message).join('; '));
+    const message = blocked.map((b) => b.message).join('; ');
+    const desire = hold({ addresses, group: current?.group ?? observed?.allocatedFrom, status: 'False', reason: 'AddressInUse', message });
     return { desire, released: [], assigned: adopted, groups: groupsOf(current?.group) };
   }
 
   // Held addresses outside every pool of their group stay where they are until the Service asks
   // for something else (another address or another group).
-  const wantGroup = wantedGroup(ipam, request.group, [...requested.values()], current);
+  const wantGroup = wantedGroup(ipam, { named: request.group, requested: [...requested.values()], current });
   if (current !== undefined && (current.group === undefined || current.group === wantGroup)) {
     const outside = current.addresses.filter((a) => !movesAway(a) && wanted(a.family) && !inGroupPool(ipam, a, current.group));
     if (outside.length > 0) {
       const where = current.group === undefined ? 'any service group' : `service group "${current.group}"`;
       const message = `${describe(outside)} ${outside.length === 1 ? 'lies' : 'lie'} outside every pool of ${where}; the address is kept until the Service is changed or deleted`;
-      return { desire: hold(current.addresses, current.group, 'False', 'AddressOutsidePool', message), released: [], assigned: adopted, groups: groupsOf(current.group) };
+      const desire = hold({ addresses: current.addresses, group: current.group, status: 'False', reason: 'AddressOutsidePool', message });
+      return { desire, released: [], assigned: adopted, groups: groupsOf(current.group) };
     }
   }
 
   const result = ipam.allocate(request);
   if (!result.ok) {
     const now = ipam.allocationOf(key);
-    const desire = hold(now?.addresses ?? [], now?.group, 'False', result.error.code, result.error.message);
+    const desire = hold({ addresses: now?.addresses ?? [], group: now?.group, status: 'False', reason: result.error.code, message: result.error.message });
     return { desire, released: [], assigned: adopted, groups: groupsOf(now?.group) };
   }
   const { value: allocation } = result;
   const from = allocation.group === undefined ? '' : ` from service group "${allocation.group}"`;
-  const desire = hold(allocation.addresses, allocation.group, 'True', 'Allocated', `Allocated ${describe(ordered(allocation.addresses, familyOrder))}${from}`);
+  const desire = hold({
+    addresses: allocation.addresses,
+    group: allocation.group,
+    status: 'True',
+    reason: 'Allocated',
+    message: `Allocated ${describe(ordered(allocation.addresses, familyOrder))}${from}`,
+  });
   return {
     desire,
     released: result.released,
@@ -155,7 +170,10 @@ export function decideService(ipam: Ipam, key: string, intent: ServiceIntent | u
  * requested address; else, for requested addresses the key already holds outside every pool, the
  * group it holds them from; else `default`. The same on every replica, whatever history led here.
  */
-function wantedGroup(ipam: Ipam, named: string | undefined, requested: readonly string[], current: Allocation | undefined): string | undefined {
+function wantedGroup(
+  ipam: Ipam,
+  { named, requested, current }: { named: string | undefined; requested: readonly string[]; current: Allocation | undefined },
+): string | undefined {
   if (named !== undefined) return named;
   if (requested.length === 0) return DEFAULT_SERVICE_GROUP;
   for (const address of requested) {

@@ -1,6 +1,7 @@
 import type { ClusterWriter, EventRecorder, RecordOutcome, ApiResult, Written } from '@purelb/k8s-watch';
 import { describe, expect, it } from 'vitest';
-import { executeGroupPlan, executeServicePlan, type ExecuteDeps } from './execute-plan.ts';
+import { executeGroupPlan, executeServicePlan } from './execute-plan.ts';
+import type { ExecuteDeps } from './execute-plan.ts';
 import type { ServiceAction } from './plan-service.ts';
 
 type Call = [string, ...unknown[]];

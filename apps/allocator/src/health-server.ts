@@ -1,5 +1,6 @@
 // HTTP endpoint for Prometheus and the kubelet: /metrics, /healthz, /readyz.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { ListenAddress } from './options.ts';

@@ -1,17 +1,22 @@
 // One term of leadership: rebuild the allocation state from the caches (groups, then every existing
 // allocation), then reconcile Services and ServiceGroups until leadership ends.
-import { createIpam, validateServiceGroups, type GroupCheck, type GroupInput, type Ipam } from '@purelb/ipam-core';
-import { createWorkQueue, type Clock, type ReconcileOutcome, type ResourceWatch, type WorkQueue } from '@purelb/k8s-watch';
+import { createIpam, validateServiceGroups } from '@purelb/ipam-core';
+import type { GroupCheck, GroupInput, Ipam } from '@purelb/ipam-core';
+import { createWorkQueue } from '@purelb/k8s-watch';
+import type { Clock, ReconcileOutcome, ResourceWatch, WorkQueue } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { decideService } from './decide-service.ts';
-import { executeGroupPlan, executeServicePlan, type ExecuteDeps, type ExecuteOutcome } from './execute-plan.ts';
+import { executeGroupPlan, executeServicePlan } from './execute-plan.ts';
+import type { ExecuteDeps, ExecuteOutcome } from './execute-plan.ts';
 import type { ServiceGroupObject, ServiceObject } from './kube-objects.ts';
-import { errorFields, type Logger } from './logger.ts';
+import { errorFields } from './logger.ts';
+import type { Logger } from './logger.ts';
 import type { AllocatorMetrics } from './metrics.ts';
 import { formatTime, observeService } from './observe-service.ts';
 import { planGroupStatus } from './plan-group-status.ts';
 import { planService } from './plan-service.ts';
-import { serviceToExisting, serviceToRequest, type ServiceFilter } from './service-to-request.ts';
+import { serviceToExisting, serviceToRequest } from './service-to-request.ts';
+import type { ServiceFilter } from './service-to-request.ts';
 
 export interface SessionDeps {
   readonly services: ResourceWatch<ServiceObject>;
@@ -95,7 +100,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     const obj = services.current()?.get(key);
     const intent = obj === undefined ? undefined : serviceToRequest(obj, deps.filter);
     const observed = obj === undefined ? undefined : observeService(obj);
-    const decision = decideService(ipam, key, intent, observed);
+    const decision = decideService(ipam, { key, intent, observed });
     for (const g of decision.groups) groupQueue.add(g);
     if (decision.released.length > 0) {
       metrics.countRelease();
@@ -216,8 +221,11 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     logger.info('allocations-imported', { services: existing.length, imported: report.imported, issues: report.issues.length });
     for (const issue of report.issues) logger.warn('import-issue', { code: issue.code, key: issue.key, address: issue.address, message: issue.message });
 
+    // The watches replay their latest update on subscription: what the snapshots read above already cover.
+    const groupSnapshot = groups.current();
     subscriptions.push(
       groups.updates$.subscribe((u) => {
+        if (u.snapshot === groupSnapshot) return;
         if (applyGroups()) {
           groupQueue.addAll(checks.keys());
           queue.addAll(services.current()?.keys() ?? []);
@@ -227,6 +235,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
         for (const key of u.changed) groupQueue.add(key.slice(key.indexOf('/') + 1));
       }),
       services.updates$.subscribe((u) => {
+        if (u.snapshot === snapshot) return;
         queue.addAll(u.changed);
       }),
     );

@@ -1,7 +1,8 @@
 // Two replicas (SPEC §1, §7): one leader writes, the standby keeps its caches warm and writes nothing,
 // takes over after the Lease expires (SIGKILL) or at once (SIGTERM), and a paused, deposed leader
 // writes nothing when it wakes up.
-import { startControlPlane, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
+import { startControlPlane } from '@purelb/test-control-plane';
+import type { ControlPlane, KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AllocatorProcess, LogLine } from './testing/allocator-process.ts';
 import { createTestApi, spawnAllocator, allocatedCondition, createGroup, createNamespace, createService, ingressIps, listServices, waitFor, waitForAllocated } from './testing/fixtures.ts';

@@ -1,5 +1,6 @@
 // Structured JSON logs on stdout. Every line carries a stable `event` key naming what happened.
-import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { pino } from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './options.ts';
 
 export type Fields = Readonly<Record<string, unknown>>;

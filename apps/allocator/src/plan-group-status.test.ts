@@ -1,7 +1,9 @@
-import { createIpam, validateServiceGroups, type GroupInput } from '@purelb/ipam-core';
+import { createIpam, validateServiceGroups } from '@purelb/ipam-core';
+import type { GroupInput } from '@purelb/ipam-core';
 import { describe, expect, it } from 'vitest';
 import type { ServiceGroupObject } from './kube-objects.ts';
-import { planGroupStatus, type GroupAction, type GroupStatusInput } from './plan-group-status.ts';
+import { planGroupStatus } from './plan-group-status.ts';
+import type { GroupAction, GroupStatusInput } from './plan-group-status.ts';
 
 const NOW = '2026-01-02T03:04:05Z';
 const EARLIER = '2025-12-31T00:00:00Z';

@@ -1,6 +1,7 @@
 // Pure planner for one ServiceGroup's status: Ready condition, per-family counts as exact decimal
 // strings, the pools for display, observedGeneration. Converged → [].
-import { formatGroupErrors, formatRange, type GroupCheck, type GroupStats } from '@purelb/ipam-core';
+import { formatGroupErrors, formatRange } from '@purelb/ipam-core';
+import type { GroupCheck, GroupStats } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { READY_CONDITION } from './constants.ts';
 import type { FamilyStatusObject, ServiceGroupObject } from './kube-objects.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedService } from './observe-service.ts';
-import { planService, type ServiceAction, type ServiceDesire } from './plan-service.ts';
+import { planService } from './plan-service.ts';
+import type { ServiceAction, ServiceDesire } from './plan-service.ts';
 
 const NOW = '2026-01-02T03:04:05Z';
 const EARLIER = '2025-12-31T00:00:00Z';

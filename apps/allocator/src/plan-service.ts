@@ -3,7 +3,8 @@
 import type { AllocatedAddress, AllocationErrorCode } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS, POOL_TYPE_LOCAL } from './constants.ts';
-import { carriesOurMarks, type ObservedService } from './observe-service.ts';
+import { carriesOurMarks } from './observe-service.ts';
+import type { ObservedService } from './observe-service.ts';
 
 /** The closed set of reasons on the `purelb.io/Allocated` condition. */
 export type ConditionReason = 'Allocated' | AllocationErrorCode | 'AddressOutsidePool';

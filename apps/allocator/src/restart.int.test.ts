@@ -1,6 +1,7 @@
 // Restart safety (SPEC §4.7, §7): a SIGKILL during a burst changes and duplicates nothing; existing
 // allocations are imported before anything new is given out, collisions are reported, not reassigned.
-import { startControlPlane, expectOk, type ControlPlane, type KubeClient } from '@purelb/test-control-plane';
+import { startControlPlane, expectOk } from '@purelb/test-control-plane';
+import type { ControlPlane, KubeClient } from '@purelb/test-control-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceObject } from './kube-objects.ts';
 import type { AllocatorProcess } from './testing/allocator-process.ts';

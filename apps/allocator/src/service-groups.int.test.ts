@@ -2,26 +2,10 @@
 import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeconfigPath } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopAndReport, type AllocatorProcess } from './testing/allocator-process.ts';
-import {
-  createTestApi,
-  spawnAllocator,
-  allocatedCondition,
-  createGroup,
-  createNamespace,
-  createService,
-  deleteAllServices,
-  getGroup,
-  getService,
-  groupsPath,
-  ingressIps,
-  listEvents,
-  waitFor,
-  waitForAllocated,
-  waitForEvent,
-  waitForReason,
-  type GroupView,
-} from './testing/fixtures.ts';
+import { stopAndReport } from './testing/allocator-process.ts';
+import type { AllocatorProcess } from './testing/allocator-process.ts';
+import { createTestApi, spawnAllocator, allocatedCondition, createGroup, createNamespace, createService, deleteAllServices, getGroup, getService, groupsPath, ingressIps, listEvents, waitFor, waitForAllocated, waitForEvent, waitForReason } from './testing/fixtures.ts';
+import type { GroupView } from './testing/fixtures.ts';
 
 let api: KubeClient;
 let install: string;

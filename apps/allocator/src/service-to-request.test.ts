@@ -1,6 +1,7 @@
 import type { ServiceObject } from './kube-objects.ts';
 import { describe, expect, it } from 'vitest';
-import { ingressAddresses, parseAddressList, serviceToExisting, serviceToRequest, type ServiceIntent } from './service-to-request.ts';
+import { ingressAddresses, parseAddressList, serviceToExisting, serviceToRequest } from './service-to-request.ts';
+import type { ServiceIntent } from './service-to-request.ts';
 
 function svc(over: { annotations?: Record<string, string>; spec?: Partial<NonNullable<ServiceObject['spec']>>; ingress?: string[] } = {}): ServiceObject {
   return {

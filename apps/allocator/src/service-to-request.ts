@@ -1,16 +1,8 @@
 // The one place where a Kubernetes Service becomes ipam-core vocabulary: what the Service asks for
 // (an AllocationRequest) and what it already holds (an ExistingAllocation, for the start-up import).
 import type { ServiceObject } from './kube-objects.ts';
-import {
-  formatAddress,
-  parseAddress,
-  type AllocationRequest,
-  type ExistingAllocation,
-  type IpFamily,
-  type IpFamilyPolicy,
-  type PortSpec,
-  type Protocol,
-} from '@purelb/ipam-core';
+import { formatAddress, parseAddress } from '@purelb/ipam-core';
+import type { AllocationRequest, ExistingAllocation, IpFamily, IpFamilyPolicy, PortSpec, Protocol } from '@purelb/ipam-core';
 import { ANNOTATIONS, LOAD_BALANCER_CLASS } from './constants.ts';
 
 /** What a Service means to the allocator. */

@@ -1,6 +1,7 @@
 // Runs the allocator as a child process, exactly as an operator would start it: for integration
 // tests, the demo and the benchmark. Reads its JSON log lines, keeps them, and stops it again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
