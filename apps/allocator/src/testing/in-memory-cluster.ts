@@ -2,6 +2,7 @@
 // clock, object builders, and a logger that keeps what it is told. For fast, deterministic tests of
 // the policies; the integration tests against a real API server stay the proof.
 import { createFakeApiServer, createFakeClock, createFakeLeaseStore } from '@purelb/k8s-watch/testing';
+import type { ClusterWriter } from '@purelb/k8s-watch';
 import type { FakeApiServer, FakeClock, FakeLeaseStore } from '@purelb/k8s-watch/testing';
 import type { AllocatorCluster } from '../allocator.ts';
 import { SERVICE_GROUP_RESOURCE } from '../constants.ts';
@@ -87,6 +88,8 @@ export interface InMemoryCluster {
   readonly clock: FakeClock;
   /** What one replica talks to: the shared API server, and a Lease client of its own (named for `setFault`). */
   clusterFor(replica: string): AllocatorCluster;
+  /** Every write a replica began through `clusterFor(replica).writer`, in order. */
+  readonly writesBy: readonly { readonly replica: string; readonly at: number }[];
   putGroup(name: string, v4pools: readonly string[], shape?: GroupShape): void;
   putService(namespace: string, name: string, shape?: ServiceShape): void;
   service(namespace: string, name: string): ServiceObject | undefined;
@@ -100,13 +103,38 @@ export function createInMemoryCluster(): InMemoryCluster {
   const api = createFakeApiServer();
   const leases = createFakeLeaseStore();
   const clock = createFakeClock(1_000_000);
+  const writesBy: { replica: string; at: number }[] = [];
+  const writerFor = (replica: string): ClusterWriter => {
+    const note = (): void => {
+      writesBy.push({ replica, at: clock.now() });
+    };
+    return {
+      patchServiceStatus: (ref, status) => {
+        note();
+        return api.writer.patchServiceStatus(ref, status);
+      },
+      patchAnnotations: (target, change) => {
+        note();
+        return api.writer.patchAnnotations(target, change);
+      },
+      patchCustomStatus: (ref, status) => {
+        note();
+        return api.writer.patchCustomStatus(ref, status);
+      },
+      createEvent: (event) => {
+        note();
+        return api.writer.createEvent(event);
+      },
+    };
+  };
   const service = (namespace: string, name: string): ServiceObject | undefined =>
     api.get(`${servicesPath(namespace)}/${name}`) as ServiceObject | undefined;
   return {
     api,
     leases,
     clock,
-    clusterFor: (replica) => ({ transport: api.transport, writer: api.writer, leaseClient: leases.client(replica) }),
+    clusterFor: (replica) => ({ transport: api.transport, writer: writerFor(replica), leaseClient: leases.client(replica) }),
+    writesBy,
     putGroup: (name, v4pools, shape) => {
       api.put(groupsPath(), groupObject(name, v4pools, shape));
     },
