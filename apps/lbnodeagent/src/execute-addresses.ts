@@ -1,5 +1,6 @@
 // The one place that changes the kernel: performs planned address actions in order. A failed action
-// does not stop the others (each address is independent); failures are returned.
+// does not stop the others (each address is independent); failures are returned. Announcements
+// (GARP / NA take about a second each) run alongside and never hold up the next address.
 import type { AddressAction } from './plan-addresses.ts';
 import type { NetworkFailure, NodeNetwork } from './node-network.ts';
 
@@ -13,12 +14,15 @@ export interface AddressExecution {
   readonly failedAdds: ReadonlyMap<string, NetworkFailure>;
   readonly failures: readonly ActionFailure[];
   readonly done: readonly AddressAction[];
+  /** Settles when every announcement was sent or failed (never rejects). */
+  readonly announcements: Promise<{ readonly sent: readonly AddressAction[]; readonly failures: readonly ActionFailure[] }>;
 }
 
 export async function executeAddressActions(actions: readonly AddressAction[], network: NodeNetwork): Promise<AddressExecution> {
   const failedAdds = new Map<string, NetworkFailure>();
   const failures: ActionFailure[] = [];
   const done: AddressAction[] = [];
+  const announcing: Promise<{ action: AddressAction; error: NetworkFailure | undefined }>[] = [];
   for (const action of actions) {
     let result;
     switch (action.kind) {
@@ -34,12 +38,17 @@ export async function executeAddressActions(actions: readonly AddressAction[], n
         break;
       case 'announce':
         // Nothing to announce for an address that is not there.
-        if (failedAdds.has(action.spec.address)) continue;
-        result = await network.announce(action.spec);
-        break;
+        if (!failedAdds.has(action.spec.address)) {
+          announcing.push(network.announce(action.spec).then((r) => ({ action, error: r.ok ? undefined : r.error })));
+        }
+        continue;
     }
     if (result.ok) done.push(action);
     else failures.push({ action, error: result.error });
   }
-  return { failedAdds, failures, done };
+  const announcements = Promise.all(announcing).then((all) => ({
+    sent: all.filter((a) => a.error === undefined).map((a) => a.action),
+    failures: all.flatMap((a) => (a.error === undefined ? [] : [{ action: a.action, error: a.error }])),
+  }));
+  return { failedAdds, failures, done, announcements };
 }

@@ -5,6 +5,7 @@ import type { ReconcileOutcome } from '@purelb/k8s-watch';
 import type { ClusterState } from './cluster-state.ts';
 import type { AddressKind, NodeDecision, ServiceAnnouncement } from './decide-node.ts';
 import { executeAddressActions } from './execute-addresses.ts';
+import type { ActionFailure } from './execute-addresses.ts';
 import type { Logger } from './logger.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { NodeNetwork } from './node-network.ts';
@@ -71,6 +72,13 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
   let wonBefore = new Set<string>();
   let passes = 0;
 
+  const reportFailure = (f: ActionFailure): void => {
+    const operation = f.action.kind === 'ensure-link' ? 'link' : f.action.kind;
+    metrics.countNetlinkError(operation);
+    const target = f.action.kind === 'ensure-link' ? { interface: f.action.interface } : { ...f.action.spec };
+    logger.warn('kernel-operation-failed', { operation, ...target, code: f.error.code, message: f.error.message });
+  };
+
   return {
     async reconcile() {
       const read = await network.read();
@@ -87,16 +95,15 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
       const desired = stopping ? new Map([...next.addresses].filter(([, d]) => d.kind !== 'local')) : next.addresses;
       const actions = planAddresses({ desired, view: read.value, virtualInterface: config.virtualInterface, linkKind: deps.linkKind, sendGarp: config.sendGarp });
       const result = await executeAddressActions(actions, network);
-      for (const action of result.done) {
-        logAction(logger, action);
-        if (action.kind === 'announce') metrics.countGarpSent(action.spec.family);
-      }
-      for (const f of result.failures) {
-        const operation = f.action.kind === 'ensure-link' ? 'link' : f.action.kind;
-        metrics.countNetlinkError(operation);
-        const target = f.action.kind === 'ensure-link' ? { interface: f.action.interface } : { ...f.action.spec };
-        logger.warn('kernel-operation-failed', { operation, ...target, code: f.error.code, message: f.error.message });
-      }
+      for (const action of result.done) logAction(logger, action);
+      for (const f of result.failures) reportFailure(f);
+      void result.announcements.then(({ sent, failures }) => {
+        for (const a of sent) {
+          logAction(logger, a);
+          if (a.kind === 'announce') metrics.countGarpSent(a.spec.family);
+        }
+        for (const f of failures) reportFailure(f);
+      });
 
       const nextOutcomes = new Map<string, AddressOutcome>();
       const counts: Record<AddressKind, number> = { local: 0, virtual: 0 };
