@@ -34,6 +34,10 @@ function collectionPath(o: ManifestObject, namespace: string | undefined): strin
       return ns('rolebindings', '/apis/rbac.authorization.k8s.io/v1');
     case 'Deployment':
       return ns('deployments', '/apis/apps/v1');
+    case 'DaemonSet':
+      return ns('daemonsets', '/apis/apps/v1');
+    case 'LBNodeAgent':
+      return ns('lbnodeagents', '/apis/purelb.io/v1');
     case 'ServiceGroup':
       return ns('servicegroups', '/apis/purelb.io/v1');
     default:
@@ -77,12 +81,12 @@ interface Access {
   name?: string;
 }
 
-async function allowed(a: Access): Promise<boolean> {
+async function allowed(a: Access, serviceAccount = 'allocator'): Promise<boolean> {
   const res = await rest.post('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SubjectAccessReview',
     spec: {
-      user: `system:serviceaccount:${scratch}:allocator`,
+      user: `system:serviceaccount:${scratch}:${serviceAccount}`,
       groups: ['system:serviceaccounts', `system:serviceaccounts:${scratch}`, 'system:authenticated'],
       resourceAttributes: { group: a.group ?? '', ...a },
     },
@@ -108,15 +112,16 @@ describe('deploy/base on a real API server', () => {
   it('accepts the Namespace (dry run), the ServiceAccount and the RBAC objects with strict field validation', async () => {
     const order = ['Namespace', 'ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'];
     const rbac = objects.map((o) => o.object).filter((o) => order.includes(o.kind));
-    expect(rbac.map((o) => o.kind).sort()).toEqual([...order].sort());
+    expect([...new Set(rbac.map((o) => o.kind))].sort()).toEqual([...order].sort());
     rbac.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     for (const o of rbac) await create(relocate(o), o.kind === 'Namespace');
   });
 
-  it('accepts the Deployment (dry run) and the sample ServiceGroup with strict field validation', async () => {
-    const workload = objects.map((o) => o.object).filter((o) => o.kind === 'Deployment' || o.kind === 'ServiceGroup');
-    expect(workload.map((o) => o.kind).sort()).toEqual(['Deployment', 'ServiceGroup']);
-    for (const o of workload) await create(relocate(o), o.kind === 'Deployment');
+  it('accepts the Deployment and DaemonSet (dry run), the sample ServiceGroup and the LBNodeAgent with strict field validation', async () => {
+    const kinds = ['DaemonSet', 'Deployment', 'LBNodeAgent', 'ServiceGroup'];
+    const workload = objects.map((o) => o.object).filter((o) => kinds.includes(o.kind));
+    expect(workload.map((o) => o.kind).sort()).toEqual(kinds);
+    for (const o of workload) await create(relocate(o), o.kind === 'Deployment' || o.kind === 'DaemonSet');
   });
 
   it('lets the allocator read Services and patch their annotations and status anywhere', async () => {
@@ -153,5 +158,50 @@ describe('deploy/base on a real API server', () => {
     expect(await allowed({ ...lease, verb: 'update', namespace: scratch, name: 'purelb-node-a' })).toBe(false);
     expect(await allowed({ ...lease, verb: 'create', namespace: other })).toBe(false);
     expect(await allowed({ ...lease, verb: 'get', namespace: 'kube-system', name: 'purelb-allocator' })).toBe(false);
+  });
+});
+
+describe('the node agents\' RBAC on a real API server', () => {
+  const agent = (a: Access): Promise<boolean> => allowed(a, 'lbnodeagent');
+
+  it('lets the agents read Services, EndpointSlices and Nodes, and patch Service annotations and status, anywhere', async () => {
+    for (const namespace of ['default', other]) {
+      for (const verb of ['get', 'list', 'watch', 'patch']) expect(await agent({ verb, resource: 'services', namespace })).toBe(true);
+      expect(await agent({ verb: 'patch', resource: 'services', subresource: 'status', namespace })).toBe(true);
+      for (const verb of ['get', 'list', 'watch']) expect(await agent({ verb, group: 'discovery.k8s.io', resource: 'endpointslices', namespace })).toBe(true);
+      expect(await agent({ verb: 'create', resource: 'events', namespace })).toBe(true);
+    }
+    for (const verb of ['get', 'list', 'watch']) expect(await agent({ verb, resource: 'nodes' })).toBe(true);
+  });
+
+  it('does not let the agents change Services, EndpointSlices or Nodes beyond that, nor read Secrets or Pods', async () => {
+    expect(await agent({ verb: 'delete', resource: 'services', namespace: other, name: 'x' })).toBe(false);
+    expect(await agent({ verb: 'create', resource: 'services', namespace: other })).toBe(false);
+    expect(await agent({ verb: 'update', resource: 'services', subresource: 'status', namespace: other })).toBe(false);
+    expect(await agent({ verb: 'update', group: 'discovery.k8s.io', resource: 'endpointslices', namespace: other })).toBe(false);
+    expect(await agent({ verb: 'patch', resource: 'nodes', name: 'node-1' })).toBe(false);
+    expect(await agent({ verb: 'get', resource: 'secrets', namespace: scratch })).toBe(false);
+    expect(await agent({ verb: 'list', resource: 'pods', namespace: other })).toBe(false);
+  });
+
+  it('lets the agents read their configuration and hold membership Leases only in the install namespace', async () => {
+    const lbna = { group: 'purelb.io', resource: 'lbnodeagents' };
+    const sg = { group: 'purelb.io', resource: 'servicegroups' };
+    const lease = { group: 'coordination.k8s.io', resource: 'leases' };
+    for (const verb of ['get', 'list', 'watch']) {
+      expect(await agent({ ...lbna, verb, namespace: scratch })).toBe(true);
+      expect(await agent({ ...sg, verb, namespace: scratch })).toBe(true);
+      expect(await agent({ ...lease, verb, namespace: scratch })).toBe(true);
+    }
+    expect(await agent({ ...lbna, verb: 'patch', subresource: 'status', namespace: scratch, name: 'default' })).toBe(true);
+    expect(await agent({ ...lbna, verb: 'update', namespace: scratch, name: 'default' })).toBe(false);
+    expect(await agent({ ...lbna, verb: 'delete', namespace: scratch, name: 'default' })).toBe(false);
+    expect(await agent({ ...sg, verb: 'patch', subresource: 'status', namespace: scratch, name: 'default' })).toBe(false);
+    expect(await agent({ ...sg, verb: 'update', namespace: scratch, name: 'default' })).toBe(false);
+    expect(await agent({ ...lease, verb: 'create', namespace: scratch })).toBe(true);
+    for (const verb of ['update', 'delete']) expect(await agent({ ...lease, verb, namespace: scratch, name: 'purelb-node-a' })).toBe(true);
+    expect(await agent({ ...lbna, verb: 'list', namespace: other })).toBe(false);
+    expect(await agent({ ...lease, verb: 'create', namespace: other })).toBe(false);
+    expect(await agent({ ...lease, verb: 'update', namespace: 'kube-system', name: 'purelb-node-a' })).toBe(false);
   });
 });

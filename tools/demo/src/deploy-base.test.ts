@@ -47,8 +47,8 @@ interface DeploymentShape {
 describe('deploy/base', () => {
   it('includes the CRDs and the expected kinds', () => {
     expect(directories).toEqual(['../crds']);
-    expect(all.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount', 'ServiceGroup'].sort(),
+    expect([...new Set(all.map((o) => o.kind))].sort()).toEqual(
+      ['ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'Deployment', 'LBNodeAgent', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount', 'ServiceGroup'].sort(),
     );
   });
 
@@ -116,5 +116,45 @@ describe('deploy/base', () => {
     const d = find('Deployment', 'allocator') as unknown as DeploymentShape;
     const image = d.spec.template.spec.containers[0]?.image ?? '';
     expect(kustomization).toContain(`name: ${image.split(':')[0] ?? ''}`);
+  });
+});
+
+interface DaemonSetShape {
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { serviceAccountName: string; hostNetwork?: boolean; containers: (Container & { securityContext?: { capabilities?: { add?: string[] } } })[] };
+    };
+  };
+}
+
+describe('deploy/base: the node agents', () => {
+  it('run one per node on the host network with NET_ADMIN and NET_RAW only, probes, metrics port and NODE_NAME', () => {
+    const ds = find('DaemonSet', 'lbnodeagent') as unknown as DaemonSetShape | undefined;
+    expect(ds).toBeDefined();
+    if (ds === undefined) return;
+    for (const [k, v] of Object.entries(ds.spec.selector.matchLabels)) expect(ds.spec.template.metadata.labels[k]).toBe(v);
+    const pod = ds.spec.template.spec;
+    expect(pod.hostNetwork).toBe(true);
+    expect(find('ServiceAccount', pod.serviceAccountName)).toBeDefined();
+    const [c] = pod.containers;
+    if (c === undefined) throw new Error('no container');
+    const metrics = c.ports?.find((p) => p.containerPort === 7473);
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: metrics?.name });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: metrics?.name });
+    expect(c.env?.find((e) => e.name === 'NODE_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('spec.nodeName');
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] } });
+  });
+
+  it('have a default LBNodeAgent and an image built from the compiled agent with arping', () => {
+    expect(find('LBNodeAgent', 'default')).toBeDefined();
+    const dockerfile = readFileSync(join(base, '..', 'images', 'lbnodeagent.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:24/m);
+    expect(dockerfile).toContain('iputils-arping');
+    expect(dockerfile).toContain('apps/lbnodeagent/dist/main.js');
+    const ds = find('DaemonSet', 'lbnodeagent') as unknown as DaemonSetShape;
+    const image = ds.spec.template.spec.containers[0]?.image ?? '';
+    expect(readFileSync(join(base, 'kustomization.yaml'), 'utf8')).toContain(`name: ${image.split(':')[0] ?? ''}`);
   });
 });
