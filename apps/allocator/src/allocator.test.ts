@@ -27,11 +27,11 @@ afterEach(async () => {
 
 /** Stops a replica while time goes on (a pending reconcile may be waiting on the clock). */
 async function stop(c: InMemoryCluster, allocator: Allocator): Promise<void> {
-  let done = false;
+  const state = { done: false };
   const stopping = allocator.stop().then(() => {
-    done = true;
+    state.done = true;
   });
-  while (!done) await c.clock.advanceAsync(50);
+  while (!state.done) await c.clock.advanceAsync(50);
   await stopping;
 }
 
@@ -58,7 +58,7 @@ const allShown = (c: InMemoryCluster, count: number): string[] => Array.from({ l
 
 async function metric(r: Replica, name: string): Promise<number> {
   const m = (await r.metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
-  return Number(m?.values[0]?.value ?? NaN);
+  return m?.values[0]?.value ?? NaN;
 }
 
 /** Two replicas; returns [leader, standby] once one of them allocates. */
