@@ -7,7 +7,6 @@ describe('parseAggregation', () => {
   it.each([
     [undefined, 'IPv4', { kind: 'default' }],
     ['default', 'IPv6', { kind: 'default' }],
-    [' default ', 'IPv4', { kind: 'default' }],
     ['/8', 'IPv4', { kind: 'prefix', prefixLength: 8 }],
     ['/32', 'IPv4', { kind: 'prefix', prefixLength: 32 }],
     ['/128', 'IPv6', { kind: 'prefix', prefixLength: 128 }],
@@ -24,6 +23,9 @@ describe('parseAggregation', () => {
     ['/', 'IPv6', 'aggregation must be "default" or "/N" with N from 8 to 128 (got "/")'],
     ['Default', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got "Default")'],
     ['/1e1', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got "/1e1")'],
+    [' default ', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got " default ")'],
+    [' /24', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got " /24")'],
+    ['/024', 'IPv6', 'aggregation must be "default" or "/N" with N from 8 to 128 (got "/024")'],
   ] as const)('rejects %j for %s', (text, family: IpFamily, error) => {
     expect(parseAggregation(text, family)).toEqual({ ok: false, error: { code: 'InvalidAggregation', message: error } });
   });

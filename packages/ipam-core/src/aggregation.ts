@@ -7,15 +7,17 @@ import type { Cidr } from './address-range.ts';
 /** `default` = the subnet's prefix length; `prefix` = an explicit `/N`. */
 export type Aggregation = { readonly kind: 'default' } | { readonly kind: 'prefix'; readonly prefixLength: number };
 
-/** Parses an aggregation for the family (`undefined` means `default`). N is 8..32 (IPv4) or 8..128 (IPv6). */
+/**
+ * Parses an aggregation for the family (`undefined` means `default`): exactly `default` or `/N`, N
+ * without leading zeros, 8..32 (IPv4) or 8..128 (IPv6), as the CRD has it.
+ */
 export function parseAggregation(text: string | undefined, family: IpFamily): Parsed<Aggregation> {
-  if (text === undefined || text.trim() === 'default') return { ok: true, value: { kind: 'default' } };
-  const t = text.trim();
+  if (text === undefined || text === 'default') return { ok: true, value: { kind: 'default' } };
   const max = familyBits(family);
-  const match = /^\/([0-9]{1,3})$/.exec(t);
+  const match = /^\/([1-9][0-9]{0,2})$/.exec(text);
   const n = match?.[1] === undefined ? Number.NaN : Number(match[1]);
   if (!(n >= 8 && n <= max)) {
-    return parseFailure('InvalidAggregation', `aggregation must be "default" or "/N" with N from 8 to ${max} (got "${t}")`);
+    return parseFailure('InvalidAggregation', `aggregation must be "default" or "/N" with N from 8 to ${max} (got "${text}")`);
   }
   return { ok: true, value: { kind: 'prefix', prefixLength: n } };
 }

@@ -37,21 +37,11 @@ describe('parseServiceGroupSpec: accepted forms', () => {
     ['legacy IPv4', { local: { pool: '192.0.2.10 - 192.0.2.20', subnet: '192.0.2.0/24', aggregation: '/24' } }, ['spec.local 192.0.2.10-192.0.2.20 192.0.2.0/24 /24']],
     ['legacy IPv6', { local: { ...V6 } }, ['spec.local 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 default']],
     [
-      'legacy, singular and list together, in that order',
-      {
-        local: {
-          v4pools: [{ pool: '192.0.2.30/32', subnet: '192.0.2.0/24' }],
-          v4pool: { pool: '192.0.2.40/32', subnet: '192.0.2.0/24' },
-          pool: '192.0.2.50/32',
-          subnet: '192.0.2.0/24',
-        },
-      },
-      [
-        'spec.local 192.0.2.50-192.0.2.50 192.0.2.0/24 default',
-        'spec.local.v4pool 192.0.2.40-192.0.2.40 192.0.2.0/24 default',
-        'spec.local.v4pools[0] 192.0.2.30-192.0.2.30 192.0.2.0/24 default',
-      ],
+      'a singular pool for one family, a list for the other',
+      { local: { v6pools: [V6], v4pool: { pool: '192.0.2.40/32', subnet: '192.0.2.0/24' } } },
+      ['spec.local.v4pool 192.0.2.40-192.0.2.40 192.0.2.0/24 default', 'spec.local.v6pools[0] 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 default'],
     ],
+    ['blanks around a range', { local: { v4pools: [{ pool: ' 192.0.2.10-192.0.2.20 ', subnet: '192.0.2.0/24' }] } }, ['spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default']],
     ['null aggregation means default', { local: { v4pools: [{ ...V4, aggregation: null }] } }, ['spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default']],
   ])('%s', (_name, spec, pools) => {
     const r = parseServiceGroupSpec('g', spec);
@@ -64,7 +54,7 @@ describe('parseServiceGroupSpec: accepted forms', () => {
 describe('parseServiceGroupSpec: every error, located', () => {
   it.each([
     ['spec is not an object', 'nope', ['spec: must be an object']],
-    ['spec is null', null, ['spec: must be an object']],
+    ['spec is null', null, ['spec: required']],
     ['no local', {}, ['spec.local: required (no other pool type is supported)']],
     ['external IPAM only', { netbox: { url: 'http://192.0.2.1' } }, ['spec.local: required (no other pool type is supported)']],
     ['local is a list', { local: [] }, ['spec.local: must be an object']],
@@ -102,12 +92,15 @@ describe('parseServiceGroupSpec: every error, located', () => {
     [
       'IPv6 pool under v4pools',
       { local: { v4pools: [V6] } },
-      ['spec.local.v4pools[0].pool: pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff is IPv6 but is listed under v4pools'],
+      [
+        'spec.local.v4pools[0].pool: pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff is IPv6 but is listed under v4pools',
+        'spec.local.v4pools[0].subnet: subnet 2001:db8::/64 is IPv6 but is listed under v4pools',
+      ],
     ],
     [
       'IPv4 pool as v6pool',
       { local: { v6pool: V4 } },
-      ['spec.local.v6pool.pool: pool 192.0.2.10-192.0.2.20 is IPv4 but is listed under v6pool'],
+      ['spec.local.v6pool.pool: pool 192.0.2.10-192.0.2.20 is IPv4 but is listed under v6pool', 'spec.local.v6pool.subnet: subnet 192.0.2.0/24 is IPv4 but is listed under v6pool'],
     ],
     [
       'subnet of the other family',
@@ -146,13 +139,59 @@ describe('parseServiceGroupSpec: every error, located', () => {
     ],
     [
       'a pool containing another',
-      { local: { v4pool: V4, v4pools: [{ pool: '192.0.2.0/24', subnet: '192.0.2.0/24' }] } },
-      ['spec.local.v4pools[0].pool: pool 192.0.2.0-192.0.2.255 contains pool 192.0.2.10-192.0.2.20 (spec.local.v4pool.pool)'],
+      { local: { v4pools: [V4, { pool: '192.0.2.0/24', subnet: '192.0.2.0/24' }] } },
+      ['spec.local.v4pools[1].pool: pool 192.0.2.0-192.0.2.255 contains pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)'],
     ],
     [
       'the same pool twice',
       { local: { v6pools: [V6, V6] } },
       ['spec.local.v6pools[1].pool: pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff is the same as pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff (spec.local.v6pools[0].pool)'],
+    ],
+    [
+      'v4pool and v4pools together',
+      { local: { v4pool: V4, v4pools: [{ pool: '198.51.100.0/24', subnet: '198.51.100.0/24' }] } },
+      ['spec.local: set either v4pool or v4pools, not both'],
+    ],
+    [
+      'the legacy form beside a list',
+      { local: { ...V4, v6pools: [V6] } },
+      ['spec.local: the single-pool form (pool, subnet) cannot be combined with v4pool, v4pools, v6pool or v6pools'],
+    ],
+    [
+      'aggregation under local without the legacy pool',
+      { local: { aggregation: '/24', v4pools: [V4] } },
+      ['spec.local.aggregation: aggregation at this level belongs to the single-pool form and needs pool and subnet'],
+    ],
+    [
+      'only an aggregation under local',
+      { local: { aggregation: '/24' } },
+      ['spec.local.aggregation: aggregation at this level belongs to the single-pool form and needs pool and subnet', 'spec.local: the group has no pool'],
+    ],
+    [
+      'more than 64 pools',
+      { local: { v6pools: Array.from({ length: 65 }, (_, i) => ({ pool: `2001:db8::${i.toString(16)}/128`, subnet: '2001:db8::/64' })) } },
+      ['spec.local.v6pools: must have at most 64 pools'],
+    ],
+    [
+      'blanks around a CIDR',
+      { local: { v4pools: [{ pool: '192.0.2.0/24 ', subnet: ' 192.0.2.0/24' }] } },
+      [
+        'spec.local.v4pools[0].pool: "192.0.2.0/24 " is not a valid address range or CIDR (a CIDR takes no blanks around it)',
+        'spec.local.v4pools[0].subnet: " 192.0.2.0/24" is not a valid CIDR (it takes no blanks around it)',
+      ],
+    ],
+    [
+      'IPv4-mapped IPv6 addresses',
+      { local: { v6pools: [{ pool: '::ffff:192.0.2.1-::ffff:192.0.2.9', subnet: '::ffff:0:0/96' }] } },
+      [
+        'spec.local.v6pools[0].pool: "::ffff:192.0.2.1-::ffff:192.0.2.9" is not a valid address range or CIDR (IPv4-mapped IPv6 addresses are not allowed)',
+        'spec.local.v6pools[0].subnet: "::ffff:0:0/96" is not a valid CIDR (IPv4-mapped IPv6 addresses are not allowed)',
+      ],
+    ],
+    [
+      'texts longer than the CRD allows',
+      { local: { v4pools: [{ pool: `192.0.2.1${' '.repeat(90)}-192.0.2.2`, subnet: `192.0.2.0/24`, aggregation: '/24'.padStart(17, '/') }] } },
+      ['spec.local.v4pools[0].pool: must be at most 100 bytes', 'spec.local.v4pools[0].aggregation: must be at most 16 bytes'],
     ],
     [
       'several problems at once',

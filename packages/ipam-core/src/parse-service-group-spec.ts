@@ -1,50 +1,59 @@
-// parse → normalise → validate one ServiceGroup spec on its own.
-import type { IpFamily } from './address.ts';
-import { formatCidr, formatRange, parseCidr, parsePool, rangeCovers, rangesOverlap } from './address-range.ts';
-import type { AddressRange, Cidr } from './address-range.ts';
-import { parseAggregation } from './aggregation.ts';
-import type { Aggregation } from './aggregation.ts';
+// parse → normalise → validate one ServiceGroup spec on its own. Whatever the CRD's schema and CEL
+// rules reject is rejected here too, at the same field and with the same meaning (the conformance
+// table of tools/crd-conformance holds both to it on a real API server); what needs the whole group —
+// a pool outside its subnet, pools that overlap — only here.
+import { rangesOverlap } from './address-range.ts';
+import { invalid, isRecord, parsePoolEntry } from './parse-pool-entry.ts';
+import type { PoolEntry } from './parse-pool-entry.ts';
 import { describePoolRelation } from './pool-relation.ts';
 import type { GroupError, Pool, ServiceGroup, Validated } from './service-group.ts';
 
-interface PoolEntry {
-  readonly path: string;
-  readonly listedAs?: { readonly family: IpFamily; readonly field: string };
-  readonly raw: unknown;
-}
+/** The CRD's `maxItems` of a pool list. */
+const MAX_POOLS = 64;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const present = (v: unknown): boolean => v !== undefined && v !== null;
 
-function invalid(path: string, message: string): GroupError {
-  return { path, code: 'InvalidPool', message };
-}
-
-function readString(obj: Record<string, unknown>, field: string, path: string, errors: GroupError[], required: boolean): string | undefined {
-  const v = obj[field];
-  if (v === undefined || v === null) {
-    if (required) errors.push(invalid(`${path}.${field}`, 'required'));
-    return undefined;
+/** The forms a group may not mix, as the CRD's rules on `spec.local` forbid them. */
+function checkForms(local: Record<string, unknown>, errors: GroupError[]): void {
+  const forbidden = (path: string, message: string): void => {
+    errors.push(invalid(path, message));
+  };
+  for (const prefix of ['v4', 'v6'] as const) {
+    if (present(local[`${prefix}pool`]) && present(local[`${prefix}pools`])) {
+      forbidden('spec.local', `set either ${prefix}pool or ${prefix}pools, not both`);
+    }
   }
-  if (typeof v !== 'string') {
-    errors.push(invalid(`${path}.${field}`, 'must be a string'));
-    return undefined;
+  const legacy = present(local.pool) || present(local.subnet);
+  if (legacy && ['v4pool', 'v4pools', 'v6pool', 'v6pools'].some((f) => present(local[f]))) {
+    forbidden(
+      'spec.local',
+      'the single-pool form (pool, subnet) cannot be combined with v4pool, v4pools, v6pool or v6pools',
+    );
   }
-  return v;
+  if (present(local.aggregation) && !present(local.pool)) {
+    forbidden(
+      'spec.local.aggregation',
+      'aggregation at this level belongs to the single-pool form and needs pool and subnet',
+    );
+  }
 }
 
 function collectEntries(local: Record<string, unknown>, errors: GroupError[]): PoolEntry[] {
   const entries: PoolEntry[] = [];
-  if (local.pool !== undefined || local.subnet !== undefined) entries.push({ path: 'spec.local', raw: local });
+  if (present(local.pool) || present(local.subnet)) entries.push({ path: 'spec.local', raw: local });
   for (const family of ['IPv4', 'IPv6'] as const) {
     const prefix = family === 'IPv4' ? 'v4' : 'v6';
     const single = local[`${prefix}pool`];
-    if (single !== undefined && single !== null) {
+    if (present(single))
       entries.push({ path: `spec.local.${prefix}pool`, listedAs: { family, field: `${prefix}pool` }, raw: single });
-    }
     const list = local[`${prefix}pools`];
-    if (list === undefined || list === null) continue;
+    if (!present(list)) continue;
     if (!Array.isArray(list)) {
       errors.push(invalid(`spec.local.${prefix}pools`, 'must be a list'));
+      continue;
+    }
+    if (list.length > MAX_POOLS) {
+      errors.push(invalid(`spec.local.${prefix}pools`, `must have at most ${MAX_POOLS} pools`));
       continue;
     }
     list.forEach((raw: unknown, i) => {
@@ -54,80 +63,45 @@ function collectEntries(local: Record<string, unknown>, errors: GroupError[]): P
   return entries;
 }
 
-function parseEntry(entry: PoolEntry, errors: GroupError[]): Pool | undefined {
-  const { path, raw, listedAs } = entry;
-  if (!isRecord(raw)) {
-    errors.push(invalid(path, 'must be an object with pool and subnet'));
-    return undefined;
-  }
-  const before = errors.length;
-  const poolText = readString(raw, 'pool', path, errors, true);
-  const subnetText = readString(raw, 'subnet', path, errors, true);
-  const aggregationText = readString(raw, 'aggregation', path, errors, false);
-  let range: AddressRange | undefined;
-  if (poolText !== undefined) {
-    const parsed = parsePool(poolText);
-    if (parsed.ok) range = parsed.value;
-    else errors.push(invalid(`${path}.pool`, parsed.error.message));
-  }
-  let subnet: Cidr | undefined;
-  if (subnetText !== undefined) {
-    const parsed = parseCidr(subnetText);
-    if (parsed.ok) subnet = parsed.value;
-    else errors.push(invalid(`${path}.subnet`, parsed.error.message));
-  }
-  if (range !== undefined && listedAs !== undefined && range.family !== listedAs.family) {
-    errors.push(invalid(`${path}.pool`, `pool ${formatRange(range)} is ${range.family} but is listed under ${listedAs.field}`));
-  }
-  if (range !== undefined && subnet !== undefined) {
-    if (subnet.family !== range.family) {
-      errors.push(invalid(`${path}.subnet`, `subnet ${formatCidr(subnet)} is ${subnet.family} but the pool is ${range.family}`));
-    } else if (!rangeCovers(subnet, range)) {
-      errors.push(invalid(`${path}.pool`, `pool ${formatRange(range)} is not inside subnet ${formatCidr(subnet)}`));
-    }
-  }
-  const family = range?.family ?? subnet?.family ?? listedAs?.family ?? 'IPv4';
-  let aggregation: Aggregation | undefined;
-  const parsedAggregation = parseAggregation(aggregationText, family);
-  if (parsedAggregation.ok) aggregation = parsedAggregation.value;
-  else if (aggregationText !== undefined) errors.push(invalid(`${path}.aggregation`, parsedAggregation.error.message));
-  if (errors.length > before || range === undefined || subnet === undefined || aggregation === undefined) return undefined;
-  return { family: range.family, range, subnet, aggregation, path };
-}
-
 /**
  * Parses `spec` (v4pools/v6pools, singular v4pool/v6pool, legacy `spec.local.{subnet,pool,aggregation}`)
  * into a normalised group, or every located error found (`InvalidPool`, or `Overlap` inside the group).
  */
 export function parseServiceGroupSpec(name: string, spec: unknown): Validated<ServiceGroup> {
-  const errors: GroupError[] = [];
+  if (!present(spec)) return { ok: false, errors: [invalid('spec', 'required')] };
   if (!isRecord(spec)) return { ok: false, errors: [invalid('spec', 'must be an object')] };
   const local = spec.local;
   if (!isRecord(local)) {
-    const message = local === undefined || local === null ? 'required (no other pool type is supported)' : 'must be an object';
+    const message = present(local) ? 'must be an object' : 'required (no other pool type is supported)';
     return { ok: false, errors: [invalid('spec.local', message)] };
   }
+  const errors: GroupError[] = [];
+  checkForms(local, errors);
   const entries = collectEntries(local, errors);
-  if (entries.length === 0 && errors.length === 0) errors.push(invalid('spec.local', 'the group has no pool'));
+  if (entries.length === 0 && errors.every((e) => e.path === 'spec.local.aggregation'))
+    errors.push(invalid('spec.local', 'the group has no pool'));
   const pools: Pool[] = [];
   for (const entry of entries) {
-    const pool = parseEntry(entry, errors);
+    const pool = parsePoolEntry(entry, errors);
     if (pool !== undefined) pools.push(pool);
   }
   pools.forEach((pool, j) => {
     const earlier = pools.slice(0, j).find((p) => rangesOverlap(p.range, pool.range));
     if (earlier !== undefined) {
       errors.push({
-        path: `${pool.path}.pool`,
         code: 'Overlap',
         message: `${describePoolRelation(pool.range, earlier.range)} (${earlier.path}.pool)`,
+        path: `${pool.path}.pool`,
       });
     }
   });
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { name, v4pools: pools.filter((p) => p.family === 'IPv4'), v6pools: pools.filter((p) => p.family === 'IPv6') },
+    value: {
+      name,
+      v4pools: pools.filter((p) => p.family === 'IPv4'),
+      v6pools: pools.filter((p) => p.family === 'IPv6'),
+    },
   };
 }
-

@@ -19,13 +19,22 @@ export type SharingConflict = Extract<AllocationError, { readonly code: 'Address
 const NO_PORTS: readonly PortSpec[] = [];
 
 /** The first user of `entry` that `sharer` may not share it with, as a conflict; undefined when it may use it. */
-export function findSharingConflict(state: IpamState, entry: AddressEntry, sharer: Sharer): SharingConflict | undefined {
+export function findSharingConflict(
+  state: IpamState,
+  entry: AddressEntry,
+  sharer: Sharer,
+): SharingConflict | undefined {
   for (const other of usersOf(entry)) {
     if (other === sharer.key) continue;
     const address = state.spaces[familyIndex(entry.family)].formatEntry(entry);
     if (sharer.sharingKey === undefined || entry.sharingKey !== sharer.sharingKey) {
       const why = sharer.sharingKey === undefined ? 'and this key has no sharing key' : 'under another sharing key';
-      return { code: 'AddressInUse', address, otherKey: other, message: `address ${address} is in use by "${other}" ${why}` };
+      return {
+        code: 'AddressInUse',
+        address,
+        otherKey: other,
+        message: `address ${address} is in use by "${other}" ${why}`,
+      };
     }
     const port = findPortCollision(sharer.ports, state.keys.get(other)?.ports ?? NO_PORTS);
     if (port !== undefined) {

@@ -3,14 +3,7 @@
 
 /** Why a request failed. Closed, but may grow in a minor release: keep a default branch. */
 export type ApiErrorCode =
-  | 'NotFound'
-  | 'Conflict'
-  | 'AlreadyExists'
-  | 'Invalid'
-  | 'Forbidden'
-  | 'Unauthorized'
-  | 'Unavailable'
-  | 'Unknown';
+  'NotFound' | 'Conflict' | 'AlreadyExists' | 'Invalid' | 'Forbidden' | 'Unauthorized' | 'Unavailable' | 'Unknown';
 
 export interface ApiError {
   readonly code: ApiErrorCode;

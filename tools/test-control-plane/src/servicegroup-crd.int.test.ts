@@ -253,8 +253,11 @@ describe('a group', () => {
     );
   });
 
-  it.each([{ pool: V4 }, { subnet: V4 }])('writes the legacy form whole, not %j', async (local) => {
-    await rejected(local, 'spec.local: Required value: the single-pool form needs both pool and subnet');
+  it.each([
+    [{ pool: V4 }, 'subnet'],
+    [{ subnet: V4 }, 'pool'],
+  ])('writes the legacy form whole, not %j', async (local, missing) => {
+    await rejected(local, `spec.local.${missing}: Required value: the single-pool form needs both pool and subnet`);
   });
 
   it('puts aggregation under local only with the legacy pool', async () => {
