@@ -126,13 +126,14 @@ export interface ImportReport {
   readonly issues: readonly ImportIssue[];
 }
 
-/** A held address that is no longer inside any pool of its key's group. */
+/** A held address that is no longer inside any pool of its key's group (a problem, so it has a code). */
 export interface OutsidePool {
+  readonly code: 'AddressOutsidePool';
+  readonly message: string;
   readonly key: string;
   readonly group?: string;
   readonly family: IpFamily;
   readonly address: string;
-  readonly message: string;
 }
 
 /** Exact counts for one family of one group. Shared addresses count once. */

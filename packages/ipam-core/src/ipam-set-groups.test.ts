@@ -26,8 +26,8 @@ describe('Ipam.setGroups', () => {
     const ipam = setup();
     const outside = ipam.setGroups(validateServiceGroups([group('default', 1, '192.0.2.10/32'), group('spare', 2, '192.0.2.50/31')]));
     expect(outside).toEqual([
-      { key: 'b', group: 'default', family: 'IPv4', address: '192.0.2.11', message: '192.0.2.11 of "b" is outside every pool of service group "default"' },
-      { key: 'c', group: 'default', family: 'IPv4', address: '192.0.2.12', message: '192.0.2.12 of "c" is outside every pool of service group "default"' },
+      { code: 'AddressOutsidePool', key: 'b', group: 'default', family: 'IPv4', address: '192.0.2.11', message: '192.0.2.11 of "b" is outside every pool of service group "default"' },
+      { code: 'AddressOutsidePool', key: 'c', group: 'default', family: 'IPv4', address: '192.0.2.12', message: '192.0.2.12 of "c" is outside every pool of service group "default"' },
     ]);
     expect(ipam.outsidePool()).toEqual(outside);
     const again = ipam.allocate(v4('b'));

@@ -155,6 +155,7 @@ class IpamImpl implements Ipam {
         if (pool !== undefined && (rec.group === undefined || pool.group === rec.group)) continue;
         const where = rec.group === undefined ? 'any valid service group' : `service group "${rec.group}"`;
         out.push({
+          code: 'AddressOutsidePool',
           key: rec.key,
           ...(rec.group === undefined ? {} : { group: rec.group }),
           family: entry.family,
