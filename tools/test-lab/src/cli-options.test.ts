@@ -5,11 +5,29 @@ describe('parseCli', () => {
   it('reads up with its defaults and flags', () => {
     expect(parseCli(['up'])).toEqual({
       ok: true,
-      value: { kind: 'up', nodes: 3, secondLan: [], router: false, kubeconfig: undefined, apiServer: undefined, id: undefined },
+      value: {
+        kind: 'up',
+        nodes: 3,
+        secondLan: [],
+        router: false,
+        kubeconfig: undefined,
+        apiServer: undefined,
+        id: undefined,
+      },
     });
-    expect(parseCli(['up', '--nodes', '4', '--second-lan', '2,4', '--router', '--kubeconfig', '/k', '--id', 'demo'])).toEqual({
+    expect(
+      parseCli(['up', '--nodes', '4', '--second-lan', '2,4', '--router', '--kubeconfig', '/k', '--id', 'demo']),
+    ).toEqual({
       ok: true,
-      value: { kind: 'up', nodes: 4, secondLan: [2, 4], router: true, kubeconfig: '/k', apiServer: undefined, id: 'demo' },
+      value: {
+        kind: 'up',
+        nodes: 4,
+        secondLan: [2, 4],
+        router: true,
+        kubeconfig: '/k',
+        apiServer: undefined,
+        id: 'demo',
+      },
     });
   });
 

@@ -55,7 +55,9 @@ function status(): number {
   for (const lab of listing.labs) {
     const owner =
       lab.ownerPid === 0 ? 'kept until down' : `owner PID ${lab.ownerPid}${lab.ownerAlive ? '' : ' (gone)'}`;
-    console.log(`lab ${lab.id}: ${lab.namespaces.length} namespaces, ${owner}, processes ${lab.processes.join(' ') || 'none'}`);
+    console.log(
+      `lab ${lab.id}: ${lab.namespaces.length} namespaces, ${owner}, processes ${lab.processes.join(' ') || 'none'}`,
+    );
     for (const ns of lab.namespaces) console.log(`  ${ns}`);
   }
   if (listing.strayNamespaces.length > 0) console.log(`stray: ${listing.strayNamespaces.join(' ')}`);

@@ -88,8 +88,14 @@ async function runBatch(batch: IpBatch): Promise<void> {
 }
 
 function planOrThrow(options: LabOptions, id: string): LabPlan {
-  const planned = planLab({ id, nodes: options.nodes, secondLan: options.secondLan ?? [], router: options.router ?? false });
-  if (!planned.ok) throw new Error(`bad lab options: ${planned.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  const planned = planLab({
+    id,
+    nodes: options.nodes,
+    secondLan: options.secondLan ?? [],
+    router: options.router ?? false,
+  });
+  if (!planned.ok)
+    throw new Error(`bad lab options: ${planned.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   return planned.value;
 }
 

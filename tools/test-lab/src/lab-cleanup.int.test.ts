@@ -94,7 +94,10 @@ describe('npm run lab', () => {
     const namespaces = ['lan', 'node-1', 'node-2', 'client', 'router', 'remote'].map((n) => `plab-${labId!}-${n}`);
     expect(listNamespaces()).toEqual(expect.arrayContaining(namespaces));
     expect(String(up.stdout)).toMatch(
-      new RegExp(`^plab-${labId!}-node-2 +eth0 192\\.0\\.2\\.12 2001:db8:1::12 02:00:01:00:00:0c; eth1 198\\.51\\.100\\.12 `, 'm'),
+      new RegExp(
+        `^plab-${labId!}-node-2 +eth0 192\\.0\\.2\\.12 2001:db8:1::12 02:00:01:00:00:0c; eth1 198\\.51\\.100\\.12 `,
+        'm',
+      ),
     );
 
     const status = runCli(['status']);

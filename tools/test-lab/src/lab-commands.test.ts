@@ -16,7 +16,12 @@ describe('labStages', () => {
     expect(stages[0]).toEqual([
       {
         namespace: undefined,
-        lines: ['netns add plab-t-lan', 'netns add plab-t-node-1', 'netns add plab-t-node-2', 'netns add plab-t-client'],
+        lines: [
+          'netns add plab-t-lan',
+          'netns add plab-t-node-1',
+          'netns add plab-t-node-2',
+          'netns add plab-t-client',
+        ],
       },
     ]);
     expect(stages[1]![0]!.lines).toEqual([

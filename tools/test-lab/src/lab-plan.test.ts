@@ -59,14 +59,25 @@ describe('planLab', () => {
     ]);
     expect(lab.nodes.map((n) => n.interfaces.map((i) => `${i.name} ${i.ipv4Cidr} ${i.ipv6Cidr} ${i.mac}`))).toEqual([
       ['eth0 192.0.2.11/24 2001:db8:1::11/64 02:00:01:00:00:0b'],
-      ['eth0 192.0.2.12/24 2001:db8:1::12/64 02:00:01:00:00:0c', 'eth1 198.51.100.12/24 2001:db8:2::12/64 02:00:02:00:00:0c'],
-      ['eth0 192.0.2.13/24 2001:db8:1::13/64 02:00:01:00:00:0d', 'eth1 198.51.100.13/24 2001:db8:2::13/64 02:00:02:00:00:0d'],
+      [
+        'eth0 192.0.2.12/24 2001:db8:1::12/64 02:00:01:00:00:0c',
+        'eth1 198.51.100.12/24 2001:db8:2::12/64 02:00:02:00:00:0c',
+      ],
+      [
+        'eth0 192.0.2.13/24 2001:db8:1::13/64 02:00:01:00:00:0d',
+        'eth1 198.51.100.13/24 2001:db8:2::13/64 02:00:02:00:00:0d',
+      ],
     ]);
   });
 
   it('with a router: gateways on every LAN, default routes, a remote client on its own subnet', () => {
     const lab = plan({ id: 'r', nodes: 2, secondLan: [2], router: true });
-    expect(lab.router).toMatchObject({ kind: 'router', namespace: 'plab-r-router', forwarding: true, defaultVia: undefined });
+    expect(lab.router).toMatchObject({
+      kind: 'router',
+      namespace: 'plab-r-router',
+      forwarding: true,
+      defaultVia: undefined,
+    });
     expect(lab.router!.interfaces.map((i) => `${i.name} ${i.segment} ${i.ipv4Cidr} ${i.ipv6Cidr}`)).toEqual([
       'eth0 lan1 192.0.2.1/24 2001:db8:1::1/64',
       'eth1 lan2 198.51.100.1/24 2001:db8:2::1/64',
@@ -119,7 +130,11 @@ describe('planLab', () => {
     expect(planLab({ id: 'Bad_Id', nodes: 0, secondLan: [0, 2, 2] })).toEqual({
       ok: false,
       errors: [
-        { code: 'InvalidId', path: 'id', message: 'lab id "Bad_Id" is not 1-32 lower-case letters, digits and inner dashes' },
+        {
+          code: 'InvalidId',
+          path: 'id',
+          message: 'lab id "Bad_Id" is not 1-32 lower-case letters, digits and inner dashes',
+        },
         { code: 'InvalidNodeCount', path: 'nodes', message: 'node count 0 is not a whole number from 1 to 100' },
         { code: 'InvalidSecondLanNode', path: 'secondLan[0]', message: 'node 0 is not a node of this lab' },
         { code: 'InvalidSecondLanNode', path: 'secondLan[1]', message: 'node 2 is not a node of this lab' },

@@ -90,8 +90,7 @@ export interface LabPlanProblem {
 }
 
 export type LabPlanResult =
-  | { readonly ok: true; readonly value: LabPlan }
-  | { readonly ok: false; readonly errors: readonly LabPlanProblem[] };
+  { readonly ok: true; readonly value: LabPlan } | { readonly ok: false; readonly errors: readonly LabPlanProblem[] };
 
 /** Every lab namespace starts with this; `npm run lab -- down` removes all of them. */
 export const NAMESPACE_PREFIX = 'plab-';
@@ -216,8 +215,7 @@ export function planLab(input: LabPlanInput): LabPlanResult {
   if (onSecondLan.size > 0) names.push('lan2');
   if (withRouter) names.push('remote');
   const segments = names.map((name) => segmentOf(SEGMENTS[name], withRouter));
-  const gatewayOf = (name: LabSegmentName): LabHost['defaultVia'] =>
-    segments.find((s) => s.name === name)?.gateway;
+  const gatewayOf = (name: LabSegmentName): LabHost['defaultVia'] => segments.find((s) => s.name === name)?.gateway;
 
   const nodes: LabNode[] = [];
   for (let index = 1; index <= input.nodes; index++) {
@@ -252,7 +250,12 @@ export function planLab(input: LabPlanInput): LabPlanResult {
         defaultVia: gatewayOf('remote'),
       })
     : undefined;
-  const hosts = [...nodes, client, ...(router === undefined ? [] : [router]), ...(remoteClient === undefined ? [] : [remoteClient])];
+  const hosts = [
+    ...nodes,
+    client,
+    ...(router === undefined ? [] : [router]),
+    ...(remoteClient === undefined ? [] : [remoteClient]),
+  ];
   const switchNamespace = `${NAMESPACE_PREFIX}${input.id}-lan`;
   return {
     ok: true,

@@ -67,12 +67,12 @@ describe('a lab of three nodes and a client', () => {
       expect(link!.addr_info.filter((a) => a.tentative === true)).toEqual([]);
     }
     const bridgePorts = await lab.exec(lab.namespaces[0]!, ['ip', '-br', 'link', 'show', 'master', 'br0']);
-    expect(bridgePorts.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('@')[0])).toEqual([
-      'n1-eth0',
-      'n2-eth0',
-      'n3-eth0',
-      'c-eth0',
-    ]);
+    expect(
+      bridgePorts.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.split('@')[0]),
+    ).toEqual(['n1-eth0', 'n2-eth0', 'n3-eth0', 'c-eth0']);
   });
 
   it('lets every node and the client reach every other over IPv4 and IPv6', async () => {

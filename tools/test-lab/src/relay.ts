@@ -13,9 +13,7 @@ import type { Socket } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const LISTENER = fileURLToPath(
-  new URL(`./relay-listener${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-);
+const LISTENER = fileURLToPath(new URL(`./relay-listener${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 const [upstreamHost = '', upstreamPortText = '', ...namespaces] = process.argv.slice(2);
 const upstreamPort = Number(upstreamPortText);
