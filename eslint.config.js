@@ -40,6 +40,8 @@ function boundary(project) {
   const tags = project.tags;
   const paths = [];
   const patterns = [...deepImports];
+  /** Restrictions on the code a project ships, not on its tests, fixtures and benches. */
+  const shippedOnly = { paths: [], patterns: [] };
   if (tags.includes('type:pure')) {
     paths.push(...ioModules.map((name) => ({ name, message: 'Pure libraries do no I/O.' })));
     paths.push({ name: 'rxjs', message: 'RxJS lives at the edges, not in pure libraries.' });
@@ -52,30 +54,30 @@ function boundary(project) {
       : tags.includes('type:app')
         ? byTag('type:app').filter((n) => n !== project.name)
         : [];
-    paths.push(...forbidden.filter((n) => n !== project.name).map((name) => ({ name, message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })));
-    patterns.push(...forbidden.filter((n) => n !== project.name).map((name) => ({ group: [`${name}/*`], message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })));
+    paths.push(...forbidden.map((name) => ({ name, message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })));
+    // An effect library imports no entry of an app; an app's tests may use another app's `./testing`
+    // (the node agent's lab runs the allocator), its shipped code may not (below).
+    const subpaths = forbidden.map((name) => ({ group: [`${name}/*`], message: `${project.name} (${tags.join(', ')}) may not import ${name}.` }));
+    if (tags.includes('type:effect')) patterns.push(...subpaths);
+    else shippedOnly.patterns.push(...subpaths);
+  }
+  if (tags.includes('type:effect')) {
+    // A library's shipped code never imports a tool (tools are private; their tests may use them).
+    const tools = byTag('type:tool');
+    const toolMessage = `${project.name} is a library: only its tests and benches may import a tool (${tools.join(', ')}).`;
+    shippedOnly.paths.push(...tools.map((name) => ({ name, message: toolMessage })));
+    shippedOnly.patterns.push(...tools.map((name) => ({ group: [`${name}/*`], message: toolMessage })));
   }
   const all = { files: [`${project.dir}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
-  if (!tags.includes('type:effect')) return [all];
-  // A library's shipped code never imports a tool (tools are private; their tests may use them).
-  const tools = byTag('type:tool');
-  const toolMessage = `${project.name} is a library: only its tests and benches may import a tool (${tools.join(', ')}).`;
-  return [
-    all,
-    {
-      files: [`${project.dir}/**/*.ts`],
-      ignores: testFiles,
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          {
-            paths: [...paths, ...tools.map((name) => ({ name, message: toolMessage }))],
-            patterns: [...patterns, ...tools.map((name) => ({ group: [`${name}/*`], message: toolMessage }))],
-          },
-        ],
-      },
+  if (shippedOnly.paths.length === 0 && shippedOnly.patterns.length === 0) return [all];
+  const shipped = {
+    files: [`${project.dir}/**/*.ts`],
+    ignores: tags.includes('type:app') ? [...testFiles, '**/src/testing/**'] : testFiles,
+    rules: {
+      'no-restricted-imports': ['error', { paths: [...paths, ...shippedOnly.paths], patterns: [...patterns, ...shippedOnly.patterns] }],
     },
-  ];
+  };
+  return [all, shipped];
 }
 
 const separateTypeImports = {

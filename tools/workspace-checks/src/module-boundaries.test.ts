@@ -46,6 +46,16 @@ describe('module boundaries', () => {
     expect(messages).toEqual(['\'@purelb/allocator\' import is restricted from being used. @purelb/k8s-watch (type:effect) may not import @purelb/allocator.']);
   });
 
+  it("an app's shipped code may not import another app, not even its ./testing; its tests may", async () => {
+    const code = "import { startAllocatorProcess } from '@purelb/allocator/testing';\nexport const s = startAllocatorProcess;\n";
+    const messages = await restrictedImports('apps/lbnodeagent/src/main.ts', code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('may not import @purelb/allocator');
+    expect(await restrictedImports('apps/lbnodeagent/src/node-agent.int.test.ts', code)).toEqual([]);
+    const root = "import { startAllocator } from '@purelb/allocator';\nexport const s = startAllocator;\n";
+    expect(await restrictedImports('apps/lbnodeagent/src/node-agent.int.test.ts', root)).toHaveLength(1);
+  });
+
   it("nobody reaches into another package's sources", async () => {
     const messages = await restrictedImports('apps/allocator/src/main.ts', "import { createIpam } from '@purelb/ipam-core/src/ipam.ts';\nexport const c = createIpam;\n");
     expect(messages).toHaveLength(1);
