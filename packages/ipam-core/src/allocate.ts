@@ -103,10 +103,10 @@ function apply(change: Change, plan: Plan): boolean {
       entry = plan.entry;
       break;
     case 'take':
-      entry = space.hold(plan.value, rec.key, want.group, want.sharingKey, true);
+      entry = space.hold(plan.value, { user: rec.key, group: want.group, sharingKey: want.sharingKey }, { updateFree: true });
       break;
     case 'lowest':
-      entry = space.holdLowest(plan.pool, rec.key, want.group, want.sharingKey);
+      entry = space.holdLowest(plan.pool, { user: rec.key, group: want.group, sharingKey: want.sharingKey });
       break;
   }
   setEntry(rec, plan.fi, entry);
@@ -118,7 +118,7 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   if (key === '') return { ok: false, error: invalidAnnotation('the key is empty') };
   const rec = state.keys.get(key);
   const texts = request.requestedAddresses;
-  const requested = texts === undefined || texts.length === 0 ? NOTHING_REQUESTED : resolveRequested(state, texts, rec, request.group);
+  const requested = texts === undefined || texts.length === 0 ? NOTHING_REQUESTED : resolveRequested(state, texts, { rec, namedGroup: request.group });
   if ('code' in requested) return { ok: false, error: requested };
   const sharing = request.sharingKey === undefined ? '' : request.sharingKey.trim();
   const want: Wanted = {
@@ -132,14 +132,12 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   const recInGroup = rec !== undefined && (rec.group === undefined || rec.group === want.group);
   if (!valid && !recInGroup) return { ok: false, error: groupError(want.group, gs) };
   const [r4, r6] = requested.values;
-  const families = chooseFamilies(
-    request.ipFamilyPolicy,
-    request.ipFamilies,
-    r4 !== undefined,
-    r6 !== undefined,
-    valid ? gs.pools[0].length > 0 : recInGroup && rec.v4 !== undefined,
-    valid ? gs.pools[1].length > 0 : recInGroup && rec.v6 !== undefined,
-  );
+  const families = chooseFamilies(request.ipFamilyPolicy, request.ipFamilies, {
+    requested4: r4 !== undefined,
+    requested6: r6 !== undefined,
+    has4: valid ? gs.pools[0].length > 0 : recInGroup && rec.v4 !== undefined,
+    has6: valid ? gs.pools[1].length > 0 : recInGroup && rec.v6 !== undefined,
+  });
   if (typeof families === 'string') {
     if (!valid) return { ok: false, error: groupError(want.group, gs) };
     const message = `service group "${want.group}" has no ${families} pool`;
@@ -165,7 +163,7 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
 
 function commit(ctx: Context, plans: readonly Plan[], families: readonly IpFamily[]): AllocationResult {
   const { state, want, rec: existing } = ctx;
-  const rec = existing ?? newRecord(want.key, want.group, want.sharingKey, want.ports);
+  const rec = existing ?? newRecord(want);
   if (existing === undefined) state.keys.add(want.key, rec);
   const released: AllocatedAddress[] = [];
   const change: Change = { state, want, rec, released };

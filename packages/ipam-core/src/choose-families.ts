@@ -7,20 +7,22 @@ const V6: readonly IpFamily[] = ['IPv6'];
 const V4_V6: readonly IpFamily[] = ['IPv4', 'IPv6'];
 const V6_V4: readonly IpFamily[] = ['IPv6', 'IPv4'];
 
+/** Per family: whether the request names an address of it (`requested`), whether the group has a pool of it (`has`). */
+export interface FamilyFacts {
+  readonly requested4: boolean;
+  readonly requested6: boolean;
+  readonly has4: boolean;
+  readonly has6: boolean;
+}
+
 /**
  * SingleStack → the first listed family; PreferDualStack → the listed families the group has;
  * RequireDualStack → both families (listed order first). An empty list means "IPv4 then IPv6" (or the
  * families of the requested addresses), and SingleStack then takes the first of them the group has.
  * Returns the families in order, or the family that is missing.
  */
-export function chooseFamilies(
-  policy: IpFamilyPolicy,
-  ipFamilies: readonly IpFamily[],
-  requested4: boolean,
-  requested6: boolean,
-  has4: boolean,
-  has6: boolean,
-): readonly IpFamily[] | IpFamily {
+export function chooseFamilies(policy: IpFamilyPolicy, ipFamilies: readonly IpFamily[], facts: FamilyFacts): readonly IpFamily[] | IpFamily {
+  const { requested4, requested6, has4, has6 } = facts;
   const i4 = ipFamilies.indexOf('IPv4');
   const i6 = ipFamilies.indexOf('IPv6');
   const unlisted = i4 < 0 && i6 < 0;

@@ -23,6 +23,13 @@ export function parseValue(text: string): { readonly fi: FamilyIndex; readonly v
   return parsed.value.family === 'IPv4' ? { fi: 0, value: Number(parsed.value.value) } : { fi: 1, value: parsed.value.value };
 }
 
+/** Who holds an address: the first user, and the group and sharing key it is bound under. */
+export interface Holder {
+  readonly user: string;
+  readonly group: string | undefined;
+  readonly sharingKey: string | undefined;
+}
+
 /** A valid pool inside a family space. */
 export type PoolSpace = PoolSpaceOf<AddressEntry>;
 
@@ -176,10 +183,11 @@ export class FamilySpace {
    * Holds a value not yet held, for one user. With `updateFree`, also takes it out of its pool's free
    * intervals (an import defers that to one `rebuildFree`).
    */
-  hold(v: Value, user: string, group: string | undefined, sharingKey: string | undefined, updateFree: boolean): AddressEntry {
+  hold(v: Value, holder: Holder, options: { readonly updateFree: boolean }): AddressEntry {
+    const { user, group, sharingKey } = holder;
     const entry: AddressEntry = { family: this.family, sharingKey, group, user, sharers: undefined, pool: undefined, offset: 0, loose: 0 };
     this.#place(entry, v);
-    if (entry.pool !== undefined && updateFree && !claimOffset(entry.pool, entry.offset)) {
+    if (entry.pool !== undefined && options.updateFree && !claimOffset(entry.pool, entry.offset)) {
       throw new Error(`ipam-core: ${this.format(v)} is not free in its pool`);
     }
     this.#bind(entry);
@@ -187,7 +195,8 @@ export class FamilySpace {
   }
 
   /** Takes the lowest free address of a pool that has one. */
-  holdLowest(pool: PoolSpace, user: string, group: string, sharingKey: string | undefined): AddressEntry {
+  holdLowest(pool: PoolSpace, holder: Holder): AddressEntry {
+    const { user, group, sharingKey } = holder;
     const offset = takeLowestOffset(pool);
     if (offset === undefined) throw new Error('ipam-core: holdLowest on a full pool');
     const entry: AddressEntry = { family: this.family, sharingKey, group, user, sharers: undefined, pool, offset, loose: 0 };

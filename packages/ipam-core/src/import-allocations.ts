@@ -58,7 +58,8 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
       const pool = space.locate(value);
       // The group the holder names wins: it is the group the address was given from, whatever pool
       // holds it now (pool edits never move a holder); the pool decides only when none is named.
-      const candidate = rec ?? newRecord(key, item.group ?? pool?.group, sharing === undefined || sharing === '' ? undefined : sharing, item.ports ?? NO_PORTS);
+      const sharingKey = sharing === undefined || sharing === '' ? undefined : sharing;
+      const candidate = rec ?? newRecord({ key, group: item.group ?? pool?.group, sharingKey, ports: item.ports ?? NO_PORTS });
       const entry = space.get(value);
       if (entry !== undefined) {
         const conflict = findSharingConflict(state, entry, candidate);
@@ -73,7 +74,7 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
         setEntry(candidate, fi, entry);
       } else {
         candidate.group ??= pool?.group;
-        setEntry(candidate, fi, space.hold(value, key, candidate.group, candidate.sharingKey, false));
+        setEntry(candidate, fi, space.hold(value, { user: key, group: candidate.group, sharingKey: candidate.sharingKey }, { updateFree: false }));
         touched = true;
         if (pool === undefined) {
           const text = space.format(value);

@@ -35,7 +35,8 @@ export function setEntry(rec: KeyRecord, fi: FamilyIndex, entry: AddressEntry | 
 }
 
 /** A new record holding nothing yet. */
-export function newRecord(key: string, group: string | undefined, sharingKey: string | undefined, ports: readonly PortSpec[]): KeyRecord {
+export function newRecord(init: Pick<KeyRecord, 'key' | 'group' | 'sharingKey' | 'ports'>): KeyRecord {
+  const { key, group, sharingKey, ports } = init;
   return { key, group, sharingKey, ports, v4: undefined, v6: undefined };
 }
 

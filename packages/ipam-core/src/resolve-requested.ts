@@ -29,9 +29,9 @@ export function groupError(name: string, gs: GroupState | undefined): Allocation
 export function resolveRequested(
   state: IpamState,
   texts: readonly string[],
-  rec: KeyRecord | undefined,
-  namedGroup: string | undefined,
+  holder: { readonly rec: KeyRecord | undefined; readonly namedGroup: string | undefined },
 ): Requested | AllocationError {
+  const { rec, namedGroup } = holder;
   const values: [Value | undefined, Value | undefined] = [undefined, undefined];
   for (const text of texts) {
     const parsed = parseAddress(text);
