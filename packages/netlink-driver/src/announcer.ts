@@ -3,7 +3,7 @@
 // on a raw ICMPv6 socket (perl-base is part of every Debian system). Node has no raw sockets, and the
 // kernel's own unsolicited NA (`ndisc_notify`) is sent only after duplicate address detection, never
 // for an address added with `nodad`. Helpers run with a timeout, a bound on how many run at once, and a
-// minimum interval between announcements of the same address on the same link.
+// minimum interval between the end of one announcement of an address on a link and the next.
 import { runHelper } from './run-helper.ts';
 import type { HelperRunner } from './run-helper.ts';
 import { createSemaphore } from './semaphore.ts';
@@ -40,7 +40,10 @@ export interface AnnouncerOptions {
   readonly run?: HelperRunner;
   /** Helpers running at once (default 8). */
   readonly concurrency?: number;
-  /** An address is announced on a link at most once per this many milliseconds (default 1000). */
+  /**
+   * After an address was announced on a link, announcing it again within this many milliseconds is
+   * suppressed, as is a second announcement while one is running (default 1000).
+   */
   readonly minIntervalMs?: number;
   /** A helper is killed after this many milliseconds (default 5000; `arping -U -c 1` takes about 1 s). */
   readonly timeoutMs?: number;
@@ -64,7 +67,9 @@ export function createAnnouncer(options: AnnouncerOptions = {}): Announcer {
   const now = options.now ?? (() => performance.now());
   const arping = options.arpingPath ?? 'arping';
   const perl = options.perlPath ?? 'perl';
+  /** When each recent announcement finished, by link and address. */
   const lastSent = new Map<string, number>();
+  const inFlight = new Set<string>();
 
   const forget = (at: number): void => {
     if (lastSent.size < 1024) return;
@@ -74,22 +79,27 @@ export function createAnnouncer(options: AnnouncerOptions = {}): Announcer {
   return {
     async announce(target) {
       const key = `${target.link}|${target.address}`;
-      const at = now();
       const previous = lastSent.get(key);
-      if (previous !== undefined && at - previous < minIntervalMs) return ok<AnnounceOutcome>({ kind: 'suppressed' });
+      if (inFlight.has(key) || (previous !== undefined && now() - previous < minIntervalMs)) {
+        return ok<AnnounceOutcome>({ kind: 'suppressed' });
+      }
       const what = `announcing ${target.address} on ${target.link}`;
       if (target.family === 'IPv6' && target.mac === undefined) {
         return fail('announce', 'AnnounceFailed', `${what} failed: the link has no hardware address`);
       }
-      forget(at);
-      lastSent.set(key, at);
+      inFlight.add(key);
       const [file, args] =
         target.family === 'IPv4'
           ? [arping, ['-q', '-U', '-c', '1', '-I', target.link, target.address]]
           : [perl, ['-e', UNSOLICITED_NA_PERL, target.address, String(target.linkIndex), target.mac ?? '', String(NA_COUNT)]];
       const outcome = await limit.run(() => run(file, args, timeoutMs));
-      if (outcome.kind === 'exited' && outcome.code === 0) return ok<AnnounceOutcome>({ kind: 'sent' });
-      lastSent.delete(key);
+      inFlight.delete(key);
+      if (outcome.kind === 'exited' && outcome.code === 0) {
+        const at = now();
+        forget(at);
+        lastSent.set(key, at);
+        return ok<AnnounceOutcome>({ kind: 'sent' });
+      }
       const why =
         outcome.kind === 'exited' ? `${file} exited with ${outcome.code}${outcome.stderr === '' ? '' : `: ${outcome.stderr}`}` : outcome.message;
       return fail('announce', 'AnnounceFailed', `${what} failed: ${why}`);
