@@ -158,6 +158,16 @@ describe('netlink driver on the real kernel', () => {
     expect(back.prefixlen).toBe(32);
   });
 
+  it('takes 600 concurrent writes on one socket (past where the netlink package aborts unbounded) and lists them all', async () => {
+    const { ns, driver } = await world();
+    ns.ip('link', 'add', 'lan0', 'type', 'bridge');
+    const addresses = ['192.0.2', '198.51.100', '203.0.113'].flatMap((net) => Array.from({ length: 200 }, (_, i) => `${net}.${i + 1}`));
+    const added = await Promise.all(addresses.map((address) => driver.addAddress({ link: 'lan0', address, prefixLength: 32 })));
+    expect(added.filter((r) => !r.ok)).toEqual([]);
+    expect((await value(driver.listAddresses({ link: 'lan0', ownedOnly: true }))).length).toBe(600);
+    expect(ipLinks(ns, 'addr', 'show', 'lan0')[0]?.addr_info.length).toBe(600);
+  });
+
   it('sends gratuitous ARP that a peer namespace sees and learns the new MAC from', async () => {
     const { a, b, driver, mac } = await pair();
     b.ip('neigh', 'replace', '192.0.2.50', 'lladdr', '02:00:00:00:00:99', 'dev', 'peer0', 'nud', 'stale');
