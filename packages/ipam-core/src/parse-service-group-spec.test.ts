@@ -19,7 +19,12 @@ describe('parseServiceGroupSpec: accepted forms', () => {
   it.each([
     [
       'lists of both families',
-      { local: { v4pools: [V4, { pool: '198.51.100.0/30', subnet: '198.51.100.0/24', aggregation: '/32' }], v6pools: [V6] } },
+      {
+        local: {
+          v4pools: [V4, { pool: '198.51.100.0/30', subnet: '198.51.100.0/24', aggregation: '/32' }],
+          v6pools: [V6],
+        },
+      },
       [
         'spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default',
         'spec.local.v4pools[1] 198.51.100.0-198.51.100.3 198.51.100.0/24 /32',
@@ -34,15 +39,34 @@ describe('parseServiceGroupSpec: accepted forms', () => {
         'spec.local.v6pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 /128',
       ],
     ],
-    ['legacy IPv4', { local: { pool: '192.0.2.10 - 192.0.2.20', subnet: '192.0.2.0/24', aggregation: '/24' } }, ['spec.local 192.0.2.10-192.0.2.20 192.0.2.0/24 /24']],
-    ['legacy IPv6', { local: { ...V6 } }, ['spec.local 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 default']],
+    [
+      'legacy IPv4',
+      { local: { pool: '192.0.2.10 - 192.0.2.20', subnet: '192.0.2.0/24', aggregation: '/24' } },
+      ['spec.local 192.0.2.10-192.0.2.20 192.0.2.0/24 /24'],
+    ],
+    [
+      'legacy IPv6',
+      { local: { ...V6 } },
+      ['spec.local 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 default'],
+    ],
     [
       'a singular pool for one family, a list for the other',
       { local: { v6pools: [V6], v4pool: { pool: '192.0.2.40/32', subnet: '192.0.2.0/24' } } },
-      ['spec.local.v4pool 192.0.2.40-192.0.2.40 192.0.2.0/24 default', 'spec.local.v6pools[0] 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 default'],
+      [
+        'spec.local.v4pool 192.0.2.40-192.0.2.40 192.0.2.0/24 default',
+        'spec.local.v6pools[0] 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff 2001:db8::/64 default',
+      ],
     ],
-    ['blanks around a range', { local: { v4pools: [{ pool: ' 192.0.2.10-192.0.2.20 ', subnet: '192.0.2.0/24' }] } }, ['spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default']],
-    ['null aggregation means default', { local: { v4pools: [{ ...V4, aggregation: null }] } }, ['spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default']],
+    [
+      'blanks around a range',
+      { local: { v4pools: [{ pool: ' 192.0.2.10-192.0.2.20 ', subnet: '192.0.2.0/24' }] } },
+      ['spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default'],
+    ],
+    [
+      'null aggregation means default',
+      { local: { v4pools: [{ ...V4, aggregation: null }] } },
+      ['spec.local.v4pools[0] 192.0.2.10-192.0.2.20 192.0.2.0/24 default'],
+    ],
   ])('%s', (_name, spec, pools) => {
     const r = parseServiceGroupSpec('g', spec);
     if (!r.ok) throw new Error(formatGroupErrors(r.errors));
@@ -56,14 +80,30 @@ describe('parseServiceGroupSpec: every error, located', () => {
     ['spec is not an object', 'nope', ['spec: must be an object']],
     ['spec is null', null, ['spec: required']],
     ['no local', {}, ['spec.local: required (no other pool type is supported)']],
-    ['external IPAM only', { netbox: { url: 'http://192.0.2.1' } }, ['spec.local: required (no other pool type is supported)']],
+    [
+      'external IPAM only',
+      { netbox: { url: 'http://192.0.2.1' } },
+      ['spec.local: required (no other pool type is supported)'],
+    ],
     ['local is a list', { local: [] }, ['spec.local: must be an object']],
     ['no pool at all', { local: {} }, ['spec.local: the group has no pool']],
     ['empty lists', { local: { v4pools: [], v6pools: [] } }, ['spec.local: the group has no pool']],
     ['v4pools is not a list', { local: { v4pools: V4 } }, ['spec.local.v4pools: must be a list']],
-    ['entry is not an object', { local: { v6pools: ['2001:db8::/64'] } }, ['spec.local.v6pools[0]: must be an object with pool and subnet']],
-    ['pool and subnet missing', { local: { v4pools: [{}] } }, ['spec.local.v4pools[0].pool: required', 'spec.local.v4pools[0].subnet: required']],
-    ['pool is a number', { local: { v4pools: [{ pool: 7, subnet: '192.0.2.0/24' }] } }, ['spec.local.v4pools[0].pool: must be a string']],
+    [
+      'entry is not an object',
+      { local: { v6pools: ['2001:db8::/64'] } },
+      ['spec.local.v6pools[0]: must be an object with pool and subnet'],
+    ],
+    [
+      'pool and subnet missing',
+      { local: { v4pools: [{}] } },
+      ['spec.local.v4pools[0].pool: required', 'spec.local.v4pools[0].subnet: required'],
+    ],
+    [
+      'pool is a number',
+      { local: { v4pools: [{ pool: 7, subnet: '192.0.2.0/24' }] } },
+      ['spec.local.v4pools[0].pool: must be a string'],
+    ],
     [
       'aggregation is a number',
       { local: { v4pools: [{ ...V4, aggregation: 24 }] } },
@@ -100,7 +140,10 @@ describe('parseServiceGroupSpec: every error, located', () => {
     [
       'IPv4 pool as v6pool',
       { local: { v6pool: V4 } },
-      ['spec.local.v6pool.pool: pool 192.0.2.10-192.0.2.20 is IPv4 but is listed under v6pool', 'spec.local.v6pool.subnet: subnet 192.0.2.0/24 is IPv4 but is listed under v6pool'],
+      [
+        'spec.local.v6pool.pool: pool 192.0.2.10-192.0.2.20 is IPv4 but is listed under v6pool',
+        'spec.local.v6pool.subnet: subnet 192.0.2.0/24 is IPv4 but is listed under v6pool',
+      ],
     ],
     [
       'subnet of the other family',
@@ -115,7 +158,9 @@ describe('parseServiceGroupSpec: every error, located', () => {
     [
       'CIDR pool larger than its subnet',
       { local: { v6pools: [{ pool: '2001:db8::/48', subnet: '2001:db8::/64' }] } },
-      ['spec.local.v6pools[0].pool: pool 2001:db8::-2001:db8:0:ffff:ffff:ffff:ffff:ffff is not inside subnet 2001:db8::/64'],
+      [
+        'spec.local.v6pools[0].pool: pool 2001:db8::-2001:db8:0:ffff:ffff:ffff:ffff:ffff is not inside subnet 2001:db8::/64',
+      ],
     ],
     [
       'bad IPv4 aggregation',
@@ -130,22 +175,30 @@ describe('parseServiceGroupSpec: every error, located', () => {
     [
       'overlapping pools',
       { local: { v4pools: [V4, { pool: '192.0.2.15-192.0.2.25', subnet: '192.0.2.0/24' }] } },
-      ['spec.local.v4pools[1].pool: pool 192.0.2.15-192.0.2.25 overlaps pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)'],
+      [
+        'spec.local.v4pools[1].pool: pool 192.0.2.15-192.0.2.25 overlaps pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)',
+      ],
     ],
     [
       'a pool inside another',
       { local: { v4pools: [V4, { pool: '192.0.2.12/31', subnet: '192.0.2.0/24' }] } },
-      ['spec.local.v4pools[1].pool: pool 192.0.2.12-192.0.2.13 is inside pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)'],
+      [
+        'spec.local.v4pools[1].pool: pool 192.0.2.12-192.0.2.13 is inside pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)',
+      ],
     ],
     [
       'a pool containing another',
       { local: { v4pools: [V4, { pool: '192.0.2.0/24', subnet: '192.0.2.0/24' }] } },
-      ['spec.local.v4pools[1].pool: pool 192.0.2.0-192.0.2.255 contains pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)'],
+      [
+        'spec.local.v4pools[1].pool: pool 192.0.2.0-192.0.2.255 contains pool 192.0.2.10-192.0.2.20 (spec.local.v4pools[0].pool)',
+      ],
     ],
     [
       'the same pool twice',
       { local: { v6pools: [V6, V6] } },
-      ['spec.local.v6pools[1].pool: pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff is the same as pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff (spec.local.v6pools[0].pool)'],
+      [
+        'spec.local.v6pools[1].pool: pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff is the same as pool 2001:db8::4-2001:db8::ffff:ffff:ffff:ffff (spec.local.v6pools[0].pool)',
+      ],
     ],
     [
       'v4pool and v4pools together',
@@ -165,11 +218,21 @@ describe('parseServiceGroupSpec: every error, located', () => {
     [
       'only an aggregation under local',
       { local: { aggregation: '/24' } },
-      ['spec.local.aggregation: aggregation at this level belongs to the single-pool form and needs pool and subnet', 'spec.local: the group has no pool'],
+      [
+        'spec.local.aggregation: aggregation at this level belongs to the single-pool form and needs pool and subnet',
+        'spec.local: the group has no pool',
+      ],
     ],
     [
       'more than 64 pools',
-      { local: { v6pools: Array.from({ length: 65 }, (_, i) => ({ pool: `2001:db8::${i.toString(16)}/128`, subnet: '2001:db8::/64' })) } },
+      {
+        local: {
+          v6pools: Array.from({ length: 65 }, (_, i) => ({
+            pool: `2001:db8::${i.toString(16)}/128`,
+            subnet: '2001:db8::/64',
+          })),
+        },
+      },
       ['spec.local.v6pools: must have at most 64 pools'],
     ],
     [
@@ -190,8 +253,21 @@ describe('parseServiceGroupSpec: every error, located', () => {
     ],
     [
       'texts longer than the CRD allows',
-      { local: { v4pools: [{ pool: `192.0.2.1${' '.repeat(90)}-192.0.2.2`, subnet: `192.0.2.0/24`, aggregation: '/24'.padStart(17, '/') }] } },
-      ['spec.local.v4pools[0].pool: must be at most 100 bytes', 'spec.local.v4pools[0].aggregation: must be at most 16 bytes'],
+      {
+        local: {
+          v4pools: [
+            {
+              pool: `192.0.2.1${' '.repeat(90)}-192.0.2.2`,
+              subnet: `192.0.2.0/24`,
+              aggregation: '/24'.padStart(17, '/'),
+            },
+          ],
+        },
+      },
+      [
+        'spec.local.v4pools[0].pool: must be at most 100 bytes',
+        'spec.local.v4pools[0].aggregation: must be at most 16 bytes',
+      ],
     ],
     [
       'several problems at once',

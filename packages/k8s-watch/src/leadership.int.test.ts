@@ -37,7 +37,8 @@ function candidate(namespace: string, id: string): Candidate {
 function overlaps(cs: readonly Candidate[]): string[] {
   const all = cs.flatMap((c) => c.terms.map(([from, to]) => ({ id: c.id, from, to: to ?? Number.POSITIVE_INFINITY })));
   const found: string[] = [];
-  for (const a of all) for (const b of all) if (a.id < b.id && a.from < b.to && b.from < a.to) found.push(`${a.id}/${b.id}`);
+  for (const a of all)
+    for (const b of all) if (a.id < b.id && a.from < b.to && b.from < a.to) found.push(`${a.id}/${b.id}`);
   return found;
 }
 
@@ -64,7 +65,9 @@ describe('createLeadership on a real API server', () => {
 
     // The leader keeps renewing; nobody else leads meanwhile.
     const renewedFrom = (await read()).renewTime;
-    await waitFor('renewals', async () => ms((await read()).renewTime) >= ms(renewedFrom) + 3 * timing.retryPeriodMs, { timeoutMs: 30_000 });
+    await waitFor('renewals', async () => ms((await read()).renewTime) >= ms(renewedFrom) + 3 * timing.retryPeriodMs, {
+      timeoutMs: 30_000,
+    });
     expect(leaders()).toEqual([first]);
     expect((await read()).holderIdentity).toBe(first.id);
 
@@ -79,12 +82,16 @@ describe('createLeadership on a real API server', () => {
     expect(afterRelease.holderIdentity).toBe(other.id);
     expect(afterRelease.leaseTransitions).toBe((beforeRelease.leaseTransitions ?? 0) + 1);
     expect(ms(afterRelease.acquireTime)).toBeLessThan(ms(beforeRelease.renewTime) + timing.leaseDurationMs);
-    console.log(`leadership: handover after release took ${Math.round(handoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`);
+    console.log(
+      `leadership: handover after release took ${Math.round(handoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`,
+    );
 
     // Hard failover: the leader vanishes without releasing; a newcomer waits for the lease to expire.
     const c = candidate(namespace, 'candidate-c');
     c.leadership.start();
-    await waitFor('a renewal seen by c', async () => (await read()).renewTime !== afterRelease.renewTime, { timeoutMs: 30_000 });
+    await waitFor('a renewal seen by c', async () => (await read()).renewTime !== afterRelease.renewTime, {
+      timeoutMs: 30_000,
+    });
     other.leadership.abandon();
     const abandonedAt = performance.now();
     const lastRenew = await read();
@@ -94,7 +101,9 @@ describe('createLeadership on a real API server', () => {
     const taken = await read();
     expect(taken.holderIdentity).toBe(c.id);
     expect(ms(taken.acquireTime) - ms(lastRenew.renewTime)).toBeGreaterThanOrEqual(timing.leaseDurationMs);
-    console.log(`leadership: takeover after abandon took ${Math.round(takeoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`);
+    console.log(
+      `leadership: takeover after abandon took ${Math.round(takeoverMs)} ms (lease duration ${timing.leaseDurationMs} ms)`,
+    );
 
     expect(overlaps([a, b, c])).toEqual([]);
     await c.leadership.stop();

@@ -31,7 +31,9 @@ function candidate(store: FakeLeaseStore, clock: FakeClock, identity: string): C
 }
 
 /** Two candidates on one store: `a` starts first and leads, then `b` joins; the clock runs `forMs`. */
-async function aLeadsThenBJoins(forMs: number): Promise<{ store: FakeLeaseStore; clock: FakeClock; a: Candidate; b: Candidate }> {
+async function aLeadsThenBJoins(
+  forMs: number,
+): Promise<{ store: FakeLeaseStore; clock: FakeClock; a: Candidate; b: Candidate }> {
   const store = createFakeLeaseStore();
   const clock = createFakeClock();
   const a = candidate(store, clock, 'a');
@@ -122,7 +124,13 @@ describe('createLeadership', () => {
     const store = createFakeLeaseStore();
     const clock = createFakeClock(1_000_000);
     // Written long ago by someone with a clock far behind: its timestamps say "expired years ago".
-    store.put(ref, { holderIdentity: 'ghost', leaseDurationSeconds: 15, acquireTime: '2001-01-01T00:00:00.000000Z', renewTime: '2001-01-01T00:00:00.000000Z', leaseTransitions: 4 });
+    store.put(ref, {
+      holderIdentity: 'ghost',
+      leaseDurationSeconds: 15,
+      acquireTime: '2001-01-01T00:00:00.000000Z',
+      renewTime: '2001-01-01T00:00:00.000000Z',
+      leaseTransitions: 4,
+    });
     const b = candidate(store, clock, 'b');
     b.leadership.start();
     await clock.advanceAsync(14_000);
@@ -205,7 +213,13 @@ describe('createLeadership', () => {
     const a = candidate(store, clock, 'a');
     a.leadership.start();
     await clock.advanceAsync(1_000);
-    store.put(ref, { holderIdentity: 'intruder', leaseDurationSeconds: 15, acquireTime: undefined, renewTime: undefined, leaseTransitions: 9 });
+    store.put(ref, {
+      holderIdentity: 'intruder',
+      leaseDurationSeconds: 15,
+      acquireTime: undefined,
+      renewTime: undefined,
+      leaseTransitions: 9,
+    });
     await clock.advanceAsync(2_000);
     expect(a.leadership.isLeader()).toBe(false);
     await a.leadership.stop();
@@ -214,7 +228,13 @@ describe('createLeadership', () => {
 
   it('of two candidates racing for a free lease exactly one wins', async () => {
     const store = createFakeLeaseStore();
-    store.put(ref, { holderIdentity: undefined, leaseDurationSeconds: 1, acquireTime: undefined, renewTime: undefined, leaseTransitions: 2 });
+    store.put(ref, {
+      holderIdentity: undefined,
+      leaseDurationSeconds: 1,
+      acquireTime: undefined,
+      renewTime: undefined,
+      leaseTransitions: 2,
+    });
     const clock = createFakeClock();
     const a = candidate(store, clock, 'a');
     const b = candidate(store, clock, 'b');
@@ -249,11 +269,15 @@ describe('createLeadership', () => {
     [{ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 10_000 }],
     [{ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 0 }],
   ])('rejects inconsistent timings %o', (t) => {
-    expect(() => createLeadership({ leaseClient: createFakeLeaseStore().client(), ...ref, identity: 'a', ...t })).toThrow(RangeError);
+    expect(() =>
+      createLeadership({ leaseClient: createFakeLeaseStore().client(), ...ref, identity: 'a', ...t }),
+    ).toThrow(RangeError);
   });
 
   it('rejects a missing API and an empty identity', () => {
     expect(() => createLeadership({ ...ref, identity: 'a' })).toThrow(RangeError);
-    expect(() => createLeadership({ leaseClient: createFakeLeaseStore().client(), ...ref, identity: '' })).toThrow(RangeError);
+    expect(() => createLeadership({ leaseClient: createFakeLeaseStore().client(), ...ref, identity: '' })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -70,7 +70,9 @@ export function createLeadership(options: LeadershipOptions): Leadership {
   if (options.identity === '') throw new RangeError('leadership needs a non-empty identity');
   const client =
     options.leaseClient ??
-    (options.kubeConfig === undefined ? undefined : createLeaseClient(options.kubeConfig, { timeoutMs: renewDeadlineMs }));
+    (options.kubeConfig === undefined
+      ? undefined
+      : createLeaseClient(options.kubeConfig, { timeoutMs: renewDeadlineMs }));
   if (client === undefined) throw new RangeError('leadership needs a kubeConfig or a leaseClient');
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -169,7 +171,11 @@ export function createLeadership(options: LeadershipOptions): Leadership {
     const began = clock.now();
     inFlight = attempt()
       .catch((error: unknown) => {
-        lastError = { code: 'Unknown', status: undefined, message: error instanceof Error ? error.message : String(error) };
+        lastError = {
+          code: 'Unknown',
+          status: undefined,
+          message: error instanceof Error ? error.message : String(error),
+        };
         return false;
       })
       .then((won) => {
