@@ -43,6 +43,15 @@ describe('allocatorArgs', () => {
     ]);
   });
 
+  it('puts options for Node itself before the entry point', () => {
+    expect(allocatorArgs({ kubeconfigPath: '/k', namespace: 'n', mainPath: '/m.ts', nodeArgs: ['--import', '/fault.ts'] }).slice(0, 4)).toEqual([
+      '--import',
+      '/fault.ts',
+      '--conditions=@purelb/source',
+      '/m.ts',
+    ]);
+  });
+
   it("runs this package's own entry point by default", () => {
     expect(allocatorArgs({ kubeconfigPath: '/k', namespace: 'n' })[1]).toBe(join(import.meta.dirname, '..', 'main.ts'));
   });
@@ -98,7 +107,7 @@ describe('startAllocatorProcess', () => {
     const main = join(dir, 'main.mjs');
     writeFileSync(main, `console.error('--kubeconfig: no such file'); process.exit(2);`);
     const proc = startAllocatorProcess({ mainPath: main, kubeconfigPath: 'x', namespace: 'purelb', identity: 'a-1' });
-    await expect(proc.port()).rejects.toThrow(/allocator a-1 exited \(code 2\) before the awaited log line; last output:\n--kubeconfig: no such file/);
+    await expect(proc.port()).rejects.toThrow(/gave up waiting for a log line of allocator a-1: it exited \(code 2\) before the awaited log line; last output:\n--kubeconfig: no such file/);
     expect(await proc.exited).toEqual({ code: 2, signal: null });
   });
 
@@ -106,7 +115,7 @@ describe('startAllocatorProcess', () => {
     const main = join(dir, 'main.mjs');
     writeFileSync(main, `console.log('{"event":"starting"}'); setInterval(() => {}, 1000);`);
     const proc = startAllocatorProcess({ mainPath: main, kubeconfigPath: 'x', namespace: 'purelb' });
-    await expect(proc.port(300)).rejects.toThrow(/the allocator: no matching log line within 300 ms; last output:\n\{"event":"starting"\}/);
+    await expect(proc.port(300)).rejects.toThrow(/timed out after 300 ms waiting for a log line of the allocator \(last: no matching line yet; last output:\n\{"event":"starting"\}\)/);
     expect(await proc.stop()).toEqual({ code: null, signal: 'SIGTERM' });
   });
 

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_WAIT_MS, waitUntil } from '@purelb/test-control-plane';
 
 /** This package's entry point, as source or as built JavaScript, whichever this file is. */
 const MAIN = join(import.meta.dirname, '..', `main${extname(import.meta.filename)}`);
@@ -47,6 +47,8 @@ export interface AllocatorProcessOptions {
   readonly ownProcessGroup?: boolean;
   /** The entry point to run. Default: this package's `main`. */
   readonly mainPath?: string;
+  /** Options for Node itself, before the entry point (e.g. `--import` of a module of the test's). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** How the process ended. */
@@ -65,7 +67,7 @@ export interface AllocatorProcess {
   readonly otherOutput: readonly string[];
   /** The port of /metrics, /healthz and /readyz on 127.0.0.1, from the `listening` event. */
   port(timeoutMs?: number): Promise<number>;
-  /** The first log line matching, waiting up to `timeoutMs` (default 60 s); rejects if the process ends first. */
+  /** The first log line matching, waiting up to `timeoutMs` (default 60 s); rejects at once if the process ends first. */
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /**
    * Sends `signal` (default SIGTERM), then SIGKILL if the process has not ended after `graceMs`
@@ -97,6 +99,7 @@ export function parseLogLine(text: string): LogLine | undefined {
 export function allocatorArgs(options: AllocatorProcessOptions): string[] {
   const timings = options.leadership;
   return [
+    ...(options.nodeArgs ?? []),
     '--conditions=@purelb/source',
     options.mainPath ?? MAIN,
     '--kubeconfig',
@@ -160,19 +163,19 @@ export function startAllocatorProcess(options: AllocatorProcessOptions): Allocat
 
   const recentOutput = (): string => [...otherOutput.slice(-20), ...logs.slice(-20).map((l) => JSON.stringify(l))].join('\n');
 
-  const waitForLog = async (match: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const hit = logs.find(match);
-      if (hit !== undefined) return hit;
-      if (spawnError !== undefined) throw new Error(`${name} could not be started: ${spawnError.message}`);
-      if (ended !== undefined) {
-        throw new Error(`${name} exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recentOutput()}`);
-      }
-      if (performance.now() > deadline) throw new Error(`${name}: no matching log line within ${timeoutMs} ms; last output:\n${recentOutput()}`);
-      await sleep(25);
-    }
-  };
+  const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<LogLine> =>
+    waitUntil<LogLine>(
+      () => {
+        const hit = logs.find(match);
+        if (hit !== undefined) return { kind: 'done', value: hit };
+        if (spawnError !== undefined) return { kind: 'failed', reason: `it could not be started: ${spawnError.message}` };
+        if (ended !== undefined) {
+          return { kind: 'failed', reason: `it exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recentOutput()}` };
+        }
+        return { kind: 'pending', reason: `no matching line yet; last output:\n${recentOutput()}` };
+      },
+      { what: `a log line of ${name}`, timeoutMs, intervalMs: 25 },
+    );
 
   // A signal goes out once: the allocator takes a second SIGTERM as "quit at once".
   const sent = new Set<NodeJS.Signals>();

@@ -1,9 +1,11 @@
-// Objects and polling for the allocator's integration tests.
+// Objects, views and waits for the allocator's integration tests, bound to one install namespace
+// (ServiceGroups, the Lease) and one namespace for Services.
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createKubeClient, expectOk, testNamespaceName, type KubeClient } from '@purelb/test-control-plane';
+import { createKubeClient, expectOk, testNamespaceName, waitFor, waitUntil } from '@purelb/test-control-plane';
+import type { KubeClient, Probe } from '@purelb/test-control-plane';
 import type { ServiceObject } from '../kube-objects.ts';
-import { startAllocatorProcess, type AllocatorProcess } from './allocator-process.ts';
+import { startAllocatorProcess } from './allocator-process.ts';
+import type { AllocatorProcess } from './allocator-process.ts';
 
 /** A REST client for the tests that rides out an API server restart (connection failures and 503s, for 20 s). */
 export function createTestApi(kubeconfigPath: string): Promise<KubeClient> {
@@ -14,16 +16,17 @@ export interface TestAllocatorOptions {
   readonly kubeconfigPath: string;
   readonly namespace: string;
   readonly identity: string;
-  readonly leaseDurationMs?: number;
-  readonly renewDeadlineMs?: number;
-  readonly retryPeriodMs?: number;
   readonly extraArgs?: readonly string[];
+  /** Options for Node itself, e.g. `--import` of a test module. */
+  readonly nodeArgs?: readonly string[];
 }
 
+/** Leadership timings of the tests: a 3 s Lease, renew deadline 2 s, retry every 0.3 s. */
+export const TEST_LEADERSHIP = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 } as const;
+
 /**
- * The allocator as these tests run it: debug logs, a short Lease (3 s, renew deadline 2 s, retry
- * 0.3 s unless given), in the test's process group. Set PURELB_TEST_LOG_DIR to keep each allocator's
- * output in `<dir>/<identity>.log` for a look after the run.
+ * The allocator as these tests run it: debug logs, `TEST_LEADERSHIP`, in the test's process group.
+ * Set PURELB_TEST_LOG_DIR to keep each allocator's output in `<dir>/<identity>.log` for a look after the run.
  */
 export function spawnAllocator(options: TestAllocatorOptions): AllocatorProcess {
   const logDir = process.env['PURELB_TEST_LOG_DIR'];
@@ -32,29 +35,12 @@ export function spawnAllocator(options: TestAllocatorOptions): AllocatorProcess 
     namespace: options.namespace,
     identity: options.identity,
     logLevel: 'debug',
-    leadership: {
-      leaseDurationMs: options.leaseDurationMs ?? 3000,
-      renewDeadlineMs: options.renewDeadlineMs ?? 2000,
-      retryPeriodMs: options.retryPeriodMs ?? 300,
-    },
+    leadership: TEST_LEADERSHIP,
     ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
+    ...(options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs }),
     ...(logDir === undefined || logDir === '' ? {} : { logFile: join(logDir, `${options.identity}.log`) }),
     ownProcessGroup: false,
   });
-}
-
-/**
- * Polls until `probe` returns a value other than undefined; the error names what was awaited. Probes
- * that list many objects should poll less often (`intervalMs`) to leave the API server to the daemon.
- */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
 }
 
 export async function createNamespace(api: KubeClient, prefix: string): Promise<string> {
@@ -69,13 +55,7 @@ export interface Pools {
 }
 
 export const groupsPath = (ns: string): string => `/apis/purelb.io/v1/namespaces/${ns}/servicegroups`;
-
-export async function createGroup(api: KubeClient, ns: string, name: string, pools: Pools): Promise<void> {
-  expectOk(
-    await api.post(groupsPath(ns), { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name, namespace: ns }, spec: { local: pools } }),
-    `create ServiceGroup ${name}`,
-  );
-}
+export const servicesPath = (ns: string): string => `/api/v1/namespaces/${ns}/services`;
 
 export interface GroupView {
   readonly metadata?: { readonly generation?: number };
@@ -87,10 +67,7 @@ export interface GroupView {
   };
 }
 
-export async function getGroup(api: KubeClient, ns: string, name: string): Promise<GroupView | undefined> {
-  const r = await api.get(`${groupsPath(ns)}/${name}`);
-  return r.status === 200 ? (r.body as GroupView) : undefined;
-}
+export const readyCondition = (g: GroupView | undefined) => g?.status?.conditions?.find((c) => c.type === 'Ready');
 
 export interface ServiceShape {
   readonly annotations?: Readonly<Record<string, string>>;
@@ -101,8 +78,6 @@ export interface ServiceShape {
   readonly ipFamilyPolicy?: string;
   readonly ports?: readonly { port: number; protocol?: string }[];
 }
-
-export const servicesPath = (ns: string): string => `/api/v1/namespaces/${ns}/services`;
 
 export function serviceBody(ns: string, name: string, shape: ServiceShape = {}): unknown {
   const type = shape.type ?? 'LoadBalancer';
@@ -123,33 +98,6 @@ export function serviceBody(ns: string, name: string, shape: ServiceShape = {}):
   };
 }
 
-export async function createService(api: KubeClient, ns: string, name: string, shape: ServiceShape = {}): Promise<void> {
-  expectOk(await api.post(servicesPath(ns), serviceBody(ns, name, shape)), `create Service ${ns}/${name}`);
-}
-
-export async function getService(api: KubeClient, ns: string, name: string): Promise<ServiceObject | undefined> {
-  const r = await api.get(`${servicesPath(ns)}/${name}`);
-  return r.status === 200 ? (r.body as ServiceObject) : undefined;
-}
-
-export async function listServices(api: KubeClient, ns: string): Promise<ServiceObject[]> {
-  const body = expectOk(await api.get(servicesPath(ns)), `list Services in ${ns}`) as { items: ServiceObject[] };
-  return body.items;
-}
-
-export async function patchService(api: KubeClient, ns: string, name: string, patch: unknown): Promise<void> {
-  expectOk(await api.patch(`${servicesPath(ns)}/${name}`, patch), `patch Service ${ns}/${name}`);
-}
-
-export async function deleteService(api: KubeClient, ns: string, name: string): Promise<void> {
-  expectOk(await api.delete(`${servicesPath(ns)}/${name}`), `delete Service ${ns}/${name}`);
-}
-
-/** Deletes every Service of `ns`, so that later allocators on a shared control plane do not import them. */
-export async function deleteAllServices(api: KubeClient, ns: string): Promise<void> {
-  for (const s of await listServices(api, ns)) await deleteService(api, ns, s.metadata?.name ?? '');
-}
-
 export function ingressIps(svc: ServiceObject | undefined): string[] {
   return (svc?.status?.loadBalancer?.ingress ?? []).flatMap((e) => (e.ip === undefined ? [] : [e.ip]));
 }
@@ -165,28 +113,10 @@ export function allocatedCondition(svc: ServiceObject | undefined): ConditionVie
   return (svc?.status?.conditions ?? []).find((c): c is ConditionView => (c as ConditionView | undefined)?.type === 'purelb.io/Allocated');
 }
 
-/** Waits until the Service's condition has the reason (and returns the Service). */
-export function waitForReason(api: KubeClient, ns: string, name: string, reason: string, timeoutMs?: number): Promise<ServiceObject> {
-  return waitFor(
-    `Service ${ns}/${name} to have reason ${reason}`,
-    async () => {
-      const svc = await getService(api, ns, name);
-      return allocatedCondition(svc)?.reason === reason ? svc : undefined;
-    },
-    timeoutMs,
-  );
-}
-
-/** Waits until the Service has `count` ingress addresses and reason Allocated. */
-export function waitForAllocated(api: KubeClient, ns: string, name: string, count = 1, timeoutMs?: number): Promise<ServiceObject> {
-  return waitFor(
-    `Service ${ns}/${name} to be allocated`,
-    async () => {
-      const svc = await getService(api, ns, name);
-      return allocatedCondition(svc)?.reason === 'Allocated' && ingressIps(svc).length === count ? svc : undefined;
-    },
-    timeoutMs,
-  );
+/** `ip,ip reason` of a Service, e.g. `192.0.2.10 Allocated`, for wait messages and compact assertions. */
+export function describeService(svc: ServiceObject | undefined): string {
+  if (svc === undefined) return 'absent';
+  return `${ingressIps(svc).join(',') || '-'} ${allocatedCondition(svc)?.reason ?? 'no condition'}`;
 }
 
 export interface EventView {
@@ -198,20 +128,125 @@ export interface EventView {
   readonly involvedObject: { readonly kind: string; readonly name: string };
 }
 
-export async function listEvents(api: KubeClient, ns: string, name?: string): Promise<EventView[]> {
-  const selector = name === undefined ? '' : `?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`;
-  const body = expectOk(await api.get(`/api/v1/namespaces/${ns}/events${selector}`), `list Events in ${ns}`) as { items: EventView[] };
-  return body.items;
+/** How long a wait may take; the scene caps it to what is left of the current test. */
+export type WaitBudget = (wantedMs?: number) => number;
+
+export interface WaitOptions {
+  readonly timeoutMs?: number;
 }
 
-/** Waits until an Event with this reason exists for the object; returns all its Events. */
-export function waitForEvent(api: KubeClient, ns: string, name: string, reason: string, timeoutMs?: number): Promise<EventView[]> {
-  return waitFor(
-    `an Event ${reason} for ${ns}/${name}`,
-    async () => {
-      const events = await listEvents(api, ns, name);
-      return events.some((e) => e.reason === reason) ? events : undefined;
+/** The Kubernetes side of a test: one install namespace (groups) and one namespace (Services). */
+export interface TestCluster {
+  readonly api: KubeClient;
+  readonly install: string;
+  readonly ns: string;
+  createGroup(name: string, pools: Pools): Promise<void>;
+  getGroup(name: string): Promise<GroupView | undefined>;
+  /** Merge-patches a group's spec.local (e.g. to shrink a pool). */
+  patchGroupPools(name: string, pools: Pools): Promise<void>;
+  deleteGroup(name: string): Promise<void>;
+  waitForGroup(name: string, what: string, pred: (g: GroupView) => boolean): Promise<GroupView>;
+  createService(name: string, shape?: ServiceShape): Promise<void>;
+  getService(name: string): Promise<ServiceObject | undefined>;
+  listServices(): Promise<ServiceObject[]>;
+  patchService(name: string, patch: unknown): Promise<void>;
+  deleteService(name: string): Promise<void>;
+  /** Deletes every Service of `ns`, so that later allocators on a shared control plane do not import them. */
+  deleteAllServices(): Promise<void>;
+  /** Events of an object in `ns` (or in the install namespace for ServiceGroups, with `{ install: true }`). */
+  listEvents(name?: string, where?: { readonly install: boolean }): Promise<EventView[]>;
+  /** Waits until the Service shows `count` (default 1) addresses with reason Allocated. */
+  waitForAllocated(name: string, options?: WaitOptions & { readonly count?: number }): Promise<ServiceObject>;
+  /** Waits until the Service's condition has the reason. */
+  waitForReason(name: string, reason: string, options?: WaitOptions): Promise<ServiceObject>;
+  /** Waits until an Event with this reason exists for the object; returns all its Events. */
+  waitForEvent(name: string, reason: string, where?: { readonly install: boolean }): Promise<EventView[]>;
+  /** `waitFor` of `@purelb/test-control-plane`, capped to what is left of the current test. */
+  waitFor<T>(what: string, probe: () => T | Promise<T>, options?: WaitOptions & { readonly intervalMs?: number }): Promise<Exclude<T, undefined | null | false>>;
+}
+
+export function bindTestCluster(api: KubeClient, where: { readonly install: string; readonly ns: string; readonly budget: WaitBudget }): TestCluster {
+  const { install, ns, budget } = where;
+  const capped = <T>(what: string, probe: () => T | Promise<T>, options: WaitOptions & { readonly intervalMs?: number } = {}) =>
+    waitFor(what, probe, { timeoutMs: budget(options.timeoutMs), ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
+  const getService = async (name: string): Promise<ServiceObject | undefined> => {
+    const r = await api.get(`${servicesPath(ns)}/${name}`);
+    return r.status === 200 ? (r.body as ServiceObject) : undefined;
+  };
+  const getGroup = async (name: string): Promise<GroupView | undefined> => {
+    const r = await api.get(`${groupsPath(install)}/${name}`);
+    return r.status === 200 ? (r.body as GroupView) : undefined;
+  };
+  const listServices = async (): Promise<ServiceObject[]> =>
+    (expectOk(await api.get(servicesPath(ns)), `list Services in ${ns}`) as { items: ServiceObject[] }).items;
+  const deleteService = async (name: string): Promise<void> => {
+    expectOk(await api.delete(`${servicesPath(ns)}/${name}`), `delete Service ${ns}/${name}`);
+  };
+  const listEvents = async (name?: string, scope?: { readonly install: boolean }): Promise<EventView[]> => {
+    const namespace = scope?.install === true ? install : ns;
+    const selector = name === undefined ? '' : `?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`;
+    return (expectOk(await api.get(`/api/v1/namespaces/${namespace}/events${selector}`), `list Events in ${namespace}`) as { items: EventView[] }).items;
+  };
+  /** Waits until `look` is done; when it gives up, its message says what was last seen. */
+  const until = <T>(what: string, look: () => Promise<Probe<T>>, options: WaitOptions = {}): Promise<T> =>
+    waitUntil(look, { what, timeoutMs: budget(options.timeoutMs) });
+  const serviceWait = (name: string, want: { readonly what: string; readonly pred: (svc: ServiceObject) => boolean }, options: WaitOptions = {}): Promise<ServiceObject> =>
+    until(
+      `Service ${ns}/${name} ${want.what}`,
+      async () => {
+        const svc = await getService(name);
+        return svc !== undefined && want.pred(svc) ? { kind: 'done', value: svc } : { kind: 'pending', reason: `it shows ${describeService(svc)}` };
+      },
+      options,
+    );
+  return {
+    api,
+    install,
+    ns,
+    createGroup: async (name, pools) => {
+      expectOk(
+        await api.post(groupsPath(install), { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name, namespace: install }, spec: { local: pools } }),
+        `create ServiceGroup ${name}`,
+      );
     },
-    timeoutMs,
-  );
+    getGroup,
+    patchGroupPools: async (name, pools) => {
+      expectOk(await api.patch(`${groupsPath(install)}/${name}`, { spec: { local: pools } }), `patch ServiceGroup ${name}`);
+    },
+    deleteGroup: async (name) => {
+      expectOk(await api.delete(`${groupsPath(install)}/${name}`), `delete ServiceGroup ${name}`);
+    },
+    waitForGroup: (name, what, pred) =>
+      until(`ServiceGroup ${name}: ${what}`, async () => {
+        const g = await getGroup(name);
+        return g !== undefined && pred(g) ? { kind: 'done', value: g } : { kind: 'pending', reason: `its status is ${JSON.stringify(g?.status)}` };
+      }),
+    createService: async (name, shape = {}) => {
+      expectOk(await api.post(servicesPath(ns), serviceBody(ns, name, shape)), `create Service ${ns}/${name}`);
+    },
+    getService,
+    listServices,
+    patchService: async (name, patch) => {
+      expectOk(await api.patch(`${servicesPath(ns)}/${name}`, patch), `patch Service ${ns}/${name}`);
+    },
+    deleteService,
+    deleteAllServices: async () => {
+      for (const s of await listServices()) await deleteService(s.metadata?.name ?? '');
+    },
+    listEvents,
+    waitForAllocated: (name, options = {}) => {
+      const count = options.count ?? 1;
+      const what = `to be allocated (${count} address${count === 1 ? '' : 'es'})`;
+      return serviceWait(name, { what, pred: (svc) => allocatedCondition(svc)?.reason === 'Allocated' && ingressIps(svc).length === count }, options);
+    },
+    waitForReason: (name, reason, options) => serviceWait(name, { what: `to have reason ${reason}`, pred: (svc) => allocatedCondition(svc)?.reason === reason }, options),
+    waitForEvent: (name, reason, scope) =>
+      until(`an Event ${reason} for ${name}`, async () => {
+        const events = await listEvents(name, scope);
+        return events.some((e) => e.reason === reason)
+          ? { kind: 'done', value: events }
+          : { kind: 'pending', reason: `its Events are ${events.map((e) => e.reason).join(', ') || 'none'}` };
+      }),
+    waitFor: capped,
+  };
 }
