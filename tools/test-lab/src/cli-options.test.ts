@@ -9,6 +9,7 @@ describe('parseCli', () => {
         kind: 'up',
         nodes: 3,
         secondLan: [],
+        secondLanOnly: [],
         router: false,
         kubeconfig: undefined,
         apiServer: undefined,
@@ -16,13 +17,27 @@ describe('parseCli', () => {
       },
     });
     expect(
-      parseCli(['up', '--nodes', '4', '--second-lan', '2,4', '--router', '--kubeconfig', '/k', '--id', 'demo']),
+      parseCli([
+        'up',
+        '--nodes',
+        '4',
+        '--second-lan',
+        '2,4',
+        '--second-lan-only',
+        '5',
+        '--router',
+        '--kubeconfig',
+        '/k',
+        '--id',
+        'demo',
+      ]),
     ).toEqual({
       ok: true,
       value: {
         kind: 'up',
         nodes: 4,
         secondLan: [2, 4],
+        secondLanOnly: [5],
         router: true,
         kubeconfig: '/k',
         apiServer: undefined,

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = [
-  'usage: npm run lab -- up [--nodes N] [--second-lan 2,3] [--router] [--kubeconfig PATH | --api-server URL] [--id ID]',
+  'usage: npm run lab -- up [--nodes N] [--second-lan 2,3] [--second-lan-only 4] [--router]',
+  '                         [--kubeconfig PATH | --api-server URL] [--id ID]',
   '       npm run lab -- status',
   '       npm run lab -- down [--id ID]',
 ].join('\n');
@@ -12,6 +13,7 @@ export type CliCommand =
       readonly kind: 'up';
       readonly nodes: number;
       readonly secondLan: readonly number[];
+      readonly secondLanOnly: readonly number[];
       readonly router: boolean;
       readonly kubeconfig: string | undefined;
       readonly apiServer: string | undefined;
@@ -41,6 +43,7 @@ export function parseCli(argv: readonly string[]): CliParse {
       options: {
         nodes: { type: 'string' },
         'second-lan': { type: 'string' },
+        'second-lan-only': { type: 'string' },
         router: { type: 'boolean' },
         kubeconfig: { type: 'string' },
         'api-server': { type: 'string' },
@@ -59,6 +62,9 @@ export function parseCli(argv: readonly string[]): CliParse {
       if (nodes?.length !== 1) return usage(`--nodes ${values.nodes ?? ''} is not a whole number`);
       const secondLan = values['second-lan'] === undefined ? [] : wholeNumbers(values['second-lan']);
       if (secondLan === undefined) return usage(`--second-lan ${values['second-lan'] ?? ''} is not a list like 2,3`);
+      const only = values['second-lan-only'];
+      const secondLanOnly = only === undefined ? [] : wholeNumbers(only);
+      if (secondLanOnly === undefined) return usage(`--second-lan-only ${only ?? ''} is not a list like 2,3`);
       if (values.kubeconfig !== undefined && values['api-server'] !== undefined) {
         return usage('give --kubeconfig or --api-server, not both');
       }
@@ -68,6 +74,7 @@ export function parseCli(argv: readonly string[]): CliParse {
           kind: 'up',
           nodes: nodes[0] ?? 3,
           secondLan,
+          secondLanOnly,
           router: values.router ?? false,
           kubeconfig: values.kubeconfig,
           apiServer: values['api-server'],

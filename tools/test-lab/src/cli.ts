@@ -30,6 +30,7 @@ async function up(command: Extract<CliCommand, { kind: 'up' }>): Promise<number>
   const lab = await createLab({
     nodes: command.nodes,
     secondLan: command.secondLan,
+    secondLanOnly: command.secondLanOnly,
     router: command.router,
     cleanUpOnExit: false,
     ...(apiServer === undefined ? {} : { apiServer }),

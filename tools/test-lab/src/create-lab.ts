@@ -28,6 +28,8 @@ export interface LabOptions {
   readonly nodes: number;
   /** Nodes (1-based) that also join the second LAN (198.51.100.0/24, 2001:db8:2::/64) on `eth1`. */
   readonly secondLan?: readonly number[];
+  /** Nodes (1-based) on the second LAN only: their `eth0` is there (two-subnet elections). */
+  readonly secondLanOnly?: readonly number[];
   /**
    * A router namespace on every LAN (`.1` / `::1`, forwarding on; hosts get default routes through
    * it) and a remote client behind it on 203.0.113.0/24, 2001:db8:3::/64.
@@ -92,6 +94,7 @@ function planOrThrow(options: LabOptions, id: string): LabPlan {
     id,
     nodes: options.nodes,
     secondLan: options.secondLan ?? [],
+    secondLanOnly: options.secondLanOnly ?? [],
     router: options.router ?? false,
   });
   if (!planned.ok)

@@ -70,6 +70,20 @@ describe('planLab', () => {
     ]);
   });
 
+  it('puts nodes listed in secondLanOnly on LAN 2 alone, their eth0 there, routed through LAN 2', () => {
+    const lab = plan({ id: 'o', nodes: 3, secondLan: [2], secondLanOnly: [3], router: true });
+    expect(
+      lab.nodes.map((n) => n.interfaces.map((i) => `${i.name} ${i.segment} ${i.ipv4Cidr} ${i.bridgePort}`)),
+    ).toEqual([
+      ['eth0 lan1 192.0.2.11/24 n1-eth0'],
+      ['eth0 lan1 192.0.2.12/24 n2-eth0', 'eth1 lan2 198.51.100.12/24 n2-eth1'],
+      ['eth0 lan2 198.51.100.13/24 n3-eth0'],
+    ]);
+    expect(lab.nodes[2]).toMatchObject({ interface: 'eth0', ipv4: '198.51.100.13', ipv6: '2001:db8:2::13' });
+    expect(lab.nodes[2]!.defaultVia).toEqual({ ipv4: '198.51.100.1', ipv6: '2001:db8:2::1' });
+    expect(plan({ id: 'o', nodes: 2, secondLanOnly: [2] }).segments.map((s) => s.name)).toEqual(['lan1', 'lan2']);
+  });
+
   it('with a router: gateways on every LAN, default routes, a remote client on its own subnet', () => {
     const lab = plan({ id: 'r', nodes: 2, secondLan: [2], router: true });
     expect(lab.router).toMatchObject({
@@ -144,6 +158,10 @@ describe('planLab', () => {
     expect(planLab({ id: 'ok', nodes: 3, secondLan: [2, 2] })).toMatchObject({
       ok: false,
       errors: [{ path: 'secondLan[1]', message: 'node 2 is listed twice' }],
+    });
+    expect(planLab({ id: 'ok', nodes: 3, secondLan: [2], secondLanOnly: [3, 2] })).toMatchObject({
+      ok: false,
+      errors: [{ code: 'InvalidSecondLanNode', path: 'secondLanOnly[1]', message: 'node 2 is listed twice' }],
     });
     expect(planLab({ id: 'ok', nodes: 101 }).ok).toBe(false);
     expect(planLab({ id: 'ok', nodes: 2.5 }).ok).toBe(false);

@@ -2,7 +2,7 @@
 // which interface names, MACs, addresses and routes. Pure: `createLab` turns a plan into `ip`
 // commands, and every test and the README can read the same plan.
 
-/** A bridged segment of the lab. `lan1` always exists; `lan2` with `secondLan`; `remote` with `router`. */
+/** A bridged segment: `lan1` always; `lan2` with `secondLan` or `secondLanOnly`; `remote` with `router`. */
 export type LabSegmentName = 'lan1' | 'lan2' | 'remote';
 
 export interface LabSegment {
@@ -77,7 +77,10 @@ export interface LabPlan {
 export interface LabPlanInput {
   readonly id: string;
   readonly nodes: number;
+  /** Nodes (1-based) on LAN 1 and LAN 2. */
   readonly secondLan?: readonly number[];
+  /** Nodes (1-based) on LAN 2 only. */
+  readonly secondLanOnly?: readonly number[];
   readonly router?: boolean;
 }
 
@@ -193,15 +196,21 @@ function validate(input: LabPlanInput): LabPlanProblem[] {
     });
   }
   const seen = new Set<number>();
-  (input.secondLan ?? []).forEach((index, i) => {
-    const path = `secondLan[${i}]`;
-    if (!Number.isInteger(index) || index < 1 || index > input.nodes) {
-      problems.push({ code: 'InvalidSecondLanNode', path, message: `node ${index} is not a node of this lab` });
-    } else if (seen.has(index)) {
-      problems.push({ code: 'InvalidSecondLanNode', path, message: `node ${index} is listed twice` });
-    }
-    seen.add(index);
-  });
+  const lists = [
+    ['secondLan', input.secondLan ?? []],
+    ['secondLanOnly', input.secondLanOnly ?? []],
+  ] as const;
+  for (const [name, list] of lists) {
+    list.forEach((index, i) => {
+      const path = `${name}[${i}]`;
+      if (!Number.isInteger(index) || index < 1 || index > input.nodes) {
+        problems.push({ code: 'InvalidSecondLanNode', path, message: `node ${index} is not a node of this lab` });
+      } else if (seen.has(index)) {
+        problems.push({ code: 'InvalidSecondLanNode', path, message: `node ${index} is listed twice` });
+      }
+      seen.add(index);
+    });
+  }
   return problems;
 }
 
@@ -211,8 +220,9 @@ export function planLab(input: LabPlanInput): LabPlanResult {
   if (problems.length > 0) return { ok: false, errors: problems };
   const withRouter = input.router === true;
   const onSecondLan = new Set(input.secondLan ?? []);
+  const onSecondLanOnly = new Set(input.secondLanOnly ?? []);
   const names: LabSegmentName[] = ['lan1'];
-  if (onSecondLan.size > 0) names.push('lan2');
+  if (onSecondLan.size + onSecondLanOnly.size > 0) names.push('lan2');
   if (withRouter) names.push('remote');
   const segments = names.map((name) => segmentOf(SEGMENTS[name], withRouter));
   const gatewayOf = (name: LabSegmentName): LabHost['defaultVia'] => segments.find((s) => s.name === name)?.gateway;
@@ -221,9 +231,14 @@ export function planLab(input: LabPlanInput): LabPlanResult {
   for (let index = 1; index <= input.nodes; index++) {
     const shortName = `n${index}`;
     const octet = nodeOctet(index);
-    const interfaces = [interfaceOf({ shortName, ifIndex: 0, segment: 'lan1', octet })];
-    if (onSecondLan.has(index)) interfaces.push(interfaceOf({ shortName, ifIndex: 1, segment: 'lan2', octet }));
-    const host = hostOf({ kind: 'node', name: `${input.id}-node-${index}`, interfaces, defaultVia: gatewayOf('lan1') });
+    const joins: LabSegmentName[] = onSecondLanOnly.has(index)
+      ? ['lan2']
+      : onSecondLan.has(index)
+        ? ['lan1', 'lan2']
+        : ['lan1'];
+    const interfaces = joins.map((segment, ifIndex) => interfaceOf({ shortName, ifIndex, segment, octet }));
+    const name = `${input.id}-node-${index}`;
+    const host = hostOf({ kind: 'node', name, interfaces, defaultVia: gatewayOf(joins[0] ?? 'lan1') });
     nodes.push({ ...host, kind: 'node', index });
   }
   const client = hostOf({

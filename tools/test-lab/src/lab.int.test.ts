@@ -140,7 +140,7 @@ describe('a lab with a second LAN and a router, beside another lab', () => {
 
   beforeAll(async () => {
     [lab, other] = await Promise.all([
-      createLab({ nodes: 3, secondLan: [2, 3], router: true }),
+      createLab({ nodes: 4, secondLan: [2, 3], secondLanOnly: [4], router: true }),
       createLab({ nodes: 2 }),
     ]);
   });
@@ -166,9 +166,21 @@ describe('a lab with a second LAN and a router, beside another lab', () => {
     expect(direct.stdout).toContain('dev eth1');
   });
 
+  it('puts a secondLanOnly node on LAN 2 alone: neighbours there, LAN 1 only through the router', async () => {
+    const fourth = lab.nodes[3]!;
+    const links = await lab.exec(fourth, ['ip', '-br', 'address', 'show', 'dev', 'eth0']);
+    expect(links.stdout).toContain(`${fourth.ipv4}/24 ${fourth.ipv6}/64`);
+    expect(fourth.ipv4).toBe('198.51.100.14');
+    expect((await lab.exec(fourth, ['ip', '-br', 'link'])).stdout).not.toContain('eth1');
+    expect(await lab.ping(fourth, lab.nodes[1]!.interfaces[1]!.ipv6)).toBe(true);
+    expect(await lab.ping(fourth, lab.nodes[0]!.ipv4)).toBe(true);
+    const route = await lab.exec(fourth, ['ip', 'route', 'get', lab.nodes[0]!.ipv4]);
+    expect(route.stdout).toContain('via 198.51.100.1 dev eth0');
+  });
+
   it('routes between the remote client and every LAN host over IPv4 and IPv6', async () => {
     const remote = lab.remoteClient!;
-    const targets = [...lab.nodes, lab.client].flatMap((h) => [h.ipv4, h.ipv6]);
+    const targets = [...lab.nodes, lab.client].flatMap((h) => h.interfaces.flatMap((i) => [i.ipv4, i.ipv6]));
     const answered = await Promise.all(targets.map((a) => lab.ping(remote, a)));
     expect(targets.filter((_, i) => answered[i] !== true)).toEqual([]);
     const route = await lab.exec(remote, ['ip', 'route', 'get', lab.nodes[0]!.ipv4]);
