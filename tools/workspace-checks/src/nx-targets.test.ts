@@ -14,6 +14,7 @@ interface Project {
   readonly name: string;
   readonly testScript: string | undefined;
   readonly testFiles: readonly string[];
+  readonly dependsOn: readonly string[];
 }
 
 const projects: Project[] = ['packages', 'apps', 'tools'].flatMap((group) =>
@@ -21,10 +22,21 @@ const projects: Project[] = ['packages', 'apps', 'tools'].flatMap((group) =>
     .map((name) => join(group, name))
     .filter((dir) => existsSync(join(root, dir, 'package.json')))
     .map((dir) => {
-      const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; scripts?: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+        name: string;
+        scripts?: Record<string, string>;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
       const src = join(root, dir, 'src');
       const files = existsSync(src) ? readdirSync(src, { recursive: true, encoding: 'utf8' }) : [];
-      return { dir, name: pkg.name, testScript: pkg.scripts?.['test'], testFiles: files.filter((f) => f.endsWith('.test.ts')) };
+      return {
+        dir,
+        name: pkg.name,
+        testScript: pkg.scripts?.['test'],
+        testFiles: files.filter((f) => f.endsWith('.test.ts')),
+        dependsOn: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }),
+      };
     }),
 );
 
@@ -52,12 +64,16 @@ describe('nx targets', () => {
     expect(files.filter((f) => !f.startsWith('packages/ipam-core/'))).toEqual([]);
   });
 
-  it('a change under deploy/crds affects every project with integration tests', () => {
+  it('a change under deploy/crds affects every project whose integration tests load the CRDs', () => {
     const affected = nx('show', 'projects', '--affected', '--files', 'deploy/crds/servicegroups.purelb.io.yaml', '--json');
     const names = JSON.parse(affected) as string[];
-    const withIntegrationTests = projects.filter((p) => p.testFiles.some((f) => f.endsWith('.int.test.ts'))).map((p) => p.name);
-    expect(withIntegrationTests.length).toBeGreaterThan(0);
-    expect(names).toEqual(expect.arrayContaining(['deploy', ...withIntegrationTests]));
+    // The control plane of the integration tests applies deploy/crds.
+    const controlPlane = '@purelb/test-control-plane';
+    const loadCrds = projects
+      .filter((p) => p.name === controlPlane || (p.dependsOn.includes(controlPlane) && p.testFiles.some((f) => f.endsWith('.int.test.ts'))))
+      .map((p) => p.name);
+    expect(loadCrds).toEqual(expect.arrayContaining([controlPlane, '@purelb/k8s-watch', '@purelb/allocator']));
+    expect(names).toEqual(expect.arrayContaining(['deploy', ...loadCrds]));
     expect(names).not.toContain('@purelb/ipam-core');
   });
 });
