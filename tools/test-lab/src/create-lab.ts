@@ -12,7 +12,7 @@ import { cleanUpOnExit, forgetOnExit } from './exit-cleanup.ts';
 import { labStages } from './lab-commands.ts';
 import type { IpBatch } from './lab-commands.ts';
 import { planLab } from './lab-plan.ts';
-import type { LabHost, LabNode, LabPlan, LabSegment } from './lab-plan.ts';
+import type { LabHost, LabPlan } from './lab-plan.ts';
 import { writeState } from './lab-state.ts';
 import type { LabProcessRecord, LabState } from './lab-state.ts';
 import { labSupport } from './lab-support.ts';
@@ -55,18 +55,13 @@ export interface LabOptions {
 /** A namespace of the lab, by its host or by name. */
 export type LabTarget = LabHost | string;
 
-export interface Lab {
-  readonly id: string;
+/** The plan's hosts and segments (see `LabPlan`), and what to do with them. */
+export interface Lab extends Pick<
+  LabPlan,
+  'id' | 'segments' | 'nodes' | 'client' | 'router' | 'remoteClient' | 'hosts' | 'namespaces'
+> {
   /** Holds `state.json` and `relay.log`; gone after `destroy()`. */
   readonly dir: string;
-  readonly segments: readonly LabSegment[];
-  readonly nodes: readonly LabNode[];
-  readonly client: LabHost;
-  readonly router: LabHost | undefined;
-  readonly remoteClient: LabHost | undefined;
-  readonly hosts: readonly LabHost[];
-  /** Every namespace, the switch (`plab-<id>-lan`) first. */
-  readonly namespaces: readonly string[];
   /** The relayed API server, reachable at this same address inside every node namespace. */
   readonly apiServer: ApiServerAddress | undefined;
   /** Runs `argv` inside the namespace to completion; a non-zero exit is a value, not a rejection. */
@@ -156,16 +151,10 @@ function labHandle(input: {
     if (!plan.namespaces.includes(ns)) throw new Error(`${ns} is not a namespace of lab ${plan.id}`);
     return ns;
   };
+  const { id, segments, nodes, client, router, remoteClient, hosts, namespaces } = plan;
   const lab: Lab = {
-    id: plan.id,
+    ...{ id, segments, nodes, client, router, remoteClient, hosts, namespaces },
     dir,
-    segments: plan.segments,
-    nodes: plan.nodes,
-    client: plan.client,
-    router: plan.router,
-    remoteClient: plan.remoteClient,
-    hosts: plan.hosts,
-    namespaces: plan.namespaces,
     apiServer: input.apiServer,
     exec: (target, argv, options) => runCommand(['ip', 'netns', 'exec', namespaceOf(target), ...argv], options),
     spawnIn: (target, argv, options = {}) => {
