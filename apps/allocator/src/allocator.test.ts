@@ -130,5 +130,6 @@ describe('two allocator replicas', () => {
     expect(leaseHolder(c)).toBe(standby.name);
     expect(c.clock.now() - stoppedAt).toBeLessThan(TIMING.leaseDurationMs);
     expect(writesOf(c, leader).filter((at) => at >= stoppedAt)).toEqual([]);
+    expect(leader.logs.filter((l) => l.event === 'leadership-released')).toHaveLength(1);
   });
 });

@@ -192,12 +192,15 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
     },
     async stop() {
       stopping = true;
+      const leading = leadership.isLeader();
       await transitions;
       const s = session;
       session = undefined;
       if (s !== undefined) await s.stop();
       metrics.setLeader(false);
       await leadership.stop();
+      // The Lease no longer names us: a peer may take it at once.
+      if (leading && holder !== options.identity) logger.info('leadership-released', { identity: options.identity });
       for (const sub of subscriptions) sub.unsubscribe();
       services.stop();
       groups.stop();
