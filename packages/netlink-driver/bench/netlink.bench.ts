@@ -37,8 +37,14 @@ async function inner(): Promise<void> {
     return r.value;
   };
   must(await driver.ensureLink({ name: LINK, kind: 'bridge' }));
-  const add = () => Promise.all(addresses.map((address) => driver.addAddress({ link: LINK, address, prefixLength: 32 }))).then((rs) => rs.map(must));
-  const del = () => Promise.all(addresses.map((address) => driver.deleteAddress({ link: LINK, address, prefixLength: 32 }))).then((rs) => rs.map(must));
+  const add = () =>
+    Promise.all(addresses.map((address) => driver.addAddress({ link: LINK, address, prefixLength: 32 }))).then((rs) =>
+      rs.map(must),
+    );
+  const del = () =>
+    Promise.all(addresses.map((address) => driver.deleteAddress({ link: LINK, address, prefixLength: 32 }))).then(
+      (rs) => rs.map(must),
+    );
   const rounds = { add: [] as number[], list: [] as number[], del: [] as number[], ip: [] as number[] };
   await add(); // warm-up
   await del();
@@ -63,11 +69,21 @@ async function inner(): Promise<void> {
     .changes()
     .pipe(filter((c) => c.kind === 'address' && c.action === 'del' && c.address.owned))
     .subscribe((c) => {
-      if (c.kind === 'address') void driver.addAddress({ link: c.address.link, address: c.address.address, prefixLength: c.address.prefixLength });
+      if (c.kind === 'address')
+        void driver.addAddress({
+          link: c.address.link,
+          address: c.address.address,
+          prefixLength: c.address.prefixLength,
+        });
     });
   must(await driver.addAddress({ link: LINK, address: '198.18.200.1', prefixLength: 32 }));
   for (let i = 0; i < ROUNDS; i++) {
-    const back = firstValueFrom(driver.changes().pipe(filter((c) => c.kind === 'address' && c.action === 'new' && c.address.address === '198.18.200.1'), take(1)));
+    const back = firstValueFrom(
+      driver.changes().pipe(
+        filter((c) => c.kind === 'address' && c.action === 'new' && c.address.address === '198.18.200.1'),
+        take(1),
+      ),
+    );
     must(await driver.listLinks()); // both subscriptions are in place
     const start = performance.now();
     await new Promise<void>((resolve) => {
@@ -100,10 +116,14 @@ async function inner(): Promise<void> {
 function outer(): void {
   const ns = createNamespace();
   try {
-    const r = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, '--conditions=@purelb/source', import.meta.filename, '--inner'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const r = spawnSync(
+      'ip',
+      ['netns', 'exec', ns.name, process.execPath, '--conditions=@purelb/source', import.meta.filename, '--inner'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     process.stdout.write(r.stdout);
     if (r.status !== 0) process.exitCode = 1;
   } finally {

@@ -27,7 +27,13 @@ export function addressToBytes(text: string): AddressBytes | undefined {
     bytes[i] = Number(rest & 0xffn);
     rest >>= 8n;
   }
-  return { family, af: family === 'IPv4' ? AF_INET : AF_INET6, bytes, text: formatAddress(parsed.value), bits: length * 8 };
+  return {
+    family,
+    af: family === 'IPv4' ? AF_INET : AF_INET6,
+    bytes,
+    text: formatAddress(parsed.value),
+    bits: length * 8,
+  };
 }
 
 /** The family of an AF_* number, if it is one of the two. */

@@ -22,7 +22,9 @@ describe('createAnnouncer', () => {
     const r = recorder();
     const announcer = createAnnouncer({ run: r.run, timeoutMs: 3000 });
     expect(await announcer.announce(v4)).toEqual({ ok: true, value: { kind: 'sent' } });
-    expect(r.calls).toEqual([{ file: 'arping', args: ['-q', '-U', '-c', '1', '-I', 'eth0', '192.0.2.5'], timeoutMs: 3000 }]);
+    expect(r.calls).toEqual([
+      { file: 'arping', args: ['-q', '-U', '-c', '1', '-I', 'eth0', '192.0.2.5'], timeoutMs: 3000 },
+    ]);
   });
 
   it('sends an unsolicited NA through perl with the address, link index and MAC', async () => {
@@ -58,31 +60,63 @@ describe('createAnnouncer', () => {
         return { kind: 'exited', code: 0, stderr: '' };
       },
     });
-    const outcomes = await Promise.all([1, 2, 3, 4, 5, 5].map((n) => announcer.announce({ ...v4, address: `192.0.2.${n}` })));
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4, 5, 5].map((n) => announcer.announce({ ...v4, address: `192.0.2.${n}` })),
+    );
     expect(most).toBe(2);
-    expect(outcomes.map((o) => (o.ok ? o.value.kind : o.error.code))).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'suppressed']);
+    expect(outcomes.map((o) => (o.ok ? o.value.kind : o.error.code))).toEqual([
+      'sent',
+      'sent',
+      'sent',
+      'sent',
+      'sent',
+      'suppressed',
+    ]);
   });
 
   it('answers AnnounceFailed for a failing, missing or hanging helper, and lets the next try run', async () => {
-    const failing = createAnnouncer({ run: recorder({ kind: 'exited', code: 2, stderr: 'arping: bind: Cannot assign requested address' }).run });
+    const failing = createAnnouncer({
+      run: recorder({ kind: 'exited', code: 2, stderr: 'arping: bind: Cannot assign requested address' }).run,
+    });
     expect(await failing.announce(v4)).toEqual({
       ok: false,
-      error: { code: 'AnnounceFailed', op: 'announce', message: 'announcing 192.0.2.5 on eth0 failed: arping exited with 2: arping: bind: Cannot assign requested address' },
+      error: {
+        code: 'AnnounceFailed',
+        op: 'announce',
+        message:
+          'announcing 192.0.2.5 on eth0 failed: arping exited with 2: arping: bind: Cannot assign requested address',
+      },
     });
     const r = recorder({ kind: 'failed', message: 'arping is not installed' });
     const missing = createAnnouncer({ run: r.run });
-    expect(await missing.announce(v4)).toMatchObject({ ok: false, error: { code: 'AnnounceFailed', message: 'announcing 192.0.2.5 on eth0 failed: arping is not installed' } });
+    expect(await missing.announce(v4)).toMatchObject({
+      ok: false,
+      error: { code: 'AnnounceFailed', message: 'announcing 192.0.2.5 on eth0 failed: arping is not installed' },
+    });
     await missing.announce(v4);
     expect(r.calls).toHaveLength(2);
-    expect(await createAnnouncer({ run: r.run }).announce({ ...v6, mac: undefined })).toMatchObject({ ok: false, error: { code: 'AnnounceFailed' } });
+    expect(await createAnnouncer({ run: r.run }).announce({ ...v6, mac: undefined })).toMatchObject({
+      ok: false,
+      error: { code: 'AnnounceFailed' },
+    });
   });
 });
 
 describe('runHelper', () => {
   it('reports exit codes, a missing program and a timeout as values', async () => {
     expect(await runHelper('true', [], 5000)).toEqual({ kind: 'exited', code: 0, stderr: '' });
-    expect(await runHelper('sh', ['-c', 'echo nope >&2; exit 3'], 5000)).toEqual({ kind: 'exited', code: 3, stderr: 'nope' });
-    expect(await runHelper('/nonexistent/arping', [], 5000)).toEqual({ kind: 'failed', message: '/nonexistent/arping is not installed' });
-    expect(await runHelper('sleep', ['5'], 100)).toEqual({ kind: 'failed', message: 'sleep did not finish within 100 ms' });
+    expect(await runHelper('sh', ['-c', 'echo nope >&2; exit 3'], 5000)).toEqual({
+      kind: 'exited',
+      code: 3,
+      stderr: 'nope',
+    });
+    expect(await runHelper('/nonexistent/arping', [], 5000)).toEqual({
+      kind: 'failed',
+      message: '/nonexistent/arping is not installed',
+    });
+    expect(await runHelper('sleep', ['5'], 100)).toEqual({
+      kind: 'failed',
+      message: 'sleep did not finish within 100 ms',
+    });
   });
 });

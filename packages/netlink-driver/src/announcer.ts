@@ -91,7 +91,10 @@ export function createAnnouncer(options: AnnouncerOptions = {}): Announcer {
       const [file, args] =
         target.family === 'IPv4'
           ? [arping, ['-q', '-U', '-c', '1', '-I', target.link, target.address]]
-          : [perl, ['-e', UNSOLICITED_NA_PERL, target.address, String(target.linkIndex), target.mac ?? '', String(NA_COUNT)]];
+          : [
+              perl,
+              ['-e', UNSOLICITED_NA_PERL, target.address, String(target.linkIndex), target.mac ?? '', String(NA_COUNT)],
+            ];
       const outcome = await limit.run(() => run(file, args, timeoutMs));
       inFlight.delete(key);
       if (outcome.kind === 'exited' && outcome.code === 0) {
@@ -101,7 +104,9 @@ export function createAnnouncer(options: AnnouncerOptions = {}): Announcer {
         return ok<AnnounceOutcome>({ kind: 'sent' });
       }
       const why =
-        outcome.kind === 'exited' ? `${file} exited with ${outcome.code}${outcome.stderr === '' ? '' : `: ${outcome.stderr}`}` : outcome.message;
+        outcome.kind === 'exited'
+          ? `${file} exited with ${outcome.code}${outcome.stderr === '' ? '' : `: ${outcome.stderr}`}`
+          : outcome.message;
       return fail('announce', 'AnnounceFailed', `${what} failed: ${why}`);
     },
   };

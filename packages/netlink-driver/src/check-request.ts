@@ -8,7 +8,8 @@ import type { AddressRef, AddressSpec, LinkKind } from './netlink-driver.ts';
 
 /** Linux interface names: 1 to 15 bytes, no `/`, no whitespace, not `.` or `..`. */
 export function checkLinkName<T = string>(op: DriverOp, name: string): DriverResult<T> | undefined {
-  const valid = name.length > 0 && Buffer.byteLength(name) <= 15 && !/[\s/:]/.test(name) && name !== '.' && name !== '..';
+  const valid =
+    name.length > 0 && Buffer.byteLength(name) <= 15 && !/[\s/:]/.test(name) && name !== '.' && name !== '..';
   return valid ? undefined : fail(op, 'EINVAL', `"${name}" is not a valid link name`);
 }
 
@@ -26,7 +27,11 @@ export function checkAddressRef(op: DriverOp, ref: AddressRef): DriverResult<Che
   if (address === undefined) return fail(op, 'EINVAL', `"${ref.address}" is not an IP address`);
   const { prefixLength } = ref;
   if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > address.bits) {
-    return fail(op, 'EINVAL', `prefix length ${prefixLength} is out of range for ${address.family} address ${address.text}`);
+    return fail(
+      op,
+      'EINVAL',
+      `prefix length ${prefixLength} is out of range for ${address.family} address ${address.text}`,
+    );
   }
   return ok({ link: ref.link, address, prefixLength });
 }
@@ -48,7 +53,9 @@ const LINK_KINDS: readonly LinkKind[] = ['dummy', 'ifb', 'bridge'];
 
 export function checkLinkKind(op: DriverOp, kind: string): DriverResult<LinkKind> {
   const known = LINK_KINDS.find((k) => k === kind);
-  return known === undefined ? fail(op, 'EINVAL', `link kind "${kind}" is not one the driver creates (${LINK_KINDS.join(', ')})`) : ok(known);
+  return known === undefined
+    ? fail(op, 'EINVAL', `link kind "${kind}" is not one the driver creates (${LINK_KINDS.join(', ')})`)
+    : ok(known);
 }
 
 /** `address/prefixLength` in canonical text. */

@@ -29,12 +29,17 @@ export interface NetlinkDriverOptions {
   readonly announce?: AnnouncerOptions;
 }
 
-const afOf = (family: 'IPv4' | 'IPv6' | undefined): number => (family === 'IPv4' ? AF_INET : family === 'IPv6' ? AF_INET6 : 0);
+const afOf = (family: 'IPv4' | 'IPv6' | undefined): number =>
+  family === 'IPv4' ? AF_INET : family === 'IPv6' ? AF_INET6 : 0;
 
 export function createNetlinkDriver(options: NetlinkDriverOptions = {}): NetlinkDriver {
   const protocol = options.protocol ?? ADDRESS_PROTOCOL;
-  if (!Number.isInteger(protocol) || protocol < 4 || protocol > 255) throw new RangeError(`protocol must be 4..255, got ${protocol}`);
-  const channelOptions = { ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  if (!Number.isInteger(protocol) || protocol < 4 || protocol > 255)
+    throw new RangeError(`protocol must be 4..255, got ${protocol}`);
+  const channelOptions = {
+    ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  };
   const kernel = createKernelClient(createRtnetlinkChannel(channelOptions));
   const announcer = createAnnouncer(options.announce);
   let closed = false;
@@ -56,7 +61,12 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     const out: Address[] = [];
     for (const r of records.value) {
       const a = addressFromRecord(r, names, protocol);
-      if (a === undefined || (filter.link !== undefined && a.link !== filter.link) || (filter.ownedOnly === true && !a.owned)) continue;
+      if (
+        a === undefined ||
+        (filter.link !== undefined && a.link !== filter.link) ||
+        (filter.ownedOnly === true && !a.owned)
+      )
+        continue;
       if (filter.family === undefined || a.family === filter.family) out.push(a);
     }
     return ok(out);
@@ -65,7 +75,14 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
   const newAddress = (op: DriverOp, spec: CheckedSpec, flags: number) => {
     const addressFlags = (spec.noPrefixRoute ? IFA_F.NOPREFIXROUTE : 0) | (spec.noDad ? IFA_F.NODAD : 0);
     const { af, bytes } = spec.address;
-    const request = { family: af, prefixLength: spec.prefixLength, address: bytes, flags: addressFlags, protocol, local: af === AF_INET };
+    const request = {
+      family: af,
+      prefixLength: spec.prefixLength,
+      address: bytes,
+      flags: addressFlags,
+      protocol,
+      local: af === AF_INET,
+    };
     return kernel.writeAddress(op, spec.link, { type: RTM.NEWADDR, flags, request });
   };
 
@@ -83,7 +100,10 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
   };
 
   const matches = (a: Address, spec: CheckedSpec): boolean =>
-    a.prefixLength === spec.prefixLength && a.owned && a.flags.noPrefixRoute === spec.noPrefixRoute && (spec.address.family === 'IPv4' || a.flags.noDad === spec.noDad);
+    a.prefixLength === spec.prefixLength &&
+    a.owned &&
+    a.flags.noPrefixRoute === spec.noPrefixRoute &&
+    (spec.address.family === 'IPv4' || a.flags.noDad === spec.noDad);
 
   return {
     async listLinks() {
@@ -108,7 +128,10 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
       const op = 'findSubnet';
       const target = addressToBytes(address);
       if (target === undefined) return fail(op, 'EINVAL', `"${address}" is not an IP address`);
-      const listed = await listAddresses(op, { family: target.family, ...(options.link === undefined ? {} : { link: options.link }) });
+      const listed = await listAddresses(op, {
+        family: target.family,
+        ...(options.link === undefined ? {} : { link: options.link }),
+      });
       return listed.ok ? ok(findSubnetIn(listed.value, target.text, options.link)) : listed;
     },
 
@@ -127,11 +150,13 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
         if (link === undefined) {
           const answer = await kernel.createLink(request.name, kind.value);
           if (answer.kind === 'errno' && answer.errno === EEXIST) continue; // someone else just made it
-          if (answer.kind !== 'done') return answerFailure(op, answer, `creating link ${request.name} of kind ${kind.value}`);
+          if (answer.kind !== 'done')
+            return answerFailure(op, answer, `creating link ${request.name} of kind ${kind.value}`);
           created = true;
           continue;
         }
-        if ((link.flags & IFF_UP) !== 0) return ok({ kind: created ? 'created' : 'unchanged', link: linkFromRecord(link) });
+        if ((link.flags & IFF_UP) !== 0)
+          return ok({ kind: created ? 'created' : 'unchanged', link: linkFromRecord(link) });
         const up = await kernel.setUp(link.index);
         if (up.kind !== 'done') return answerFailure(op, up, `bringing link ${request.name} up`);
         const fresh = await kernel.linkByName(op, request.name);
@@ -168,14 +193,22 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
       const what = `replacing ${cidrText(c)} on ${c.link}`;
       const same = await sameAddresses(op, c);
       if (!same.ok) return same;
-      if (same.value.length === 1 && same.value.every((a) => matches(a, c))) return ok<ReplaceOutcome>({ kind: 'unchanged' });
+      if (same.value.length === 1 && same.value.every((a) => matches(a, c)))
+        return ok<ReplaceOutcome>({ kind: 'unchanged' });
       const samePrefix = same.value.find((a) => a.prefixLength === c.prefixLength);
       const others = same.value.filter((a) => a.prefixLength !== c.prefixLength);
       const remove = async (a: Address): Promise<DriverResult<true>> => {
-        const gone = await deleteAddress(op, { link: c.link, af: c.address.af, bytes: c.address.bytes, prefixLength: a.prefixLength });
+        const gone = await deleteAddress(op, {
+          link: c.link,
+          af: c.address.af,
+          bytes: c.address.bytes,
+          prefixLength: a.prefixLength,
+        });
         if (!gone.ok) return gone;
         const v = gone.value;
-        return v.kind === 'done' || (v.kind === 'errno' && v.errno === EADDRNOTAVAIL) ? ok(true) : answerFailure(op, v, what);
+        return v.kind === 'done' || (v.kind === 'errno' && v.errno === EADDRNOTAVAIL)
+          ? ok(true)
+          : answerFailure(op, v, what);
       };
       // IPv6 knows an address once, whatever its prefix length: the old one goes first. IPv4 keeps one
       // per prefix length: the new one goes in first, so the address is never missing.
@@ -186,7 +219,8 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
         }
       }
       // The kernel's replace updates IPv6 flags but not IPv4 flags: an IPv4 flag change is delete + add.
-      const v4FlagsDiffer = c.address.family === 'IPv4' && samePrefix !== undefined && samePrefix.flags.noPrefixRoute !== c.noPrefixRoute;
+      const v4FlagsDiffer =
+        c.address.family === 'IPv4' && samePrefix !== undefined && samePrefix.flags.noPrefixRoute !== c.noPrefixRoute;
       if (samePrefix !== undefined && v4FlagsDiffer) {
         const r = await remove(samePrefix);
         if (!r.ok) return r;
@@ -209,7 +243,12 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
       const checked = checkAddressRef(op, ref);
       if (!checked.ok) return checked;
       const c = checked.value;
-      const answer = await deleteAddress(op, { link: c.link, af: c.address.af, bytes: c.address.bytes, prefixLength: c.prefixLength });
+      const answer = await deleteAddress(op, {
+        link: c.link,
+        af: c.address.af,
+        bytes: c.address.bytes,
+        prefixLength: c.prefixLength,
+      });
       if (!answer.ok) return answer;
       const v = answer.value;
       if (v.kind === 'done') return ok({ kind: 'deleted' });
@@ -230,7 +269,10 @@ export function createNetlinkDriver(options: NetlinkDriverOptions = {}): Netlink
     },
 
     changes(): Observable<NetlinkChange> {
-      return watchChanges({ protocol, listLinks: () => (closed ? Promise.resolve(closedFailure('changes')) : kernel.links('changes')) });
+      return watchChanges({
+        protocol,
+        listLinks: () => (closed ? Promise.resolve(closedFailure('changes')) : kernel.links('changes')),
+      });
     },
 
     close() {

@@ -43,7 +43,8 @@ export interface DriverError {
   readonly errno?: number;
 }
 
-export type DriverResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DriverError };
+export type DriverResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DriverError };
 
 const ERRNO_CODES: ReadonlyMap<number, DriverErrorCode> = new Map<number, DriverErrorCode>([
   [1, 'EPERM'],

@@ -2,10 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { findSubnetIn } from './find-subnet.ts';
 import type { Address } from './netlink-driver.ts';
 
-const flags = { noPrefixRoute: false, noDad: false, tentative: false, dadFailed: false, deprecated: false, secondary: false };
+const flags = {
+  noPrefixRoute: false,
+  noDad: false,
+  tentative: false,
+  dadFailed: false,
+  deprecated: false,
+  secondary: false,
+};
 const address = (link: string, cidr: string, extra: Partial<Address> = {}): Address => {
   const [text = '', prefix = '0'] = cidr.split('/');
-  return { link, linkIndex: link.length, family: text.includes(':') ? 'IPv6' : 'IPv4', address: text, prefixLength: Number(prefix), scope: 'global', flags, protocol: 0, owned: false, ...extra };
+  return {
+    link,
+    linkIndex: link.length,
+    family: text.includes(':') ? 'IPv6' : 'IPv4',
+    address: text,
+    prefixLength: Number(prefix),
+    scope: 'global',
+    flags,
+    protocol: 0,
+    owned: false,
+    ...extra,
+  };
 };
 
 describe('findSubnetIn', () => {

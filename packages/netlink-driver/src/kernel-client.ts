@@ -21,7 +21,8 @@ import {
 const ENODEV = 19;
 
 /** A write's answer: done, or the kernel's errno (0 = failed without one). */
-export type WriteAnswer = { readonly kind: 'done' } | { readonly kind: 'errno'; readonly errno: number } | { readonly kind: 'closed' };
+export type WriteAnswer =
+  { readonly kind: 'done' } | { readonly kind: 'errno'; readonly errno: number } | { readonly kind: 'closed' };
 
 export interface KernelClient {
   links(op: DriverOp): Promise<DriverResult<LinkRecord[]>>;
@@ -47,7 +48,11 @@ export interface AddressWrite {
 export const closedFailure = <T>(op: DriverOp): DriverResult<T> => fail(op, 'Closed', 'the driver is closed');
 
 /** A failed answer as a failed result about `what` (e.g. `listing links`). */
-export function answerFailure<T>(op: DriverOp, answer: Exclude<ChannelAnswer, { kind: 'ok' }> | Exclude<WriteAnswer, { kind: 'done' }>, what: string): DriverResult<T> {
+export function answerFailure<T>(
+  op: DriverOp,
+  answer: Exclude<ChannelAnswer, { kind: 'ok' }> | Exclude<WriteAnswer, { kind: 'done' }>,
+  what: string,
+): DriverResult<T> {
   return answer.kind === 'closed' ? closedFailure(op) : kernelFailure(op, answer.errno, what);
 }
 
@@ -97,22 +102,35 @@ export function createKernelClient(channel: RtnetlinkChannel): KernelClient {
 
   return {
     links: async (op) => {
-      const links = await dump(op, { what: 'listing links', type: RTM.GETLINK, request: encodeLinkRequest({}), decode: decodeLink });
+      const links = await dump(op, {
+        what: 'listing links',
+        type: RTM.GETLINK,
+        request: encodeLinkRequest({}),
+        decode: decodeLink,
+      });
       if (links.ok) {
         cache.clear();
         for (const l of links.value) cache.set(l.name, l);
       }
       return links;
     },
-    addresses: (op, af) => dump(op, { what: 'listing addresses', type: RTM.GETADDR, request: encodeAddressDump(af), decode: decodeAddress }),
-    routes: (op, af) => dump(op, { what: 'listing routes', type: RTM.GETROUTE, request: encodeRouteDump(af), decode: decodeRoute }),
+    addresses: (op, af) =>
+      dump(op, { what: 'listing addresses', type: RTM.GETADDR, request: encodeAddressDump(af), decode: decodeAddress }),
+    routes: (op, af) =>
+      dump(op, { what: 'listing routes', type: RTM.GETROUTE, request: encodeRouteDump(af), decode: decodeRoute }),
     linkByName,
     resolveLink,
     async writeAddress(op, name, write) {
       for (let attempt = 1; ; attempt++) {
         const link = await resolveLink(op, name);
         if (!link.ok) return link;
-        const answer = toWrite(await channel.request(write.type, encodeAddressRequest({ ...write.request, index: link.value.index }), write.flags));
+        const answer = toWrite(
+          await channel.request(
+            write.type,
+            encodeAddressRequest({ ...write.request, index: link.value.index }),
+            write.flags,
+          ),
+        );
         if (answer.kind === 'errno' && answer.errno === ENODEV && attempt === 1) {
           cache.delete(name); // the link may have been replaced under the same name
           continue;

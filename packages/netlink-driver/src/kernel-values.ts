@@ -4,7 +4,15 @@ import type { Address, AddressScope, DefaultRoute, Link, LinkState } from './net
 import type { AddressRecord, LinkRecord, RouteRecord } from './rtnetlink-codec.ts';
 import { IFA_F, IFF_UP, RT_TABLE_MAIN, RTN_UNICAST } from './rtnetlink-codec.ts';
 
-const OPER_STATES: readonly LinkState[] = ['unknown', 'notPresent', 'down', 'lowerLayerDown', 'testing', 'dormant', 'up'];
+const OPER_STATES: readonly LinkState[] = [
+  'unknown',
+  'notPresent',
+  'down',
+  'lowerLayerDown',
+  'testing',
+  'dormant',
+  'up',
+];
 
 export function linkFromRecord(record: LinkRecord): Link {
   const link: { -readonly [K in keyof Link]: Link[K] } = {
@@ -66,15 +74,24 @@ export function addressFromRecord(
 }
 
 /** Default routes of the main table, one per output link, lowest metric first. */
-export function defaultRoutesFromRecords(records: readonly RouteRecord[], names: ReadonlyMap<number, string>): DefaultRoute[] {
+export function defaultRoutesFromRecords(
+  records: readonly RouteRecord[],
+  names: ReadonlyMap<number, string>,
+): DefaultRoute[] {
   const routes: DefaultRoute[] = [];
   for (const r of records) {
     const family = familyOfAf(r.family);
-    if (family === undefined || r.destinationLength !== 0 || r.table !== RT_TABLE_MAIN || r.type !== RTN_UNICAST) continue;
+    if (family === undefined || r.destinationLength !== 0 || r.table !== RT_TABLE_MAIN || r.type !== RTN_UNICAST)
+      continue;
     for (const index of r.outputs) {
       const link = names.get(index);
       if (link === undefined) continue;
-      const route: { -readonly [K in keyof DefaultRoute]: DefaultRoute[K] } = { family, link, linkIndex: index, metric: r.priority };
+      const route: { -readonly [K in keyof DefaultRoute]: DefaultRoute[K] } = {
+        family,
+        link,
+        linkIndex: index,
+        metric: r.priority,
+      };
       if (r.gateway !== undefined) route.gateway = bytesToAddress(family, r.gateway);
       routes.push(route);
     }

@@ -35,10 +35,24 @@ export async function createNamespaceWorld(): Promise<ContractWorld & { readonly
           return Promise.resolve();
         },
         removeLink: (name) => Promise.resolve(void ns.ip('link', 'del', name)),
-        addAddress: (link, cidr) => Promise.resolve(void ns.ip('addr', 'add', cidr, 'dev', link, ...(cidr.includes(':') ? ['nodad'] : []))),
+        addAddress: (link, cidr) =>
+          Promise.resolve(void ns.ip('addr', 'add', cidr, 'dev', link, ...(cidr.includes(':') ? ['nodad'] : []))),
         removeAddress: (link, cidr) => Promise.resolve(void ns.ip('addr', 'del', cidr, 'dev', link)),
         addDefaultRoute: (r) =>
-          Promise.resolve(void ns.ip(r.family === 'IPv4' ? '-4' : '-6', 'route', 'add', 'default', 'via', r.gateway, 'dev', r.link, 'metric', String(r.metric))),
+          Promise.resolve(
+            void ns.ip(
+              r.family === 'IPv4' ? '-4' : '-6',
+              'route',
+              'add',
+              'default',
+              'via',
+              r.gateway,
+              'dev',
+              r.link,
+              'metric',
+              String(r.metric),
+            ),
+          ),
       },
       async restart() {
         await current.kill('SIGKILL');

@@ -16,11 +16,21 @@ interface IpAddr {
   operstate: string;
   flags: string[];
   linkinfo?: { info_kind?: string };
-  addr_info: { family: string; local: string; prefixlen: number; scope: string; noprefixroute?: boolean; nodad?: boolean; secondary?: boolean; tentative?: boolean }[];
+  addr_info: {
+    family: string;
+    local: string;
+    prefixlen: number;
+    scope: string;
+    noprefixroute?: boolean;
+    nodad?: boolean;
+    secondary?: boolean;
+    tentative?: boolean;
+  }[];
 }
 
 const ipLinks = (ns: Namespace, ...args: string[]): IpAddr[] => ns.ipJson(...args) as IpAddr[];
-const neighbours = (ns: Namespace): { dst: string; lladdr: string }[] => ns.ipJson('neigh', 'show', 'dev', 'peer0') as { dst: string; lladdr: string }[];
+const neighbours = (ns: Namespace): { dst: string; lladdr: string }[] =>
+  ns.ipJson('neigh', 'show', 'dev', 'peer0') as { dst: string; lladdr: string }[];
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -94,7 +104,8 @@ describe('netlink driver on the real kernel', () => {
       oracle.map((o) => [o.ifindex, o.ifname, o.linkinfo?.info_kind, o.address, o.flags.includes('UP')]),
     );
     const addresses = await value(driver.listAddresses());
-    const mine = (list: readonly { link: string; address: string }[]): string[] => list.map((x) => `${x.link} ${x.address}`).sort();
+    const mine = (list: readonly { link: string; address: string }[]): string[] =>
+      list.map((x) => `${x.link} ${x.address}`).sort();
     const fromOracle = oracle.flatMap((o) =>
       o.addr_info.map((a) => ({
         link: o.ifname,
@@ -118,14 +129,31 @@ describe('netlink driver on the real kernel', () => {
     const { ns, driver } = await world();
     expect(await value(driver.ensureLink({ name: 'kube-lb0', kind: 'bridge' }))).toMatchObject({ kind: 'created' });
     await value(driver.addAddress({ link: 'kube-lb0', address: '192.0.2.10', prefixLength: 24, noPrefixRoute: true }));
-    await value(driver.addAddress({ link: 'kube-lb0', address: '2001:db8:4::10', prefixLength: 64, noPrefixRoute: true, noDad: true }));
+    await value(
+      driver.addAddress({
+        link: 'kube-lb0',
+        address: '2001:db8:4::10',
+        prefixLength: 64,
+        noPrefixRoute: true,
+        noDad: true,
+      }),
+    );
     await value(driver.replaceAddress({ link: 'kube-lb0', address: '192.0.2.11', prefixLength: 32 }));
     const shown = () =>
       ipLinks(ns, 'addr', 'show', 'kube-lb0')
-        .flatMap((o) => o.addr_info.filter((a) => a.scope === 'global').map((a) => `${a.local}/${a.prefixlen}${a.noprefixroute === true ? ' noprefixroute' : ''}${a.nodad === true ? ' nodad' : ''}`))
+        .flatMap((o) =>
+          o.addr_info
+            .filter((a) => a.scope === 'global')
+            .map(
+              (a) =>
+                `${a.local}/${a.prefixlen}${a.noprefixroute === true ? ' noprefixroute' : ''}${a.nodad === true ? ' nodad' : ''}`,
+            ),
+        )
         .sort();
     expect(shown()).toEqual(['192.0.2.10/24 noprefixroute', '192.0.2.11/32', '2001:db8:4::10/64 noprefixroute nodad']);
-    expect((ns.ipJson('-4', 'route', 'show', 'dev', 'kube-lb0') as { dst: string }[]).map((r) => r.dst)).not.toContain('192.0.2.0/24');
+    expect((ns.ipJson('-4', 'route', 'show', 'dev', 'kube-lb0') as { dst: string }[]).map((r) => r.dst)).not.toContain(
+      '192.0.2.0/24',
+    );
     ns.ip('link', 'set', 'kube-lb0', 'down');
     expect(await value(driver.ensureLink({ name: 'kube-lb0', kind: 'bridge' }))).toMatchObject({ kind: 'broughtUp' });
     expect(ipLinks(ns, 'link', 'show', 'kube-lb0')[0]?.flags).toContain('UP');
@@ -146,7 +174,12 @@ describe('netlink driver on the real kernel', () => {
       .changes()
       .pipe(filter((c) => c.kind === 'address' && c.action === 'del' && c.address.owned))
       .subscribe((c) => {
-        if (c.kind === 'address') void driver.addAddress({ link: c.address.link, address: c.address.address, prefixLength: c.address.prefixLength });
+        if (c.kind === 'address')
+          void driver.addAddress({
+            link: c.address.link,
+            address: c.address.address,
+            prefixLength: c.address.prefixLength,
+          });
       });
     cleanup.push(() => {
       restorer.unsubscribe();
@@ -154,15 +187,22 @@ describe('netlink driver on the real kernel', () => {
     });
     await value(driver.listLinks());
     ns.ip('addr', 'del', '198.51.100.5/32', 'dev', 'lan0');
-    const back = await until(() => ipLinks(ns, 'addr', 'show', 'lan0')[0]?.addr_info.find((a) => a.local === '198.51.100.5'), 'the address to come back');
+    const back = await until(
+      () => ipLinks(ns, 'addr', 'show', 'lan0')[0]?.addr_info.find((a) => a.local === '198.51.100.5'),
+      'the address to come back',
+    );
     expect(back.prefixlen).toBe(32);
   });
 
   it('takes 600 concurrent writes on one socket (past where the netlink package aborts unbounded) and lists them all', async () => {
     const { ns, driver } = await world();
     ns.ip('link', 'add', 'lan0', 'type', 'bridge');
-    const addresses = ['192.0.2', '198.51.100', '203.0.113'].flatMap((net) => Array.from({ length: 200 }, (_, i) => `${net}.${i + 1}`));
-    const added = await Promise.all(addresses.map((address) => driver.addAddress({ link: 'lan0', address, prefixLength: 32 })));
+    const addresses = ['192.0.2', '198.51.100', '203.0.113'].flatMap((net) =>
+      Array.from({ length: 200 }, (_, i) => `${net}.${i + 1}`),
+    );
+    const added = await Promise.all(
+      addresses.map((address) => driver.addAddress({ link: 'lan0', address, prefixLength: 32 })),
+    );
     expect(added.filter((r) => !r.ok)).toEqual([]);
     expect((await value(driver.listAddresses({ link: 'lan0', ownedOnly: true }))).length).toBe(600);
     expect(ipLinks(ns, 'addr', 'show', 'lan0')[0]?.addr_info.length).toBe(600);
@@ -188,7 +228,15 @@ describe('netlink driver on the real kernel', () => {
     b.ip('neigh', 'replace', '2001:db8:2::50', 'lladdr', '02:00:00:00:00:98', 'dev', 'peer0', 'nud', 'stale');
     const capture = b.run('tcpdump', ['-n', '-e', '-vv', '-c', '1', '-i', 'peer0', 'icmp6 and ip6[40] == 136'], 8000);
     await new Promise((r) => setTimeout(r, 500));
-    await value(driver.addAddress({ link: 'lan0', address: '2001:db8:2::50', prefixLength: 64, noPrefixRoute: true, noDad: true }));
+    await value(
+      driver.addAddress({
+        link: 'lan0',
+        address: '2001:db8:2::50',
+        prefixLength: 64,
+        noPrefixRoute: true,
+        noDad: true,
+      }),
+    );
     expect(await value(driver.announce({ link: 'lan0', address: '2001:db8:2::50' }))).toEqual({ kind: 'sent' });
     const seen = await capture;
     expect(seen.stdout).toContain('neighbor advertisement, length 32, tgt is 2001:db8:2::50, Flags [override]');
@@ -212,7 +260,13 @@ describe('netlink driver on the real kernel', () => {
     expect(namespaceExists(name)).toBe(false);
 
     const probe = `import { kernelTestsUnavailable } from ${JSON.stringify(script)}; console.log(kernelTestsUnavailable());`;
-    const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', probe], { encoding: 'utf8' });
-    expect(asNobody.stdout.trim()).toBe('the netlink kernel tests need root (they create network namespaces); run them as root');
+    const asNobody = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', probe],
+      { encoding: 'utf8' },
+    );
+    expect(asNobody.stdout.trim()).toBe(
+      'the netlink kernel tests need root (they create network namespaces); run them as root',
+    );
   });
 });

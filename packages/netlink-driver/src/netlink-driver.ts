@@ -125,7 +125,8 @@ export type AddOutcome =
   /** The address was already there (added by us when `owned`; left exactly as it was). */
   | { readonly kind: 'present'; readonly owned: boolean };
 
-export type ReplaceOutcome = { readonly kind: 'added' } | { readonly kind: 'replaced' } | { readonly kind: 'unchanged' };
+export type ReplaceOutcome =
+  { readonly kind: 'added' } | { readonly kind: 'replaced' } | { readonly kind: 'unchanged' };
 
 export type DeleteOutcome = { readonly kind: 'deleted' } | { readonly kind: 'absent' };
 

@@ -26,11 +26,13 @@ function hookExit(): void {
 
 /** Why kernel tests cannot run here, or undefined when they can. */
 export function kernelTestsUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'the netlink kernel tests need root (they create network namespaces); run them as root';
+  if (process.getuid?.() !== 0)
+    return 'the netlink kernel tests need root (they create network namespaces); run them as root';
   const name = `purelb-nl-probe-${randomBytes(3).toString('hex')}`;
   const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
   if (add.error !== undefined) return `the netlink kernel tests need iproute2 (\`ip\`): ${add.error.message}`;
-  if (add.status !== 0) return `the netlink kernel tests need network namespace support: ip netns add failed: ${add.stderr.trim()}`;
+  if (add.status !== 0)
+    return `the netlink kernel tests need network namespace support: ip netns add failed: ${add.stderr.trim()}`;
   spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
   return undefined;
 }
@@ -42,7 +44,11 @@ export interface Namespace {
   /** `ip -json -n <ns> ...args`, parsed. */
   ipJson(...args: string[]): unknown;
   /** Runs a command inside the namespace, asynchronously. */
-  run(command: string, args: readonly string[], timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }>;
+  run(
+    command: string,
+    args: readonly string[],
+    timeoutMs?: number,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
   remove(): void;
 }
 
@@ -57,9 +63,14 @@ export function createNamespace(): Namespace {
     ipJson: (...args: string[]): unknown => JSON.parse(ns.ip('-json', ...args) || '[]'),
     run: (command, args, timeoutMs = 10_000) =>
       new Promise((resolve) => {
-        execFile('ip', ['netns', 'exec', name, command, ...args], { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
-          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-        });
+        execFile(
+          'ip',
+          ['netns', 'exec', name, command, ...args],
+          { timeout: timeoutMs, encoding: 'utf8' },
+          (error, stdout, stderr) => {
+            resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+          },
+        );
       }),
     remove() {
       if (!live.delete(name)) return;

@@ -23,8 +23,13 @@ const child = join(import.meta.dirname, 'driver-child.fixture.ts');
 
 export async function startRemoteDriver(options: RemoteDriverOptions): Promise<RemoteDriver> {
   const node = [process.execPath, '--conditions=@purelb/source', '--disable-warning=ExperimentalWarning', child];
-  const command = options.withoutNetAdmin === true ? ['setpriv', '--inh-caps=-net_admin', '--bounding-set=-net_admin', '--', ...node] : node;
-  const proc: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', options.namespace, ...command], { stdio: 'pipe' });
+  const command =
+    options.withoutNetAdmin === true
+      ? ['setpriv', '--inh-caps=-net_admin', '--bounding-set=-net_admin', '--', ...node]
+      : node;
+  const proc: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', options.namespace, ...command], {
+    stdio: 'pipe',
+  });
   let stderr = '';
   proc.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -41,13 +46,22 @@ export async function startRemoteDriver(options: RemoteDriverOptions): Promise<R
   const started = new Promise<number>((resolve) => (ready = resolve));
 
   createInterface({ input: proc.stdout }).on('line', (line) => {
-    const message = JSON.parse(line) as { id?: number; result?: unknown; crash?: string; sid?: number; event?: NetlinkChange; ready?: boolean; pid?: number };
+    const message = JSON.parse(line) as {
+      id?: number;
+      result?: unknown;
+      crash?: string;
+      sid?: number;
+      event?: NetlinkChange;
+      ready?: boolean;
+      pid?: number;
+    };
     if (message.ready === true) ready(message.pid ?? 0);
     if (message.sid !== undefined && message.event !== undefined) subscribers.get(message.sid)?.(message.event);
     if (message.id === undefined) return;
     const w = waiting.get(message.id);
     waiting.delete(message.id);
-    if (message.crash !== undefined) w?.reject(new Error(`driver call rejected (it must never reject): ${message.crash}`));
+    if (message.crash !== undefined)
+      w?.reject(new Error(`driver call rejected (it must never reject): ${message.crash}`));
     else w?.resolve(message.result);
   });
   void exited.then(() => {
@@ -62,9 +76,15 @@ export async function startRemoteDriver(options: RemoteDriverOptions): Promise<R
       proc.stdin.write(`${JSON.stringify({ id, method, args })}\n`);
     });
 
-  const pid = await Promise.race([started, exited.then(() => Promise.reject(new Error(`driver process did not start: ${stderr.trim()}`)))]);
+  const pid = await Promise.race([
+    started,
+    exited.then(() => Promise.reject(new Error(`driver process did not start: ${stderr.trim()}`))),
+  ]);
 
-  const remote = (method: string) => (...args: unknown[]) => call(method, args);
+  const remote =
+    (method: string) =>
+    (...args: unknown[]) =>
+      call(method, args);
   const driver = {
     listLinks: remote('listLinks'),
     listAddresses: remote('listAddresses'),

@@ -1,9 +1,9 @@
 // A request/answer channel on rtnetlink sockets of the `netlink` package's native layer
-// (`RawNetlinkSocket`): our own sequence numbers, acknowledgements and multipart answers, a bound on
-// requests in flight (the package's higher layer aborts the process when hundreds are outstanding),
-// requests issued in the same turn of the event loop sent together in one datagram (the kernel handles each message of it in
-// turn), a timeout on each request, `error` listeners always attached, and every answer a value —
-// never a rejected promise, never an exception thrown from the native callback.
+// (`RawNetlinkSocket`): our own sequence numbers, acknowledgements and multipart answers; a bound on
+// requests in flight (the package's higher layer aborts the process when hundreds are outstanding);
+// requests issued in the same turn of the event loop sent together in one datagram (the kernel
+// handles its messages in turn); a timeout on each request; `error` listeners always attached; and
+// every answer a value — never a rejected promise, never an exception thrown from the native callback.
 import { RawNetlinkSocket } from 'netlink';
 import { createSemaphore } from './semaphore.ts';
 
@@ -56,7 +56,12 @@ interface Pending {
 
 /** One socket: numbered requests out (batched per turn of the event loop), answers matched back. */
 function createSocketLink(timeoutMs: number, bufferSize: number) {
-  const socket = new RawNetlinkSocket(NETLINK_ROUTE, { messagePeeking: false, msgBufferSize: bufferSize, recvBufferSize: 1 << 20, sendBufferSize: 0 });
+  const socket = new RawNetlinkSocket(NETLINK_ROUTE, {
+    messagePeeking: false,
+    msgBufferSize: bufferSize,
+    recvBufferSize: 1 << 20,
+    sendBufferSize: 0,
+  });
   socket.unref(); // referenced only while requests are pending
   const pending = new Map<number, Pending>();
   let outbox: { seq: number; bytes: Buffer }[] = [];
@@ -67,7 +72,7 @@ function createSocketLink(timeoutMs: number, bufferSize: number) {
     for (const p of [...pending.values()]) p.settle(answer);
   };
   const receive = (buffer: Buffer): void => {
-    for (let at = 0; at + HEADER <= buffer.length; ) {
+    for (let at = 0; at + HEADER <= buffer.length;) {
       const length = buffer.readUInt32LE(at);
       if (length < HEADER || at + length > buffer.length) break;
       const type = buffer.readUInt16LE(at + 4);
@@ -112,7 +117,8 @@ function createSocketLink(timeoutMs: number, bufferSize: number) {
         batch.map((m) => m.bytes),
         { port: 0, groups: 0 },
         (error) => {
-          if (error !== undefined) for (const m of batch) pending.get(m.seq)?.settle({ kind: 'errno', errno: Math.abs(error.errno) });
+          if (error !== undefined)
+            for (const m of batch) pending.get(m.seq)?.settle({ kind: 'errno', errno: Math.abs(error.errno) });
         },
       );
     } catch {

@@ -34,8 +34,21 @@ describe('rtnetlink codec', () => {
 
   it('encodes an IPv4 address with IFA_LOCAL, IFA_FLAGS and the IFA_PROTO mark', () => {
     const address = Buffer.from([192, 0, 2, 7]);
-    const request = encodeAddressRequest({ family: AF_INET, prefixLength: 24, index: 5, address, flags: IFA_F.NOPREFIXROUTE, protocol: 80, local: true });
-    expect([request.readUInt8(0), request.readUInt8(1), request.readUInt8(2), request.readUInt32LE(4)]).toEqual([AF_INET, 24, 0, 5]);
+    const request = encodeAddressRequest({
+      family: AF_INET,
+      prefixLength: 24,
+      index: 5,
+      address,
+      flags: IFA_F.NOPREFIXROUTE,
+      protocol: 80,
+      local: true,
+    });
+    expect([request.readUInt8(0), request.readUInt8(1), request.readUInt8(2), request.readUInt32LE(4)]).toEqual([
+      AF_INET,
+      24,
+      0,
+      5,
+    ]);
     const attributes = decodeAttributes(request.subarray(8));
     expect(attributes.get(2)).toEqual(address);
     expect(attributes.get(1)).toEqual(address);
@@ -69,7 +82,11 @@ describe('rtnetlink codec', () => {
     expect(request.readUInt32LE(8)).toBe(IFF_UP);
     const attributes = decodeAttributes(request.subarray(16));
     expect(attributes.get(3)?.toString()).toBe('kube-lb0\0');
-    expect(decodeAttributes(attributes.get(18) ?? Buffer.alloc(0)).get(1)?.toString()).toBe('dummy\0');
+    expect(
+      decodeAttributes(attributes.get(18) ?? Buffer.alloc(0))
+        .get(1)
+        ?.toString(),
+    ).toBe('dummy\0');
 
     const header = Buffer.alloc(16);
     header.writeInt32LE(4, 4);
@@ -80,7 +97,14 @@ describe('rtnetlink codec', () => {
       { type: 16, data: Uint8Array.of(6) },
       { type: 18, data: encodeAttributes([{ type: 1, data: Buffer.from('dummy\0') }]), nested: true },
     ]);
-    expect(decodeLink(Buffer.concat([header, body]))).toEqual({ index: 4, name: 'kube-lb0', flags: IFF_UP, operState: 6, kind: 'dummy', mac: Buffer.from([2, 0, 0, 0, 0, 1]) });
+    expect(decodeLink(Buffer.concat([header, body]))).toEqual({
+      index: 4,
+      name: 'kube-lb0',
+      flags: IFF_UP,
+      operState: 6,
+      kind: 'dummy',
+      mac: Buffer.from([2, 0, 0, 0, 0, 1]),
+    });
   });
 
   it('decodes a route with its output interface, or every hop of a multipath route', () => {
@@ -96,6 +120,13 @@ describe('rtnetlink codec', () => {
       { type: 6, data: Buffer.from([100, 0, 0, 0]) },
       { type: 5, data: Buffer.from([192, 0, 2, 1]) },
     ]);
-    expect(decodeRoute(Buffer.concat([header, body]))).toMatchObject({ destinationLength: 0, table: 254, type: 1, priority: 100, outputs: [2, 3], hasDestination: false });
+    expect(decodeRoute(Buffer.concat([header, body]))).toMatchObject({
+      destinationLength: 0,
+      table: 254,
+      type: 1,
+      priority: 100,
+      outputs: [2, 3],
+      hasDestination: false,
+    });
   });
 });

@@ -268,7 +268,7 @@ export function decodeRoute(data: Buffer): RouteRecord | undefined {
   const oif = attributes.get(RTA_OIF);
   if (oif !== undefined) outputs.push(oif.readUInt32LE(0));
   const multipath = attributes.get(RTA_MULTIPATH);
-  for (let at = 0; multipath !== undefined && at + 8 <= multipath.length; ) {
+  for (let at = 0; multipath !== undefined && at + 8 <= multipath.length;) {
     const length = multipath.readUInt16LE(at);
     if (length < 8) break;
     outputs.push(multipath.readInt32LE(at + 4));

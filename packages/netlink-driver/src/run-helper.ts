@@ -10,18 +10,23 @@ export type HelperRunner = (file: string, args: readonly string[], timeoutMs: nu
 
 export const runHelper: HelperRunner = (file, args, timeoutMs) =>
   new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 }, (error, _stdout, stderr) => {
-      const text = stderr.trim().split('\n').slice(-1)[0] ?? '';
-      if (error === null) {
-        resolve({ kind: 'exited', code: 0, stderr: text });
-      } else if (error.code === 'ENOENT') {
-        resolve({ kind: 'failed', message: `${file} is not installed` });
-      } else if (error.killed === true) {
-        resolve({ kind: 'failed', message: `${file} did not finish within ${timeoutMs} ms` });
-      } else if (typeof error.code === 'number') {
-        resolve({ kind: 'exited', code: error.code, stderr: text });
-      } else {
-        resolve({ kind: 'failed', message: `${file} failed: ${error.message}` });
-      }
-    });
+    execFile(
+      file,
+      args,
+      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 },
+      (error, _stdout, stderr) => {
+        const text = stderr.trim().split('\n').slice(-1)[0] ?? '';
+        if (error === null) {
+          resolve({ kind: 'exited', code: 0, stderr: text });
+        } else if (error.code === 'ENOENT') {
+          resolve({ kind: 'failed', message: `${file} is not installed` });
+        } else if (error.killed === true) {
+          resolve({ kind: 'failed', message: `${file} did not finish within ${timeoutMs} ms` });
+        } else if (typeof error.code === 'number') {
+          resolve({ kind: 'exited', code: error.code, stderr: text });
+        } else {
+          resolve({ kind: 'failed', message: `${file} failed: ${error.message}` });
+        }
+      },
+    );
   });

@@ -8,7 +8,8 @@ export interface Semaphore {
 }
 
 export function createSemaphore(permits: number): Semaphore {
-  if (!Number.isInteger(permits) || permits < 1) throw new RangeError(`permits must be a positive integer, got ${permits}`);
+  if (!Number.isInteger(permits) || permits < 1)
+    throw new RangeError(`permits must be a positive integer, got ${permits}`);
   let active = 0;
   const waiting: (() => void)[] = [];
   const release = (): void => {

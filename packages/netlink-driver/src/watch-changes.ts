@@ -30,7 +30,11 @@ export function watchChanges(options: WatchChangesOptions): Observable<NetlinkCh
     try {
       socket = createNetlink(NETLINK_ROUTE, { ref: true, recvBufferSize: RECEIVE_BUFFER, sendBufferSize: 0 });
     } catch (error) {
-      const failure: DriverError = { code: 'Unknown', op: 'changes', message: `opening the notification socket failed: ${String(error)}` };
+      const failure: DriverError = {
+        code: 'Unknown',
+        op: 'changes',
+        message: `opening the notification socket failed: ${String(error)}`,
+      };
       subscriber.error(failure);
       return undefined;
     }
@@ -59,7 +63,11 @@ export function watchChanges(options: WatchChangesOptions): Observable<NetlinkCh
         if (record === undefined) return;
         if (item.type === RTM.NEWLINK) names.set(record.index, record.name);
         else names.delete(record.index);
-        subscriber.next({ kind: 'link', action: item.type === RTM.NEWLINK ? 'new' : 'del', link: linkFromRecord(record) });
+        subscriber.next({
+          kind: 'link',
+          action: item.type === RTM.NEWLINK ? 'new' : 'del',
+          link: linkFromRecord(record),
+        });
         return;
       }
       const record = decodeAddress(item.data);
@@ -67,7 +75,11 @@ export function watchChanges(options: WatchChangesOptions): Observable<NetlinkCh
       if (!names.has(record.index)) await refreshNames();
       const address = addressFromRecord(record, names, options.protocol);
       // An address of a link that is gone again before we could name it: the consumer relists.
-      subscriber.next(address === undefined ? { kind: 'lost' } : { kind: 'address', action: item.type === RTM.NEWADDR ? 'new' : 'del', address });
+      subscriber.next(
+        address === undefined
+          ? { kind: 'lost' }
+          : { kind: 'address', action: item.type === RTM.NEWADDR ? 'new' : 'del', address },
+      );
     };
 
     const drain = async (): Promise<void> => {
@@ -106,7 +118,11 @@ export function watchChanges(options: WatchChangesOptions): Observable<NetlinkCh
       for (const group of Object.values(GROUPS)) socket.addMembership(group);
     } catch (error) {
       socket.close();
-      const failure: DriverError = { code: 'Unknown', op: 'changes', message: `joining the notification groups failed: ${String(error)}` };
+      const failure: DriverError = {
+        code: 'Unknown',
+        op: 'changes',
+        message: `joining the notification groups failed: ${String(error)}`,
+      };
       subscriber.error(failure);
       return undefined;
     }

@@ -5,7 +5,15 @@
 import { Subject } from 'rxjs';
 import { addressToBytes } from '../address-bytes.ts';
 import { ADDRESS_PROTOCOL } from '../address-protocol.ts';
-import type { Address, AddressScope, DefaultRoute, IpFamily, Link, LinkKind, NetlinkChange } from '../netlink-driver.ts';
+import type {
+  Address,
+  AddressScope,
+  DefaultRoute,
+  IpFamily,
+  Link,
+  LinkKind,
+  NetlinkChange,
+} from '../netlink-driver.ts';
 
 /** Kernel-side state of one address. */
 export interface FakeAddressState {
@@ -75,7 +83,13 @@ function scopeOf(family: IpFamily, address: string): AddressScope {
 }
 
 export function linkValue(l: FakeLinkState): Link {
-  const value: { -readonly [K in keyof Link]: Link[K] } = { index: l.index, name: l.name, adminUp: l.up, state: l.up ? 'unknown' : 'down', mac: l.mac };
+  const value: { -readonly [K in keyof Link]: Link[K] } = {
+    index: l.index,
+    name: l.name,
+    adminUp: l.up,
+    state: l.up ? 'unknown' : 'down',
+    mac: l.mac,
+  };
   if (l.kind !== undefined) value.kind = l.kind;
   return value;
 }
@@ -89,7 +103,13 @@ function isSecondary(state: FakeKernelState, a: FakeAddressState): boolean {
   };
   for (const b of state.addresses) {
     if (b === a) return false;
-    if (b.linkIndex === a.linkIndex && b.family === 'IPv4' && b.prefixLength === a.prefixLength && subnet(b) === subnet(a)) return true;
+    if (
+      b.linkIndex === a.linkIndex &&
+      b.family === 'IPv4' &&
+      b.prefixLength === a.prefixLength &&
+      subnet(b) === subnet(a)
+    )
+      return true;
   }
   return false;
 }
@@ -117,17 +137,46 @@ export function addressValue(state: FakeKernelState, a: FakeAddressState, ownPro
 }
 
 export function createFakeKernelState(supportedKinds: readonly LinkKind[]): FakeKernelState {
-  const state: FakeKernelState = { links: [], addresses: [], routes: [], events: new Subject(), supportedKinds: new Set(supportedKinds), nextIndex: 1 };
+  const state: FakeKernelState = {
+    links: [],
+    addresses: [],
+    routes: [],
+    events: new Subject(),
+    supportedKinds: new Set(supportedKinds),
+    nextIndex: 1,
+  };
   state.links.push({ index: state.nextIndex++, name: 'lo', kind: undefined, up: true, mac: '00:00:00:00:00:00' });
-  state.addresses.push({ linkIndex: 1, family: 'IPv4', address: '127.0.0.1', prefixLength: 8, noPrefixRoute: false, noDad: false, protocol: 0 });
-  state.addresses.push({ linkIndex: 1, family: 'IPv6', address: '::1', prefixLength: 128, noPrefixRoute: false, noDad: false, protocol: 0 });
+  state.addresses.push({
+    linkIndex: 1,
+    family: 'IPv4',
+    address: '127.0.0.1',
+    prefixLength: 8,
+    noPrefixRoute: false,
+    noDad: false,
+    protocol: 0,
+  });
+  state.addresses.push({
+    linkIndex: 1,
+    family: 'IPv6',
+    address: '::1',
+    prefixLength: 128,
+    noPrefixRoute: false,
+    noDad: false,
+    protocol: 0,
+  });
   return state;
 }
 
 /** Creates a link (down), announcing it. */
 export function createLink(state: FakeKernelState, name: string, kind: string | undefined): FakeLinkState {
   const index = state.nextIndex++;
-  const link: FakeLinkState = { index, name, kind, up: false, mac: `02:00:00:00:${(index >> 8).toString(16).padStart(2, '0')}:${(index & 255).toString(16).padStart(2, '0')}` };
+  const link: FakeLinkState = {
+    index,
+    name,
+    kind,
+    up: false,
+    mac: `02:00:00:00:${(index >> 8).toString(16).padStart(2, '0')}:${(index & 255).toString(16).padStart(2, '0')}`,
+  };
   state.links.push(link);
   state.events.next({ kind: 'link', action: 'new', link: linkValue(link) });
   return link;

@@ -82,18 +82,32 @@ export function createFakeKernel(options: FakeKernelOptions = {}): FakeKernel {
     addAddress(a) {
       const link = mustLink(a.link);
       const c = parseCidr(a.cidr);
-      insertAddress(state, { linkIndex: link.index, ...c, noPrefixRoute: a.noPrefixRoute === true, noDad: c.family === 'IPv6', protocol: a.protocol ?? 0 });
+      insertAddress(state, {
+        linkIndex: link.index,
+        ...c,
+        noPrefixRoute: a.noPrefixRoute === true,
+        noDad: c.family === 'IPv6',
+        protocol: a.protocol ?? 0,
+      });
     },
     removeAddress(linkName, cidr) {
       const link = mustLink(linkName);
       const c = parseCidr(cidr);
-      const found = state.addresses.find((x) => x.linkIndex === link.index && x.address === c.address && x.prefixLength === c.prefixLength);
+      const found = state.addresses.find(
+        (x) => x.linkIndex === link.index && x.address === c.address && x.prefixLength === c.prefixLength,
+      );
       if (found === undefined) throw new Error(`fake kernel: no ${cidr} on ${linkName}`);
       removeAddressState(state, found);
     },
     addDefaultRoute(r) {
       const link = mustLink(r.link);
-      state.routes.push({ family: r.family, link: link.name, linkIndex: link.index, metric: r.metric ?? 0, ...(r.gateway === undefined ? {} : { gateway: r.gateway }) });
+      state.routes.push({
+        family: r.family,
+        link: link.name,
+        linkIndex: link.index,
+        metric: r.metric ?? 0,
+        ...(r.gateway === undefined ? {} : { gateway: r.gateway }),
+      });
       state.routes.sort((a, b) => a.metric - b.metric);
     },
   };
@@ -106,7 +120,9 @@ export function createFakeKernel(options: FakeKernelOptions = {}): FakeKernel {
 }
 
 /** A fake kernel with one driver on it: the driver, plus the kernel for changes from outside. */
-export function createFakeNetlinkDriver(options: FakeKernelOptions & FakeDriverOptions = {}): NetlinkDriver & { readonly kernel: FakeKernel } {
+export function createFakeNetlinkDriver(
+  options: FakeKernelOptions & FakeDriverOptions = {},
+): NetlinkDriver & { readonly kernel: FakeKernel } {
   const kernel = createFakeKernel(options);
   return Object.assign(kernel.driver(options), { kernel });
 }
@@ -115,7 +131,8 @@ function createFakeDriver(state: FakeKernelState, sent: FakeAnnouncement[], opti
   let closed = false;
   const guard = <T>(op: DriverOp, write: boolean): DriverResult<T> | undefined => {
     if (closed) return fail(op, 'Closed', 'the driver is closed');
-    if (write && options.readOnly === true) return { ok: false, error: { code: 'EPERM', op, message: `${op} failed: the kernel answered EPERM`, errno: 1 } };
+    if (write && options.readOnly === true)
+      return { ok: false, error: { code: 'EPERM', op, message: `${op} failed: the kernel answered EPERM`, errno: 1 } };
     return undefined;
   };
   const linkNamed = (name: string): FakeLinkState | undefined => state.links.find((l) => l.name === name);
@@ -125,20 +142,31 @@ function createFakeDriver(state: FakeKernelState, sent: FakeAnnouncement[], opti
     minIntervalMs: options.announceIntervalMs ?? 1000,
     ...(options.now === undefined ? {} : { now: options.now }),
     run: (_file, args) => {
-      const [link, address] = args.includes('-U') ? [args.at(-2) ?? '', args.at(-1) ?? ''] : [linkByIndex(args[3]), args[2] ?? ''];
+      const [link, address] = args.includes('-U')
+        ? [args.at(-2) ?? '', args.at(-1) ?? '']
+        : [linkByIndex(args[3]), args[2] ?? ''];
       const linkState = linkNamed(link);
-      const present = linkState !== undefined && state.addresses.some((a) => a.linkIndex === linkState.index && a.address === address);
-      if (!present) return Promise.resolve({ kind: 'exited', code: 2, stderr: `bind: Cannot assign requested address` });
+      const present =
+        linkState !== undefined &&
+        state.addresses.some((a) => a.linkIndex === linkState.index && a.address === address);
+      if (!present)
+        return Promise.resolve({ kind: 'exited', code: 2, stderr: `bind: Cannot assign requested address` });
       sent.push({ link, address });
       return Promise.resolve({ kind: 'exited', code: 0, stderr: '' });
     },
   });
-  const linkByIndex = (index: string | undefined): string => state.links.find((l) => String(l.index) === index)?.name ?? '';
+  const linkByIndex = (index: string | undefined): string =>
+    state.links.find((l) => String(l.index) === index)?.name ?? '';
 
   const list = (filter: AddressFilter): Address[] =>
     state.addresses
       .map((a) => addressValue(state, a))
-      .filter((a) => (filter.link === undefined || a.link === filter.link) && (filter.family === undefined || a.family === filter.family) && (filter.ownedOnly !== true || a.owned))
+      .filter(
+        (a) =>
+          (filter.link === undefined || a.link === filter.link) &&
+          (filter.family === undefined || a.family === filter.family) &&
+          (filter.ownedOnly !== true || a.owned),
+      )
       .sort((a, b) => (a.family === b.family ? a.linkIndex - b.linkIndex : a.family === 'IPv4' ? -1 : 1));
 
   const listChecked = (op: DriverOp, filter: AddressFilter): DriverResult<Address[]> => {
@@ -153,17 +181,30 @@ function createFakeDriver(state: FakeKernelState, sent: FakeAnnouncement[], opti
   };
 
   const insert = (link: FakeLinkState, c: CheckedSpec): void => {
-    insertAddress(state, { linkIndex: link.index, family: c.address.family, address: c.address.text, prefixLength: c.prefixLength, noPrefixRoute: c.noPrefixRoute, noDad: c.noDad, protocol: ADDRESS_PROTOCOL });
+    insertAddress(state, {
+      linkIndex: link.index,
+      family: c.address.family,
+      address: c.address.text,
+      prefixLength: c.prefixLength,
+      noPrefixRoute: c.noPrefixRoute,
+      noDad: c.noDad,
+      protocol: ADDRESS_PROTOCOL,
+    });
   };
 
   return {
     listLinks: () => Promise.resolve(guard('listLinks', false) ?? ok(state.links.map(linkValue))),
     listAddresses: (filter = {}) => Promise.resolve(listChecked('listAddresses', filter)),
-    defaultRoutes: (family) => Promise.resolve(guard('defaultRoutes', false) ?? ok(state.routes.filter((r) => r.family === family))),
+    defaultRoutes: (family) =>
+      Promise.resolve(guard('defaultRoutes', false) ?? ok(state.routes.filter((r) => r.family === family))),
     findSubnet(address, findOptions = {}) {
       const target = addressToBytes(address);
-      if (target === undefined) return Promise.resolve(fail('findSubnet', 'EINVAL', `"${address}" is not an IP address`));
-      const listed = listChecked('findSubnet', { family: target.family, ...(findOptions.link === undefined ? {} : { link: findOptions.link }) });
+      if (target === undefined)
+        return Promise.resolve(fail('findSubnet', 'EINVAL', `"${address}" is not an IP address`));
+      const listed = listChecked('findSubnet', {
+        family: target.family,
+        ...(findOptions.link === undefined ? {} : { link: findOptions.link }),
+      });
       return Promise.resolve(listed.ok ? ok(findSubnetIn(listed.value, target.text, findOptions.link)) : listed);
     },
     ensureLink(request) {
@@ -198,7 +239,8 @@ function createFakeDriver(state: FakeKernelState, sent: FakeAnnouncement[], opti
       if (link === undefined) return Promise.resolve(noSuchLink(op, c.link));
       const present = same(link, c).filter((a) => c.address.family === 'IPv6' || a.prefixLength === c.prefixLength);
       const first = present[0];
-      if (first !== undefined) return Promise.resolve(ok({ kind: 'present', owned: first.protocol === ADDRESS_PROTOCOL }));
+      if (first !== undefined)
+        return Promise.resolve(ok({ kind: 'present', owned: first.protocol === ADDRESS_PROTOCOL }));
       insert(link, c);
       return Promise.resolve(ok({ kind: 'added' }));
     },
@@ -212,7 +254,11 @@ function createFakeDriver(state: FakeKernelState, sent: FakeAnnouncement[], opti
       if (link === undefined) return Promise.resolve(noSuchLink(op, c.link));
       const existing = same(link, c);
       const exact = existing.find((a) => a.prefixLength === c.prefixLength);
-      const matches = exact !== undefined && exact.protocol === ADDRESS_PROTOCOL && exact.noPrefixRoute === c.noPrefixRoute && (c.address.family === 'IPv4' || exact.noDad === c.noDad);
+      const matches =
+        exact !== undefined &&
+        exact.protocol === ADDRESS_PROTOCOL &&
+        exact.noPrefixRoute === c.noPrefixRoute &&
+        (c.address.family === 'IPv4' || exact.noDad === c.noDad);
       if (existing.length === 1 && matches) return Promise.resolve(ok<ReplaceOutcome>({ kind: 'unchanged' }));
       if (exact === undefined) insert(link, c);
       else {
