@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
-import { createKubeClient, startControlPlane, statusMessage } from '@purelb/test-control-plane';
+import { createKubeClient, startControlPlane, statusMessage, waitUntil } from '@purelb/test-control-plane';
 import type { KubeClient } from '@purelb/test-control-plane';
 import { startAllocatorProcess } from '../src/testing/index.ts';
 import type { AllocatorProcess } from '../src/testing/index.ts';
@@ -34,14 +34,14 @@ async function create(rest: KubeClient, path: string, body: unknown): Promise<vo
   if (res.status !== 201 && res.status !== 409) throw new Error(`POST ${path}: ${res.status} ${statusMessage(res.body)}`);
 }
 
-async function waitReady(port: number, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the allocator was not ready within ${timeoutMs} ms`);
+function waitReady(port: number, timeoutMs: number): Promise<void> {
+  return waitUntil(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch((error: unknown) => ({ ok: false, statusText: String(error) }));
+      return res.ok ? { kind: 'done', value: undefined } : { kind: 'pending', reason: res.statusText };
+    },
+    { what: 'the allocator to be ready', timeoutMs },
+  );
 }
 
 /** Mean reconcile time and count from the allocator's own histogram. */

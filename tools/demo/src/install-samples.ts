@@ -1,5 +1,6 @@
 // Creates the demo's namespaces, ServiceGroups and Services through the REST API.
-import { statusMessage } from '@purelb/test-control-plane';
+import { performance } from 'node:perf_hooks';
+import { statusMessage, waitUntil } from '@purelb/test-control-plane';
 import type { KubeClient } from '@purelb/test-control-plane';
 import type { ServiceGroupObject } from './sample-service-groups.ts';
 import type { ServiceManifest } from './service-shapes.ts';
@@ -35,18 +36,18 @@ export async function createServiceGroups(
   groups: readonly ServiceGroupObject[],
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (const g of groups) {
     const path = `/apis/purelb.io/v1/namespaces/${g.metadata.namespace}/servicegroups`;
-    for (;;) {
-      const res = await rest.post(path, g);
-      if (res.status === 201 || res.status === 409) break;
-      if (res.status === 404 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 250));
-        continue;
-      }
-      throw new Error(`creating ServiceGroup ${g.metadata.name} failed (${res.status}): ${statusMessage(res.body)}`);
-    }
+    await waitUntil(
+      async () => {
+        const res = await rest.post(path, g);
+        if (res.status === 201 || res.status === 409) return { kind: 'done', value: undefined };
+        const why = `${res.status}: ${statusMessage(res.body)}`;
+        return res.status === 404 ? { kind: 'pending', reason: why } : { kind: 'failed', reason: why };
+      },
+      { what: `ServiceGroup ${g.metadata.name} to be created`, timeoutMs: Math.max(0, deadline - performance.now()), intervalMs: 250 },
+    );
   }
 }
 
