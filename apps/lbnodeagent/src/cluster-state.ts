@@ -25,14 +25,27 @@ export interface DecideFacts {
   readonly virtualInterface: string;
 }
 
+export interface LeaseSnapshot {
+  readonly snapshot: ReadonlyMap<string, LeaseObject>;
+  /** Monotonic ms. */
+  readonly now: number;
+  /** Wall clock epoch ms. */
+  readonly wallNow: number;
+  /**
+   * False until this process has written its own Lease: what the API server shows before that is
+   * left by a predecessor and says nothing about this process.
+   */
+  readonly includeSelf: boolean;
+}
+
 export interface ClusterState {
   /** Updates the views of the changed Services (absent = deleted). */
   applyServices(snapshot: ReadonlyMap<string, ServiceObject>, changed: Iterable<string>): void;
   applySlices(snapshot: ReadonlyMap<string, EndpointSliceObject>): void;
   applyNodes(snapshot: ReadonlyMap<string, NodeObject>): void;
   applyGroups(snapshot: ReadonlyMap<string, ServiceGroupObject>): void;
-  /** Records which membership Leases changed (`now` monotonic, `wallNow` epoch ms). */
-  applyLeases(snapshot: ReadonlyMap<string, LeaseObject>, now: number, wallNow: number): void;
+  /** Records which membership Leases changed. */
+  applyLeases(input: LeaseSnapshot): void;
   /** Recomputes who is live at `now`; true when the members (liveness or subnets) changed. */
   refreshMembership(now: number): boolean;
   membership(): MembershipView;
@@ -99,13 +112,13 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
     applyGroups(snapshot) {
       groups = groupsByName(snapshot.values());
     },
-    applyLeases(snapshot, now, wallNow) {
+    applyLeases({ snapshot, now, wallNow, includeSelf }) {
       const leases: MemberLease[] = [];
       for (const obj of snapshot.values()) {
         const lease = leaseToMember(obj);
-        if (lease !== undefined) leases.push(lease);
+        if (lease !== undefined && (includeSelf || lease.node !== options.node)) leases.push(lease);
       }
-      records = trackMembers({ previous: records, leases, now, wallNow, defaultDurationMs: options.defaultDurationMs });
+      records = trackMembers({ previous: records, leases, now, wallNow, defaultDurationMs: options.defaultDurationMs, self: options.node });
     },
     refreshMembership(now) {
       const next = computeMembership({ records, self: options.node, now, defaultDurationMs: options.defaultDurationMs, notReady });

@@ -121,7 +121,7 @@ describe('decideNode', () => {
 
   it.each<[string, Record<string, string[]>, string[], unknown]>([
     ['on the nodes with a ready endpoint only', { 'ns/v': ['b', 'c', 'gone'] }, ['b', 'c'], { kind: 'virtual', holders: 2, endpointsOnly: true }],
-    ['nowhere without a ready endpoint', {}, [], { kind: 'nowhere', why: 'no-endpoint', notLive: [], virtualHolders: 0 }],
+    ['nowhere without a ready endpoint', {}, [], { kind: 'nowhere', why: 'no-endpoint', notLive: [] }],
   ])('externalTrafficPolicy Local: a virtual address %s', (_, endpoints, holders, holding) => {
     const d = decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('v', ['203.0.113.5'], { trafficPolicy: 'Local' })], endpoints });
     expect(Object.entries(holdings(d)).filter(([, v]) => v.length > 0).map(([n]) => n)).toEqual(holders);
@@ -135,21 +135,27 @@ describe('decideNode', () => {
     expect(d.a?.addresses.get('203.0.113.5')?.services).toEqual(['ns/one', 'ns/two']);
   });
 
-  it('two subnets: elected only among the nodes of its subnet; the others hold it virtually; when those are gone it is local nowhere', () => {
+  it('two subnets: elected only among the nodes of its subnet, held by no other node; when those are gone it is held nowhere', () => {
     const nodes = { a: LAN1, b: LAN1, c: LAN2 };
-    const services = [svc('web', ['192.0.2.240'])];
+    const services = [svc('web', ['192.0.2.240']), svc('far', ['198.51.100.7'])];
     const h = holdings(decideAll({ nodes, live: ['a', 'b', 'c'], services }));
     const w = winner('192.0.2.240', ['a', 'b']);
     expect(h[w]).toEqual(['192.0.2.240 eth0/24 local']);
     expect(h[w === 'a' ? 'b' : 'a']).toEqual([]);
-    expect(h.c).toEqual(['192.0.2.240 kube-lb0/24 virtual']);
+    expect(h.c).toEqual(['198.51.100.7 eth1/24 local']);
 
     const gone = decideAll({ nodes, live: ['c'], services });
-    expect(holdings(gone)).toEqual({ a: [], b: [], c: ['192.0.2.240 kube-lb0/24 virtual'] });
+    expect(holdings(gone)).toEqual({ a: [], b: [], c: ['198.51.100.7 eth1/24 local'] });
     expect(gone.c?.services.get('ns/web')).toMatchObject({
       writer: 'c',
-      addresses: [{ holding: { kind: 'nowhere', why: 'subnet-not-live', notLive: ['a', 'b'], virtualHolders: 1 } }],
+      addresses: [{ holding: { kind: 'nowhere', why: 'subnet-not-live', notLive: ['a', 'b'] } }],
     });
+  });
+
+  it('an address on no member subnet is virtual on every node, local subnets or not', () => {
+    const nodes = { a: LAN1, c: LAN2 };
+    const h = holdings(decideAll({ nodes, live: ['a', 'c'], services: [svc('v', ['203.0.113.5'])] }));
+    expect(h).toEqual({ a: ['203.0.113.5 kube-lb0/24 virtual'], c: ['203.0.113.5 kube-lb0/24 virtual'] });
   });
 
   it('Services that are not ours, or have no address, need nothing', () => {

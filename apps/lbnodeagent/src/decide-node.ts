@@ -32,16 +32,10 @@ export type Holding =
   /** On the virtual interface of `holders` live nodes (all live nodes, or those with a ready endpoint). */
   | { readonly kind: 'virtual'; readonly holders: number; readonly endpointsOnly: boolean }
   /**
-   * Not announced on its subnet. `subnet-not-live`: members on its subnet exist but none is live
-   * (nodes off the subnet may still hold it virtually: `virtualHolders`); `no-endpoint`: ETP Local
-   * and no live node has a ready endpoint; `no-live-node`: no agent is live.
+   * Held by no node. `subnet-not-live`: members on its subnet exist but none is live (`notLive`);
+   * `no-endpoint`: ETP Local and no live node has a ready endpoint; `no-live-node`: no agent is live.
    */
-  | {
-      readonly kind: 'nowhere';
-      readonly why: 'subnet-not-live' | 'no-endpoint' | 'no-live-node';
-      readonly notLive: readonly string[];
-      readonly virtualHolders: number;
-    };
+  | { readonly kind: 'nowhere'; readonly why: 'subnet-not-live' | 'no-endpoint' | 'no-live-node'; readonly notLive: readonly string[] };
 
 export interface AddressAnnouncement {
   readonly family: IpFamily;
@@ -105,18 +99,23 @@ export function decideNode(input: DecideInput): NodeDecision {
       const election: ElectionView = s.poolType === 'virtual' ? { kind: 'none', notLive: [] } : input.winnerOf(a.address);
       let holding: Holding;
       if (election.kind === 'winner') holding = { kind: 'local', winner: election.node };
-      else if (liveCount === 0) holding = { kind: 'nowhere', why: 'no-live-node', notLive: election.notLive, virtualHolders: 0 };
-      else if (election.notLive.length > 0) holding = { kind: 'nowhere', why: 'subnet-not-live', notLive: election.notLive, virtualHolders };
-      else if (virtualHolders === 0) holding = { kind: 'nowhere', why: 'no-endpoint', notLive: [], virtualHolders: 0 };
+      else if (liveCount === 0) holding = { kind: 'nowhere', why: 'no-live-node', notLive: election.notLive };
+      else if (election.notLive.length > 0) holding = { kind: 'nowhere', why: 'subnet-not-live', notLive: election.notLive };
+      else if (virtualHolders === 0) holding = { kind: 'nowhere', why: 'no-endpoint', notLive: [] };
       else holding = { kind: 'virtual', holders: virtualHolders, endpointsOnly };
 
       let mine: Omit<DesiredAddress, 'services'> | undefined;
       const subnet = s.poolType === 'virtual' ? undefined : subnetHolding(input.localInterfaces[a.family], a.address);
       const local = input.localInterfaces[a.family];
+      // On a subnet some member has, the address belongs to the nodes of that subnet alone: a node
+      // elsewhere holding it virtually would route the whole subnet into its virtual interface.
+      const onMemberSubnet = election.kind === 'winner' || election.notLive.length > 0;
       if (subnet !== undefined && local !== undefined) {
         if (election.kind === 'winner' && election.node === input.node) {
           mine = { address: a.address, family: a.family, interface: local.name, prefixLength: subnet.prefixLength, kind: 'local' };
         }
+      } else if (onMemberSubnet) {
+        mine = undefined;
       } else if (!endpointsOnly || withEndpoint.has(input.node)) {
         const prefixLength = input.virtualPrefixLength(s, a);
         mine = { address: a.address, family: a.family, interface: input.virtualInterface, prefixLength, kind: 'virtual' };

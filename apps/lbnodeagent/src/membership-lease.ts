@@ -13,12 +13,16 @@ export interface MembershipLeaseOptions {
   readonly wallClock: () => Date;
   /** Told about every failed write (the next one follows at the next third). */
   readonly onFailure: (operation: 'create' | 'renew' | 'get' | 'delete', error: ApiError) => void;
+  /** Told once, after the first successful write of this process. */
+  readonly onFirstWrite?: () => void;
 }
 
 export interface MembershipLease {
   start(): void;
   /** The subnets to publish (canonical CIDRs); a change is written at once. */
   setSubnets(subnets: readonly string[]): void;
+  /** Whether this process has written the Lease at least once (before that, what the API server shows is a predecessor's). */
+  written(): boolean;
   /** Stops renewing and deletes the Lease. */
   stop(): Promise<void>;
 }
@@ -34,6 +38,7 @@ export function createMembershipLease(options: MembershipLeaseOptions): Membersh
   /** Read through a property: the loop must see a stop that happens while it awaits. */
   const life = { stopped: false };
   let started = false;
+  let wrote = false;
   let cancel: (() => void) | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   /** Bumped by every change of the subnets: a write that saw an older value is followed by another. */
@@ -65,6 +70,10 @@ export function createMembershipLease(options: MembershipLeaseOptions): Membersh
     const result = record === undefined ? await options.leaseClient.create(ref, spec()) : await options.leaseClient.replace(ref, spec(), record.resourceVersion);
     if (result.ok) {
       record = result.value;
+      if (!wrote) {
+        wrote = true;
+        options.onFirstWrite?.();
+      }
       return;
     }
     options.onFailure(record === undefined ? 'create' : 'renew', result.error);
@@ -108,6 +117,7 @@ export function createMembershipLease(options: MembershipLeaseOptions): Membersh
       // Idle between renewals: write now. In flight: the loop writes once more.
       if (cancel !== undefined) tick();
     },
+    written: () => wrote,
     async stop() {
       if (life.stopped) return;
       life.stopped = true;

@@ -31,6 +31,11 @@ describe('trackMembers', () => {
     expect(Object.fromEntries([...records].map(([n, r]) => [n, r.seenChangeAt]))).toEqual({ fresh: 9_500, old: 7_000, future: 10_000, unknown: 10_000 });
   });
 
+  it('our own Lease counts as renewed now when first seen (this process has just written it)', () => {
+    const records = trackMembers({ previous: new Map(), leases: [lease('me', '1', { renewedAtEpochMs: WALL - 60_000 })], now: 10_000, wallNow: WALL, defaultDurationMs: 3000, self: 'me' });
+    expect(records.get('me')?.seenChangeAt).toBe(10_000);
+  });
+
   it('a moved resourceVersion is a renewal now; an unchanged one keeps its time; a deleted Lease goes', () => {
     const first = trackMembers({ previous: new Map(), leases: [lease('a', '1'), lease('b', '1'), lease('c', '1')], now: 0, wallNow: WALL, defaultDurationMs: 3000 });
     const second = trackMembers({ previous: first, leases: [lease('a', '2'), lease('b', '1')], now: 2_000, wallNow: WALL, defaultDurationMs: 3000 });

@@ -24,6 +24,8 @@ export interface TrackInput {
   /** Wall clock epoch ms. */
   readonly wallNow: number;
   readonly defaultDurationMs: number;
+  /** This node: its own Lease is only ever tracked after this process wrote it, so it is fresh when first seen. */
+  readonly self?: string;
 }
 
 const durationOf = (lease: MemberLease, dflt: number): number => lease.durationMs ?? dflt;
@@ -47,7 +49,8 @@ export function trackMembers(input: TrackInput): MemberRecords {
       continue;
     }
     const duration = durationOf(lease, input.defaultDurationMs);
-    const age = lease.renewedAtEpochMs === undefined ? 0 : Math.min(Math.max(input.wallNow - lease.renewedAtEpochMs, 0), duration);
+    const renewed = lease.node === input.self ? undefined : lease.renewedAtEpochMs;
+    const age = renewed === undefined ? 0 : Math.min(Math.max(input.wallNow - renewed, 0), duration);
     out.set(lease.node, { lease, seenChangeAt: input.now - age });
   }
   return out;

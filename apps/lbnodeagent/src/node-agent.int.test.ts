@@ -103,7 +103,7 @@ describe('three agents on one LAN', () => {
     await waitForHolders(agents, '192.0.2.240', { match: (h) => h.length === 0, what: 'the old address gone' });
     await waitForHolders(agents, '2001:db8:1::240', { match: (h) => h.length === 0, what: 'the removed family gone' });
     await waitForHolders(agents, '192.0.2.241', { match: (h) => h.length === 1, what: 'the new address held' });
-    expectOk(await api.patch(`${servicesPath(ns)}/nudge`, { spec: { type: 'ClusterIP', allocateLoadBalancerNodePorts: null, externalTrafficPolicy: null } }), 'type change');
+    expectOk(await api.patch(`${servicesPath(ns)}/nudge`, { spec: { type: 'ClusterIP', loadBalancerClass: null, allocateLoadBalancerNodePorts: null, externalTrafficPolicy: null } }), 'type change');
     await waitForHolders(agents, '203.0.113.9', { match: (h) => h.length === 0, what: 'withdrawn after the type change' });
     expectOk(await api.delete(`${servicesPath(ns)}/web`), 'delete');
     await waitForHolders(agents, '192.0.2.241', { match: (h) => h.length === 0, what: 'withdrawn after delete' });

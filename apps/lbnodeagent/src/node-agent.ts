@@ -15,7 +15,7 @@ import type { Logger } from './logger.ts';
 import { createMembershipLease } from './membership-lease.ts';
 import { stewardOf } from './membership.ts';
 import type { AgentMetrics } from './metrics.ts';
-import { createNodeReconciler } from './node-reconciler.ts';
+import { createNodeReconciler, localSubnets } from './node-reconciler.ts';
 import type { NodeNetwork } from './node-network.ts';
 import { formatTime, observeService } from './observe-service.ts';
 import type { AgentOptions } from './options.ts';
@@ -85,12 +85,16 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
       if (operation !== 'delete') metrics.countLeaseRenewFailure();
       logger.warn('lease-write-failed', { operation, code: error.code, message: error.message });
     },
+    onFirstWrite: () => {
+      applyLeases();
+    },
   });
 
   let config: AgentConfig = DEFAULT_CONFIG;
   let stopping = false;
   let synced = false;
   let blind = false;
+  let announcedReady = false;
   let cancelExpiry: (() => void) | undefined;
   const onEventFailed = (reason: string, error: { code: string; message: string }): void => {
     logger.warn('event-failed', { reason, code: error.code, message: error.message });
@@ -112,11 +116,17 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
     metrics,
   });
   const nodeQueue = createWorkQueue<string>({
-    reconcile: () => (synced ? reconciler.reconcile() : Promise.resolve<ReconcileOutcome>({ kind: 'converged' })),
+    // Nothing is touched before this node sees itself as a member: a restarted agent keeps what it
+    // holds until it knows whether it still wins (then the first pass converges, sweep included).
+    reconcile: () => (synced && (state.membership().selfSeen || stopping) ? reconciler.reconcile() : Promise.resolve<ReconcileOutcome>({ kind: 'converged' })),
     clock,
     backoff: { initialMs: 200, maxMs: 10_000 },
     onSettled: (s) => {
       metrics.observeReconcile(s.durationMs / 1000, s.outcome.kind);
+      if (!announcedReady && !stopping && state.membership().selfSeen) {
+        announcedReady = true;
+        logger.info('ready', { live: [...state.membership().live].sort(), services: state.serviceCount() });
+      }
     },
   });
 
@@ -174,6 +184,14 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
     if (view.nextExpiryInMs !== undefined && !stopping) cancelExpiry = clock.setTimer(view.nextExpiryInMs + 1, refreshMembership);
   };
 
+  function applyLeases(): void {
+    const before = stewardOf(state.membership().live);
+    state.applyLeases({ snapshot: watches.leases.current() ?? new Map(), now: clock.now(), wallNow: now(), includeSelf: lease.written() });
+    refreshMembership();
+    // A new steward looks at every Service once (conditions nobody else writes).
+    if (stewardOf(state.membership().live) !== before) serviceQueue.addAll(watches.services.current()?.keys() ?? []);
+  }
+
   const applyConfig = (): void => {
     const parsed = readConfig(watches.agents.current(), ns);
     if (!parsed.ok) {
@@ -215,22 +233,20 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
       nodeQueue.add(NODE);
     }),
     watches.agents.updates$.subscribe(applyConfig),
-    watches.leases.updates$.subscribe(() => {
-      const before = stewardOf(state.membership().live);
-      state.applyLeases(watches.leases.current() ?? new Map(), clock.now(), now());
-      refreshMembership();
-      // A new steward looks at every Service once (conditions nobody else writes).
-      if (stewardOf(state.membership().live) !== before) serviceQueue.addAll(watches.services.current()?.keys() ?? []);
-    }),
+    watches.leases.updates$.subscribe(applyLeases),
   );
   const stopKernelWatch = network.watch(() => {
     nodeQueue.add(NODE);
   });
 
-  void Promise.all(all.map(([, w]) => w.whenSynced())).then((results) => {
+  void Promise.all(all.map(([, w]) => w.whenSynced())).then(async (results) => {
     if (stopping || !results.every(Boolean)) return;
     synced = true;
     logger.info('caches-synced', { services: state.serviceCount(), config: describeConfig(config) });
+    // The first Lease already names this node's subnets: a member without them would lose every
+    // election for a moment and make its peers take its addresses.
+    const view = await network.read();
+    if (view.ok) lease.setSubnets(localSubnets(config, view.value));
     lease.start();
     nodeQueue.add(NODE);
   });

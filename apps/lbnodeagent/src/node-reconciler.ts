@@ -8,7 +8,7 @@ import { executeAddressActions } from './execute-addresses.ts';
 import type { ActionFailure } from './execute-addresses.ts';
 import type { Logger } from './logger.ts';
 import type { AgentMetrics } from './metrics.ts';
-import type { NodeNetwork } from './node-network.ts';
+import type { NetworkView, NodeNetwork } from './node-network.ts';
 import type { AgentConfig } from './parse-agent-config.ts';
 import { planAddresses } from './plan-addresses.ts';
 import type { AddressAction } from './plan-addresses.ts';
@@ -42,6 +42,11 @@ export interface NodeReconciler {
 }
 
 const subnetsOf = (local: LocalInterfaces): string[] => Object.values(local).flatMap((l) => l.subnets.map(formatCidr));
+
+/** The subnets this node publishes in its membership Lease: those of its local interfaces. */
+export function localSubnets(config: AgentConfig, view: NetworkView): string[] {
+  return subnetsOf(selectLocalInterfaces(config, view));
+}
 
 function fingerprint(ann: ServiceAnnouncement, outcomes: ReadonlyMap<string, AddressOutcome>): string {
   return JSON.stringify([ann.writer, ann.addresses.map((a) => [a.address, a.holding, a.mine?.interface, outcomes.get(a.address)])]);

@@ -1,6 +1,5 @@
 // Command-line flags and environment → one validated, typed options object.
 // Pure: the caller hands in argv, the environment and the host facts; nothing here reads the process.
-import { isInterfaceName } from './parse-agent-config.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -59,7 +58,7 @@ export const usage = `Usage: lbnodeagent [flags]
                           (env PURELB_NAMESPACE; default purelb)
   --default-class[=BOOL]  handle Services without spec.loadBalancerClass (default true)
   --lease-duration D      membership Lease duration, e.g. 3s, 2500ms or 3000 (ms); default 3s
-  --link-kind KIND        link kind of the virtual interface when it is created (default dummy)
+  --link-kind KIND        kind of the virtual interface when it is created: dummy, ifb or bridge (default dummy)
   --listen HOST:PORT      metrics and health endpoint (default 0.0.0.0:7473; port 0 picks one)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --help                  print this text`;
@@ -107,6 +106,9 @@ function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; hel
   }
   return { flags, help, errors };
 }
+
+/** Link kinds the virtual interface can be created with (kinds that need no parent and no settings). */
+const linkKinds: readonly string[] = ['dummy', 'ifb', 'bridge'];
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -198,7 +200,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const leaseDurationMs = leaseRaw === undefined ? 3000 : parseDuration('--lease-duration', leaseRaw, errors);
 
   const linkKind = (flags.get('link-kind') ?? 'dummy').trim();
-  if (!isInterfaceName(linkKind)) errors.push({ path: '--link-kind', message: `--link-kind must be a link kind such as dummy, got "${linkKind}"` });
+  if (!linkKinds.includes(linkKind)) errors.push({ path: '--link-kind', message: `--link-kind must be one of ${linkKinds.join(', ')}, got "${linkKind}"` });
 
   const listenRaw = flags.get('listen');
   const listen = listenRaw === undefined ? { host: '0.0.0.0', port: 7473 } : parseListen('--listen', listenRaw, errors);

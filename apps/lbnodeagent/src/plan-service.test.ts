@@ -87,7 +87,7 @@ describe('planService', () => {
     [
       'no live node on the subnet: the steward clears the stale annotation and says NoEligibleNode',
       {
-        announcement: ann('a', addr('192.0.2.240', { kind: 'nowhere', why: 'subnet-not-live', notLive: ['b', 'c'], virtualHolders: 1 })),
+        announcement: ann('a', addr('192.0.2.240', { kind: 'nowhere', why: 'subnet-not-live', notLive: ['b', 'c'] })),
         observed: { ...bare, announcing: { IPv4: 'b,eth0', IPv6: undefined } },
       },
       ['annotations:{}-["purelb.io/announcing-IPv4"]', 'condition:NoEligibleNode', 'event:Warning:NoEligibleNode'],
@@ -99,7 +99,7 @@ describe('planService', () => {
     ],
     [
       'externalTrafficPolicy Local without a ready endpoint: NoReadyEndpoint',
-      { announcement: ann('a', addr('203.0.113.5', { kind: 'nowhere', why: 'no-endpoint', notLive: [], virtualHolders: 0 })) },
+      { announcement: ann('a', addr('203.0.113.5', { kind: 'nowhere', why: 'no-endpoint', notLive: [] })) },
       ['condition:NoReadyEndpoint'],
     ],
     [

@@ -66,10 +66,8 @@ function describe(a: AddressAnnouncement, input: PlanServiceInput): Part {
     }
     case 'nowhere':
       switch (h.why) {
-        case 'subnet-not-live': {
-          const also = h.virtualHolders > 0 ? `; held only on the virtual interface of ${plural(h.virtualHolders, 'node', 'nodes')}` : '';
-          return { reason: 'NoEligibleNode', text: `${a.address}: no live node on its subnet (not live: ${h.notLive.join(', ')})${also}`, virtual: false };
-        }
+        case 'subnet-not-live':
+          return { reason: 'NoEligibleNode', text: `${a.address}: no live node on its subnet (not live: ${h.notLive.join(', ')})`, virtual: false };
         case 'no-endpoint':
           return { reason: 'NoReadyEndpoint', text: `${a.address}: no live node has a ready endpoint (externalTrafficPolicy Local)`, virtual: false };
         case 'no-live-node':

@@ -36,6 +36,9 @@ export async function createOwnedService({ api, ns }: Place, name: string, s: Ow
     metadata: { name, namespace: ns, annotations },
     spec: {
       type: 'LoadBalancer',
+      // Our class: the agents under test run with --default-class=false, so Services other test files
+      // left on the shared control plane (no class) are not theirs.
+      loadBalancerClass: 'purelb.io/purelb',
       selector: { app: name },
       ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80 }],
       allocateLoadBalancerNodePorts: false,
@@ -118,7 +121,7 @@ export function startInProcessAgent({ kubeConfig, ns, node, index, network }: In
     kubeconfig: { kind: 'in-cluster' },
     nodeName: node,
     namespace: ns,
-    defaultClass: true,
+    defaultClass: false,
     leaseDurationMs: 3000,
     linkKind: 'dummy',
     listen: { host: '127.0.0.1', port: 0 },
