@@ -5,10 +5,12 @@
 #   iputils-ping    `ping`: the node lab's reachability checks between namespaces
 #   tcpdump         the kernel tests watch announcements arrive at a peer namespace
 #   openssl         certificates for the test control plane
+#   bird2           BGP daemon: the routing sidecar's and the lab router's (tests start their own
+#                   instances inside lab namespaces; the distribution's service is never started)
 # Idempotent: installs only what is missing, and runs `apt-get update` at most once.
 set -euo pipefail
 
-wanted=(iproute2 iputils-arping iputils-ping tcpdump openssl)
+wanted=(iproute2 iputils-arping iputils-ping tcpdump openssl bird2)
 missing=()
 for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -26,5 +28,15 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 echo "system packages: installing ${missing[*]}"
+# Packages that ship a service (bird2) must not start it in the root namespace: a policy-rc.d that
+# refuses every start while apt runs (unless the machine already has one), and no enabled unit after.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ " ${missing[*]} " == *" bird2 "* ]] && [ -d /run/systemd/system ]; then
+  systemctl disable --now bird.service >/dev/null 2>&1 || true
+fi
