@@ -5,6 +5,7 @@
 // handles its messages in turn); a timeout on each request; `error` listeners always attached; and
 // every answer a value — never a rejected promise, never an exception thrown from the native callback.
 import { RawNetlinkSocket } from 'netlink';
+import { splitMessages } from './rtnetlink-codec.ts';
 import { createSemaphore } from './semaphore.ts';
 
 const NETLINK_ROUTE = 0;
@@ -72,14 +73,8 @@ function createSocketLink(timeoutMs: number, bufferSize: number) {
     for (const p of [...pending.values()]) p.settle(answer);
   };
   const receive = (buffer: Buffer): void => {
-    for (let at = 0; at + HEADER <= buffer.length;) {
-      const length = buffer.readUInt32LE(at);
-      if (length < HEADER || at + length > buffer.length) break;
-      const type = buffer.readUInt16LE(at + 4);
-      const flags = buffer.readUInt16LE(at + 6);
-      const p = pending.get(buffer.readUInt32LE(at + 8));
-      const data = buffer.subarray(at + HEADER, at + length);
-      at += (length + 3) & ~3;
+    for (const { type, flags, seq: id, data } of splitMessages(buffer)) {
+      const p = pending.get(id);
       if (p === undefined) continue;
       if (type === NLMSG_ERROR) {
         const errno = data.length >= 4 ? -data.readInt32LE(0) : 0;

@@ -12,6 +12,7 @@ import {
   IFA_F,
   IFA_PROTO,
   IFF_UP,
+  splitMessages,
 } from './rtnetlink-codec.ts';
 
 describe('rtnetlink codec', () => {
@@ -128,5 +129,26 @@ describe('rtnetlink codec', () => {
       outputs: [2, 3],
       hasDestination: false,
     });
+  });
+
+  it('splits a datagram into its messages, padded to four bytes, and ignores a malformed tail', () => {
+    const message = (type: number, seq: number, payload: number[]): Buffer => {
+      const header = Buffer.alloc(16);
+      header.writeUInt32LE(16 + payload.length, 0);
+      header.writeUInt16LE(type, 4);
+      header.writeUInt16LE(2, 6);
+      header.writeUInt32LE(seq, 8);
+      const padding = Buffer.alloc((4 - (payload.length % 4)) % 4);
+      return Buffer.concat([header, Buffer.from(payload), padding]);
+    };
+    const datagram = Buffer.concat([
+      message(20, 7, [1, 2, 3]),
+      message(3, 7, [0, 0, 0, 0]),
+      Buffer.from([99, 0, 0, 0]),
+    ]);
+    expect(splitMessages(datagram).map((m) => [m.type, m.flags, m.seq, [...m.data]])).toEqual([
+      [20, 2, 7, [1, 2, 3]],
+      [3, 2, 7, [0, 0, 0, 0]],
+    ]);
   });
 });

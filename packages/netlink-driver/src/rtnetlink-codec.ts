@@ -70,6 +70,31 @@ const NLA_TYPE_MASK = 0x3fff;
 
 const align4 = (n: number): number => (n + 3) & ~3;
 
+/** One netlink message of a received datagram. */
+export interface NetlinkFrame {
+  readonly type: number;
+  readonly flags: number;
+  readonly seq: number;
+  readonly data: Buffer;
+}
+
+/** Splits a received datagram into its messages (a malformed tail is ignored). */
+export function splitMessages(buffer: Buffer): NetlinkFrame[] {
+  const out: NetlinkFrame[] = [];
+  for (let at = 0; at + 16 <= buffer.length;) {
+    const length = buffer.readUInt32LE(at);
+    if (length < 16 || at + length > buffer.length) break;
+    out.push({
+      type: buffer.readUInt16LE(at + 4),
+      flags: buffer.readUInt16LE(at + 6),
+      seq: buffer.readUInt32LE(at + 8),
+      data: buffer.subarray(at + 16, at + length),
+    });
+    at += align4(length);
+  }
+  return out;
+}
+
 /** One attribute to encode: its type and payload (nested attributes are encoded by the caller). */
 export interface Attribute {
   readonly type: number;

@@ -2,14 +2,13 @@
 // subscriber. Events are delivered in the kernel's order; address events carry their link's name,
 // kept from an initial link listing and every link event. When the kernel drops notifications (the
 // socket's buffer overflowed) or the socket fails, a `lost` event tells the consumer to list again.
-import { createNetlink } from 'netlink';
-import type { NetlinkSocket } from 'netlink';
+import { RawNetlinkSocket } from 'netlink';
 import { Observable } from 'rxjs';
 import type { DriverError, DriverResult } from './driver-error.ts';
 import { addressFromRecord, linkFromRecord } from './kernel-values.ts';
 import type { NetlinkChange } from './netlink-driver.ts';
 import type { LinkRecord } from './rtnetlink-codec.ts';
-import { decodeAddress, decodeLink, RTM } from './rtnetlink-codec.ts';
+import { decodeAddress, decodeLink, RTM, splitMessages } from './rtnetlink-codec.ts';
 
 const NETLINK_ROUTE = 0;
 const GROUPS = { LINK: 1, IPV4_IFADDR: 5, IPV6_IFADDR: 9 } as const;
@@ -26,9 +25,10 @@ type Item = { readonly kind: 'message'; readonly type: number; readonly data: Bu
 
 export function watchChanges(options: WatchChangesOptions): Observable<NetlinkChange> {
   return new Observable<NetlinkChange>((subscriber) => {
-    let socket: NetlinkSocket;
+    let socket: RawNetlinkSocket;
     try {
-      socket = createNetlink(NETLINK_ROUTE, { ref: true, recvBufferSize: RECEIVE_BUFFER, sendBufferSize: 0 });
+      // Referenced while subscribed, like any listening socket.
+      socket = new RawNetlinkSocket(NETLINK_ROUTE, { recvBufferSize: RECEIVE_BUFFER, sendBufferSize: 0 });
     } catch (error) {
       const failure: DriverError = {
         code: 'Unknown',
@@ -96,9 +96,9 @@ export function watchChanges(options: WatchChangesOptions): Observable<NetlinkCh
     };
 
     // These run inside the native socket's callback: they must never throw.
-    socket.on('message', (messages) => {
+    socket.on('message', (buffer) => {
       try {
-        for (const m of messages) {
+        for (const m of splitMessages(buffer)) {
           if (m.type === RTM.NEWLINK || m.type === RTM.DELLINK || m.type === RTM.NEWADDR || m.type === RTM.DELADDR) {
             push({ kind: 'message', type: m.type, data: m.data });
           }
@@ -110,7 +110,7 @@ export function watchChanges(options: WatchChangesOptions): Observable<NetlinkCh
     socket.on('error', () => {
       push({ kind: 'lost' });
     });
-    socket.on('invalid', () => {
+    socket.on('truncatedMessage', () => {
       push({ kind: 'lost' });
     });
 
