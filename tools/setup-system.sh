@@ -5,9 +5,9 @@
 #   iputils-ping    `ping`: the node lab's reachability checks between namespaces
 #   tcpdump         the kernel tests watch announcements arrive at a peer namespace
 #   openssl         certificates for the test control plane
-# (The unsolicited Neighbor Advertisement sender runs on perl-base, which every Debian system has.)
 #   bird2           BGP daemon: the routing sidecar's and the lab router's (tests start their own
 #                   instances inside lab namespaces; the distribution's service is never started)
+# (The unsolicited Neighbor Advertisement sender runs on perl-base, which every Debian system has.)
 # Idempotent: installs only what is missing, and runs `apt-get update` at most once.
 set -euo pipefail
 
