@@ -7,6 +7,7 @@ import { loadKubeConfig } from './load-kube-config.ts';
 import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { parseOptions, usage } from './options.ts';
+import { readVersion } from './read-version.ts';
 
 const parsed = parseOptions(process.argv.slice(2), process.env, { hostname: hostname(), pid: process.pid, homedir: homedir() });
 if (!parsed.ok) {
@@ -16,6 +17,11 @@ if (!parsed.ok) {
 }
 if (parsed.value.kind === 'help') {
   process.stdout.write(`${parsed.value.text}\n`);
+  process.exit(0);
+}
+const version = readVersion();
+if (parsed.value.kind === 'version') {
+  process.stdout.write(`allocator ${version}\n`);
   process.exit(0);
 }
 const options = parsed.value.options;
@@ -38,7 +44,7 @@ if (!kube.ok) {
   process.exit(1);
 }
 
-const metrics = createMetrics();
+const metrics = createMetrics({ build: { version, node: process.env['NODE_NAME'] ?? hostname() } });
 const allocator = startAllocator({ cluster: connectCluster(kube.value, options.renewDeadlineMs), options, logger, metrics });
 releaseLeadership = () => allocator.stop();
 logger.info('started', {

@@ -23,9 +23,26 @@ export interface AllocatorMetrics {
   countLeaseRenewFailures(count: number): void;
 }
 
-export function createMetrics(options: { readonly processMetrics?: boolean } = {}): AllocatorMetrics {
+/** What `purelb_build_info` says about this process. */
+export interface BuildInfo {
+  readonly version: string;
+  /** The node the pod runs on (downward API `NODE_NAME`), else the host name. */
+  readonly node: string;
+}
+
+export function createMetrics(
+  options: { readonly processMetrics?: boolean; readonly build?: BuildInfo } = {},
+): AllocatorMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.build !== undefined) {
+    new Gauge({
+      name: 'purelb_build_info',
+      help: 'PureLB build: 1, with the version, the component and the node it runs on',
+      labelNames: ['version', 'component', 'node'] as const,
+      registers: [registry],
+    }).set({ version: options.build.version, component: 'allocator', node: options.build.node }, 1);
+  }
   const capacity = new Gauge({
     name: 'purelb_allocator_pool_capacity',
     help: 'Addresses in the valid pools of a ServiceGroup, per family',

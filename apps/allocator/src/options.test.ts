@@ -146,4 +146,10 @@ describe('parseOptions', () => {
     expect(parseOptions(['--help'], {}, host)).toEqual({ ok: true, value: { kind: 'help', text: usage } });
     expect(parseOptions(['--lease-duration', 'x', '-h'], {}, host)).toMatchObject({ ok: true, value: { kind: 'help' } });
   });
+
+  it('recognises --version', () => {
+    expect(parseOptions(['--version'], {}, host)).toEqual({ ok: true, value: { kind: 'version' } });
+    expect(parseOptions(['--log-level', 'loud', '--version'], {}, host)).toEqual({ ok: true, value: { kind: 'version' } });
+    expect(usage).toContain('--version');
+  });
 });

@@ -45,10 +45,11 @@ export interface OptionError {
   readonly message: string;
 }
 
-/** What the command line asks for: run with these options, or print the usage text. */
+/** What the command line asks for: run with these options, print the usage text, or print the version. */
 export type Invocation =
   | { readonly kind: 'run'; readonly options: AllocatorOptions }
-  | { readonly kind: 'help'; readonly text: string };
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version' };
 
 export type ParseOptionsResult =
   | { readonly ok: true; readonly value: Invocation }
@@ -96,17 +97,28 @@ export const usage = `Usage: allocator [flags]
   --retry-period MS       interval between attempts to acquire or renew the leader Lease (default 2000)
   --listen HOST:PORT      metrics and health endpoint (default 0.0.0.0:7472; port 0 picks one)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  --version               print the version and exit
   --help                  print this text`;
 
 /** Splits argv into flag values; unknown flags, missing values and repeats are errors. */
-function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; help: boolean; errors: OptionError[] } {
+function readFlags(argv: readonly string[]): {
+  flags: Map<FlagName, string>;
+  help: boolean;
+  version: boolean;
+  errors: OptionError[];
+} {
   const flags = new Map<FlagName, string>();
   const errors: OptionError[] = [];
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
+      continue;
+    }
+    if (arg === '--version') {
+      version = true;
       continue;
     }
     if (!arg.startsWith('--')) {
@@ -139,7 +151,7 @@ function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; hel
     }
     flags.set(name, value);
   }
-  return { flags, help, errors };
+  return { flags, help, version, errors };
 }
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -186,8 +198,9 @@ export function parseOptions(
   env: Readonly<Record<string, string | undefined>>,
   host: HostFacts,
 ): ParseOptionsResult {
-  const { flags, help, errors } = readFlags(argv);
+  const { flags, help, version, errors } = readFlags(argv);
   if (help) return { ok: true, value: { kind: 'help', text: usage } };
+  if (version) return { ok: true, value: { kind: 'version' } };
   const nonEmptyEnv = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();

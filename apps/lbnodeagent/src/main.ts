@@ -9,12 +9,18 @@ import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { connectCluster, startNodeAgent } from './node-agent.ts';
 import { parseOptions, usage } from './options.ts';
+import { readVersion } from './read-version.ts';
 
 const parsed = parseOptions(process.argv.slice(2), process.env, { hostname: hostname(), homedir: homedir() });
 if (!parsed.ok) {
   for (const e of parsed.errors) process.stderr.write(`lbnodeagent: ${e.message}\n`);
   process.stderr.write(`\n${usage}\n`);
   process.exit(2);
+}
+const version = readVersion();
+if ('version' in parsed) {
+  process.stdout.write(`lbnodeagent ${version}\n`);
+  process.exit(0);
 }
 if (!('value' in parsed)) {
   process.stdout.write(`${usage}\n`);
@@ -40,7 +46,7 @@ if (!kube.ok) {
   process.exit(1);
 }
 
-const metrics = createMetrics({ node: options.nodeName });
+const metrics = createMetrics({ version, node: options.nodeName });
 const network = kernelNetwork();
 const agent = startNodeAgent({ cluster: connectCluster(kube.value, options.leaseDurationMs), network, options, logger, metrics });
 withdraw = () => agent.stop();

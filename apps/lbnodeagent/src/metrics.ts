@@ -39,8 +39,13 @@ export function createMetrics(options: { readonly processMetrics?: boolean; read
   });
   const watchRestarts = new Counter({ name: 'purelb_lbnodeagent_watch_restarts_total', help: 'Watches re-established after an error or a 410 Gone', labelNames: ['resource'] as const, registers });
   const writeFailures = new Counter({ name: 'purelb_lbnodeagent_service_write_failures_total', help: 'Service annotation or condition writes that failed', registers });
-  const build = new Gauge({ name: 'purelb_build_info', help: 'PureLB build: 1, with the version and component', labelNames: ['version', 'component'] as const, registers });
-  build.set({ version: options.version ?? '0.1.0', component: 'lbnodeagent' }, 1);
+  const build = new Gauge({
+    name: 'purelb_build_info',
+    help: 'PureLB build: 1, with the version, the component and the node it runs on',
+    labelNames: ['version', 'component', 'node'] as const,
+    registers,
+  });
+  build.set({ version: options.version ?? 'unknown', component: 'lbnodeagent', node: options.node ?? 'unknown' }, 1);
   addresses.set({ kind: 'local' }, 0);
   addresses.set({ kind: 'virtual' }, 0);
   won.set(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from './options.ts';
+import { parseOptions, usage } from './options.ts';
 
 const host = { hostname: 'node-1', homedir: '/root' };
 
@@ -54,5 +54,11 @@ describe('parseOptions', () => {
 
   it('asks for help', () => {
     expect(parseOptions(['--help'], {}, host)).toEqual({ ok: true, help: true });
+  });
+
+  it('asks for the version', () => {
+    expect(parseOptions(['--version'], {}, host)).toEqual({ ok: true, version: true });
+    expect(parseOptions(['--log-level', 'loud', '--version'], {}, host)).toEqual({ ok: true, version: true });
+    expect(usage).toContain('--version');
   });
 });

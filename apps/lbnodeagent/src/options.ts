@@ -39,6 +39,7 @@ export interface OptionError {
 export type ParseOptionsResult =
   | { readonly ok: true; readonly value: AgentOptions }
   | { readonly ok: true; readonly help: true }
+  | { readonly ok: true; readonly version: true }
   | { readonly ok: false; readonly errors: readonly OptionError[] };
 
 /** What the caller knows about the host; passed in so parsing stays pure. */
@@ -61,17 +62,28 @@ export const usage = `Usage: lbnodeagent [flags]
   --link-kind KIND        kind of the virtual interface when it is created: dummy, ifb or bridge (default dummy)
   --listen HOST:PORT      metrics and health endpoint (default 0.0.0.0:7473; port 0 picks one)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
+  --version               print the version and exit
   --help                  print this text`;
 
 /** Splits argv into flag values; unknown flags, missing values and repeats are errors. */
-function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; help: boolean; errors: OptionError[] } {
+function readFlags(argv: readonly string[]): {
+  flags: Map<FlagName, string>;
+  help: boolean;
+  version: boolean;
+  errors: OptionError[];
+} {
   const flags = new Map<FlagName, string>();
   const errors: OptionError[] = [];
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
+      continue;
+    }
+    if (arg === '--version') {
+      version = true;
       continue;
     }
     if (!arg.startsWith('--')) {
@@ -104,7 +116,7 @@ function readFlags(argv: readonly string[]): { flags: Map<FlagName, string>; hel
     }
     flags.set(name, value);
   }
-  return { flags, help, errors };
+  return { flags, help, version, errors };
 }
 
 /** Link kinds the virtual interface can be created with (kinds that need no parent and no settings). */
@@ -170,8 +182,9 @@ function kubeconfigSource({ flag, env, host, errors }: KubeconfigInput): Kubecon
  * each naming the flag or variable it is about.
  */
 export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, host: HostFacts): ParseOptionsResult {
-  const { flags, help, errors } = readFlags(argv);
+  const { flags, help, version, errors } = readFlags(argv);
   if (help) return { ok: true, help: true };
+  if (version) return { ok: true, version: true };
   const nonEmptyEnv = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
