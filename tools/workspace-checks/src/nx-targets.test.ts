@@ -45,7 +45,8 @@ function nx(...args: string[]): string {
   return execFileSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: 'utf8' });
 }
 
-describe('nx targets', () => {
+// Each test spawns Nx or Vitest: seconds on a busy machine.
+describe('nx targets', { timeout: 60_000 }, () => {
   it.each(projects.filter((p) => p.testFiles.length > 0).map((p) => [p.dir, p] as const))(
     '%s: its test target runs the test command on its own folder',
     (dir, project) => {

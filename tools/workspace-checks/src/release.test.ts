@@ -10,7 +10,7 @@ import { publishablePackages } from './packaging/publishable-packages.ts';
 const root = join(import.meta.dirname, '..', '..', '..');
 const publishable = publishablePackages(root).map((p) => p.manifest.name);
 
-describe('release', () => {
+describe('release', { timeout: 60_000 }, () => {
   it('versions and publishes the public packages only, with generated changelogs', () => {
     const config = JSON.parse(readFileSync(join(root, '.changeset', 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({

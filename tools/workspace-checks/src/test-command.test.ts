@@ -22,7 +22,8 @@ function runTests(...args: string[]): { status: number | null; lines: string[] }
 /** One test of one file: it passes on the workspace's Node 24. */
 const ONE_TEST = ['tools/workspace-checks/src/runtime.test.ts', '-t', 'runs the project on Node 24'];
 
-describe('the test command', () => {
+// Each test spawns a whole test run: seconds on a busy machine.
+describe('the test command', { timeout: 60_000 }, () => {
   it('ends with the plain `N passed, N failed` line and passes the runner’s exit status on', () => {
     const ok = runTests(...ONE_TEST);
     expect(ok.lines.at(-1)).toMatch(/^1 passed, 0 failed, \d+ skipped$/);
