@@ -1,5 +1,6 @@
 // Inclusive ranges of addresses and CIDR blocks, and the pool syntax of SPEC §2: `A-B` (spaces
 // around `-` allowed) or a CIDR whose written address is where the pool starts.
+import { boundText } from './bound-text.ts';
 import { familyBits, familyMax, formatValue, parseAddress, parseFailure } from './address.ts';
 import type { IpAddress, IpFamily, Parsed } from './address.ts';
 
@@ -26,7 +27,7 @@ export interface Cidr {
 export function parseCidr(text: string): Parsed<Cidr> {
   const t = text.trim();
   const slash = t.indexOf('/');
-  const fail = parseFailure('InvalidCidr', `"${t}" is not a valid CIDR`);
+  const fail = parseFailure('InvalidCidr', `${boundText(t)} is not a valid CIDR`);
   if (slash < 0) return fail;
   const address = parseAddress(t.slice(0, slash));
   const prefixText = t.slice(slash + 1);
@@ -49,11 +50,11 @@ export function parsePool(text: string): Parsed<AddressRange> {
   const t = text.trim();
   if (t.includes('/')) {
     const cidr = parseCidr(t);
-    if (!cidr.ok) return parseFailure('InvalidPool', `"${t}" is not a valid address range or CIDR`);
+    if (!cidr.ok) return parseFailure('InvalidPool', `${boundText(t)} is not a valid address range or CIDR`);
     return { ok: true, value: { family: cidr.value.family, first: cidr.value.address, last: cidr.value.last } };
   }
   const dash = t.indexOf('-');
-  const fail = parseFailure('InvalidPool', `"${t}" is not a valid address range or CIDR`);
+  const fail = parseFailure('InvalidPool', `${boundText(t)} is not a valid address range or CIDR`);
   if (dash < 0 || t.indexOf('-', dash + 1) >= 0) return fail;
   const from = parseAddress(t.slice(0, dash));
   const to = parseAddress(t.slice(dash + 1));

@@ -1,5 +1,6 @@
 // IP addresses as exact integers: IPv4 in [0, 2^32), IPv6 in [0, 2^128). Parsing accepts the usual
 // text forms; formatting always gives the canonical one (dotted quad, RFC 5952 for IPv6).
+import { boundText } from './bound-text.ts';
 
 /** An address family, spelled as Kubernetes spells it in `spec.ipFamilies`. */
 export type IpFamily = 'IPv4' | 'IPv6';
@@ -125,10 +126,10 @@ export function parseAddress(text: string): Parsed<IpAddress> {
   const t = text.trim();
   if (t.includes(':')) {
     const value = parseIpv6(t);
-    return value === undefined ? parseFailure('InvalidAddress', `"${t}" is not a valid IPv6 address`) : { ok: true, value: { family: 'IPv6', value } };
+    return value === undefined ? parseFailure('InvalidAddress', `${boundText(t)} is not a valid IPv6 address`) : { ok: true, value: { family: 'IPv6', value } };
   }
   const v4 = parseIpv4Number(t);
-  return v4 < 0 ? parseFailure('InvalidAddress', `"${t}" is not a valid IP address`) : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
+  return v4 < 0 ? parseFailure('InvalidAddress', `${boundText(t)} is not a valid IP address`) : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
 }
 
 const MASK32 = 0xffff_ffffn;

@@ -1,5 +1,6 @@
 // `aggregation` of a pool: `default` (or absent) or `/N`. Decides the prefix length of a virtual
 // address on the agent's virtual interface.
+import { boundText } from './bound-text.ts';
 import { familyBits, parseFailure } from './address.ts';
 import type { IpFamily, Parsed } from './address.ts';
 import type { Cidr } from './address-range.ts';
@@ -17,7 +18,7 @@ export function parseAggregation(text: string | undefined, family: IpFamily): Pa
   const match = /^\/([1-9][0-9]{0,2})$/.exec(text);
   const n = match?.[1] === undefined ? Number.NaN : Number(match[1]);
   if (!(n >= 8 && n <= max)) {
-    return parseFailure('InvalidAggregation', `aggregation must be "default" or "/N" with N from 8 to ${max} (got "${text}")`);
+    return parseFailure('InvalidAggregation', `aggregation must be "default" or "/N" with N from 8 to ${max} (got ${boundText(text)})`);
   }
   return { ok: true, value: { kind: 'prefix', prefixLength: n } };
 }

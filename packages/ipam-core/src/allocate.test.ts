@@ -69,6 +69,25 @@ describe('allocation failure messages', () => {
     expect(r.ok ? 'ok' : r.error.message).toBe(message);
   });
 
+  // User-supplied text (annotations) is quoted as a prefix and its length, never copied whole.
+  it.each<[string, Req, string]>([
+    ['a 100 KB group name', { key: 'b', group: 'g'.repeat(102_400) }, `service group "${'g'.repeat(76)}…" (102,400 characters) does not exist`],
+    ['a 100 KB requested address', { key: 'b', addrs: '9'.repeat(102_400) }, `requested address "${'9'.repeat(76)}…" (102,400 characters) is not a valid IP address`],
+  ])('bounds %s', (_, req, message) => {
+    const r = ipam.allocate(toRequest(req));
+    expect(r.ok ? 'ok' : r.error.message).toBe(message);
+  });
+
+  it('bounds a 100 KB sharing key', () => {
+    const own = createIpam(GROUPS);
+    const share = 'k'.repeat(102_400);
+    own.allocate(toRequest({ key: 'ns/a', share }));
+    const r = own.allocate(toRequest({ key: 'b', addrs: '192.0.2.12', share }));
+    expect(r.ok ? 'ok' : r.error.message).toBe(
+      `sharing key "${'k'.repeat(76)}…" (102,400 characters) is bound to 192.0.2.10 in service group "default", not to the requested 192.0.2.12`,
+    );
+  });
+
   it('names the colliding port and key in a PortConflict', () => {
     const r = ipam.allocate(toRequest({ key: 'b', share: 'k', ports: 'TCP/80' }));
     expect(r).toEqual({

@@ -1,5 +1,6 @@
 // SPEC §4: one request against the state. Plans every family first against the unchanged state and
 // applies only when all of them can be satisfied, so a failure changes nothing.
+import { boundText } from './bound-text.ts';
 import type { IpFamily } from './address.ts';
 import { DEFAULT_SERVICE_GROUP } from './allocation.ts';
 import type { AllocatedAddress, AllocationError, AllocationRequest, AllocationResult, PortSpec } from './allocation.ts';
@@ -52,7 +53,7 @@ function planFamily(ctx: Context, fi: FamilyIndex, requested: Value | undefined)
     if (error !== undefined) return error;
     if (boundElsewhere !== undefined && boundElsewhere !== entry) {
       return invalidAnnotation(
-        `sharing key "${want.sharingKey ?? ''}" is bound to ${space.formatEntry(boundElsewhere)} in service group "${want.group}", not to the requested ${space.format(requested)}`,
+        `sharing key ${boundText(want.sharingKey ?? '')} is bound to ${space.formatEntry(boundElsewhere)} in service group ${boundText(want.group)}, not to the requested ${space.format(requested)}`,
       );
     }
     if (entry === undefined) return { kind: 'take', fi, value: requested };
@@ -71,7 +72,7 @@ function planFamily(ctx: Context, fi: FamilyIndex, requested: Value | undefined)
     if (poolHasFree(pool)) return { kind: 'lowest', fi, pool };
   }
   const family = FAMILIES[fi];
-  return { code: 'PoolExhausted', group: want.group, family, message: `no free ${family} address left in service group "${want.group}"` };
+  return { code: 'PoolExhausted', group: want.group, family, message: `no free ${family} address left in service group ${boundText(want.group)}` };
 }
 
 /** The record being changed by one request, and the addresses it gave up so far. */
@@ -140,7 +141,7 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   });
   if (typeof families === 'string') {
     if (!valid) return { ok: false, error: groupError(want.group, gs) };
-    const message = `service group "${want.group}" has no ${families} pool`;
+    const message = `service group ${boundText(want.group)} has no ${families} pool`;
     return { ok: false, error: { code: 'FamilyUnavailable', group: want.group, family: families, message } };
   }
   for (const fi of FAMILY_INDEXES) {

@@ -37,3 +37,7 @@ export type {
 export { DEFAULT_SERVICE_GROUP } from './allocation.ts';
 export type { Ipam } from './ipam.ts';
 export { createIpam } from './ipam.ts';
+
+// user-supplied text in messages, bounded (used by both daemons for conditions, Events and logs)
+export type { BoundTextOptions } from './bound-text.ts';
+export { BOUND_TEXT_MAX, boundText } from './bound-text.ts';

@@ -1,4 +1,5 @@
 // The allocation state across groups and families.
+import { boundText } from './bound-text.ts';
 import { parseAddress } from './address.ts';
 import type { IpAddress, IpFamily } from './address.ts';
 import { allocate } from './allocate.ts';
@@ -153,7 +154,7 @@ class IpamImpl implements Ipam {
         const pool = entry.pool;
         const text = this.#state.spaces[fi].formatEntry(entry);
         if (pool !== undefined && (rec.group === undefined || pool.group === rec.group)) continue;
-        const where = rec.group === undefined ? 'any valid service group' : `service group "${rec.group}"`;
+        const where = rec.group === undefined ? 'any valid service group' : `service group ${boundText(rec.group)}`;
         out.push({
           code: 'AddressOutsidePool',
           key: rec.key,

@@ -1,5 +1,6 @@
 // Requested addresses (`purelb.io/addresses`, `spec.loadBalancerIP`): parsed to one value per
 // family, and the valid group whose pools hold them.
+import { boundText } from './bound-text.ts';
 import { parseAddress } from './address.ts';
 import type { AllocationError } from './allocation.ts';
 import { entryValue } from './family-space.ts';
@@ -16,9 +17,9 @@ export interface Requested {
 export const invalidAnnotation = (message: string): AllocationError => ({ code: 'InvalidAnnotation', message });
 
 export function groupError(name: string, gs: GroupState | undefined): AllocationError {
-  if (gs === undefined) return { code: 'GroupNotFound', group: name, message: `service group "${name}" does not exist` };
+  if (gs === undefined) return { code: 'GroupNotFound', group: name, message: `service group ${boundText(name)} does not exist` };
   const why = gs.check.ok ? '' : ` (${gs.check.code})`;
-  return { code: 'GroupInvalid', group: name, message: `service group "${name}" is invalid${why}` };
+  return { code: 'GroupInvalid', group: name, message: `service group ${boundText(name)} is invalid${why}` };
 }
 
 /**
