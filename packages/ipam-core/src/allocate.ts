@@ -136,8 +136,8 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   const families = chooseFamilies(request.ipFamilyPolicy, request.ipFamilies, {
     requested4: r4 !== undefined,
     requested6: r6 !== undefined,
-    has4: valid ? gs.pools[0].length > 0 : recInGroup && rec.v4 !== undefined,
-    has6: valid ? gs.pools[1].length > 0 : recInGroup && rec.v6 !== undefined,
+    has4: valid ? gs.check.value.v4pools.length > 0 : recInGroup && rec.v4 !== undefined,
+    has6: valid ? gs.check.value.v6pools.length > 0 : recInGroup && rec.v6 !== undefined,
   });
   if (typeof families === 'string') {
     if (!valid) return { ok: false, error: groupError(want.group, gs) };

@@ -143,6 +143,14 @@ export interface FamilyStats {
   readonly available: bigint;
 }
 
+/** Exact counts for one pool of a group, as written (a pool that keeps addresses back counts only what it hands out). */
+export interface PoolStats extends FamilyStats {
+  readonly family: IpFamily;
+  readonly pool: Pool;
+  /** Index of the pool within its family's pool list of the group. */
+  readonly poolIndex: number;
+}
+
 /** Exact counts for a group. */
 export interface GroupStats {
   readonly group: string;

@@ -122,9 +122,9 @@ export class FamilySpace {
     yield* this.#outside.values();
   }
 
-  /** Creates a pool space (not yet part of the space; see `setPools`). */
-  createPool(pool: Pool, group: string, poolIndex: number): PoolSpace {
-    return createPoolSpace(pool, group, poolIndex);
+  /** Creates the pool spaces of a pool, one per usable part (not yet part of the space; see `setPools`). */
+  createPool(pool: Pool, place: { readonly group: string; readonly poolIndex: number }): PoolSpace[] {
+    return pool.usable.map((range) => createPoolSpace(pool, { ...place, range }));
   }
 
   /** Replaces the pools and recomputes every free interval from the held addresses. */

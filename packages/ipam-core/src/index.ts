@@ -11,6 +11,8 @@ export { aggregationPrefixLength, parseAggregation } from './aggregation.ts';
 
 export type { GroupError, GroupErrorCode, Pool, ServiceGroup, Validated } from './service-group.ts';
 export { formatGroupErrors, groupPools } from './service-group.ts';
+export { reservedAddresses } from './pool-options.ts';
+export { formatCount, formatRangeCompact, formatUsage } from './format-count.ts';
 export { parseServiceGroupSpec } from './parse-service-group-spec.ts';
 export type { GroupCheck, GroupInput } from './validate-service-groups.ts';
 export { validateServiceGroups } from './validate-service-groups.ts';
@@ -31,6 +33,7 @@ export type {
   ImportReport,
   IpFamilyPolicy,
   OutsidePool,
+  PoolStats,
   PortSpec,
   Protocol,
 } from './allocation.ts';

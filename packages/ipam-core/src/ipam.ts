@@ -14,6 +14,7 @@ import type {
   GroupStats,
   ImportReport,
   OutsidePool,
+  PoolStats,
 } from './allocation.ts';
 import type { PoolSpace } from './family-space.ts';
 import { importAllocations } from './import-allocations.ts';
@@ -45,6 +46,8 @@ export interface Ipam {
   allocations(): readonly Allocation[];
   /** Exact counts of a valid group; undefined for unknown or invalid groups. */
   groupStats(group: string): GroupStats | undefined;
+  /** Exact counts of each pool of a valid group (IPv4 pools, then IPv6, in the order written); undefined for unknown or invalid groups. */
+  poolStats(group: string): readonly PoolStats[] | undefined;
   /** The valid group and pool holding the address (text or value), if any. */
   locate(address: string | IpAddress): AddressLocation | undefined;
   /** Holdings outside every pool of their group, sorted by key then family. */
@@ -79,8 +82,8 @@ class IpamImpl implements Ipam {
       }
       const [v4, v6] = state.spaces;
       const pools: [PoolSpace[], PoolSpace[]] = [
-        check.value.v4pools.map((p, i) => v4.createPool(p, check.name, i)),
-        check.value.v6pools.map((p, i) => v6.createPool(p, check.name, i)),
+        check.value.v4pools.flatMap((p, i) => v4.createPool(p, { group: check.name, poolIndex: i })),
+        check.value.v6pools.flatMap((p, i) => v6.createPool(p, { group: check.name, poolIndex: i })),
       ];
       all[0].push(...pools[0]);
       all[1].push(...pools[1]);
@@ -129,6 +132,17 @@ class IpamImpl implements Ipam {
     const gs = this.#state.groups.get(group);
     if (gs?.check.ok !== true) return undefined;
     return { group, IPv4: familyStats(gs.pools[0]), IPv6: familyStats(gs.pools[1]) };
+  }
+
+  poolStats(group: string): readonly PoolStats[] | undefined {
+    const gs = this.#state.groups.get(group);
+    if (gs?.check.ok !== true) return undefined;
+    return [gs.check.value.v4pools, gs.check.value.v6pools].flatMap((pools, fi) =>
+      pools.map((pool, poolIndex): PoolStats => {
+        const parts = (gs.pools[fi] ?? []).filter((p) => p.poolIndex === poolIndex);
+        return { family: pool.family, pool, poolIndex, ...familyStats(parts) };
+      }),
+    );
   }
 
   locate(address: string | IpAddress): AddressLocation | undefined {

@@ -6,6 +6,7 @@ import { formatCidr, formatRange, parseCidr, parsePool, rangeCovers } from './ad
 import type { AddressRange, Cidr } from './address-range.ts';
 import { parseAggregation } from './aggregation.ts';
 import type { Aggregation } from './aggregation.ts';
+import { readPoolOptions, usableRanges } from './pool-options.ts';
 import type { GroupError, Pool } from './service-group.ts';
 
 /** One pool as written, before parsing. */
@@ -15,6 +16,8 @@ export interface PoolEntry {
   /** The list or singular field it is written in; the legacy form takes its family from its addresses. */
   readonly listedAs?: { readonly family: IpFamily; readonly field: string };
   readonly raw: unknown;
+  /** The group's `avoidBuggyIPs` (default false); a list entry's own value overrides it. */
+  readonly groupAvoidBuggyIPs?: boolean;
 }
 
 /** The CRD's `maxLength` of each text field, in bytes (UTF-8). */
@@ -135,7 +138,16 @@ export function parsePoolEntry(entry: PoolEntry, errors: GroupError[]): Pool | u
   const parsedAggregation = parseAggregation(aggregationText, family);
   if (parsedAggregation.ok) aggregation = parsedAggregation.value;
   else if (aggregationText !== undefined) errors.push(invalid(`${path}.aggregation`, parsedAggregation.error.message));
+  const options = readPoolOptions(raw, {
+    path,
+    family: listedAs?.family ?? range?.family,
+    subnet,
+    groupAvoidBuggyIPs: entry.groupAvoidBuggyIPs ?? false,
+    ownAvoid: listedAs !== undefined,
+    errors,
+  });
   if (errors.length > before || range === undefined || subnet === undefined || aggregation === undefined)
     return undefined;
-  return { family: range.family, range, subnet, aggregation, path };
+  const { avoidBuggyIPs, exclude } = options;
+  return { family: range.family, range, subnet, aggregation, path, avoidBuggyIPs, exclude, usable: usableRanges(range, subnet, options) };
 }

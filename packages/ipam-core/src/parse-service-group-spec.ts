@@ -5,6 +5,7 @@
 import { rangesOverlap } from './address-range.ts';
 import { invalid, isRecord, parsePoolEntry } from './parse-pool-entry.ts';
 import type { PoolEntry } from './parse-pool-entry.ts';
+import { readAvoidBuggyIPs } from './pool-options.ts';
 import { describePoolRelation } from './pool-relation.ts';
 import type { GroupError, Pool, ServiceGroup, Validated } from './service-group.ts';
 
@@ -30,22 +31,30 @@ function checkForms(local: Record<string, unknown>, errors: GroupError[]): void 
       'the single-pool form (pool, subnet) cannot be combined with v4pool, v4pools, v6pool or v6pools',
     );
   }
-  if (present(local.aggregation) && !present(local.pool)) {
-    forbidden(
-      'spec.local.aggregation',
-      'aggregation at this level belongs to the single-pool form and needs pool and subnet',
-    );
+  for (const field of ['aggregation', 'exclude'] as const) {
+    if (present(local[field]) && !present(local.pool)) {
+      forbidden(`spec.local.${field}`, `${field} at this level belongs to the single-pool form and needs pool and subnet`);
+    }
   }
 }
 
+/** Paths of the errors that leave "the group has no pool" to be said too (as the CRD's rules do). */
+const LEGACY_ONLY = new Set(['spec.local.aggregation', 'spec.local.exclude']);
+
 function collectEntries(local: Record<string, unknown>, errors: GroupError[]): PoolEntry[] {
   const entries: PoolEntry[] = [];
-  if (present(local.pool) || present(local.subnet)) entries.push({ path: 'spec.local', raw: local });
+  const groupAvoidBuggyIPs = readAvoidBuggyIPs(local, 'spec.local', errors) ?? false;
+  if (present(local.pool) || present(local.subnet)) entries.push({ path: 'spec.local', raw: local, groupAvoidBuggyIPs });
   for (const family of ['IPv4', 'IPv6'] as const) {
     const prefix = family === 'IPv4' ? 'v4' : 'v6';
     const single = local[`${prefix}pool`];
     if (present(single))
-      entries.push({ path: `spec.local.${prefix}pool`, listedAs: { family, field: `${prefix}pool` }, raw: single });
+      entries.push({
+        path: `spec.local.${prefix}pool`,
+        listedAs: { family, field: `${prefix}pool` },
+        raw: single,
+        groupAvoidBuggyIPs,
+      });
     const list = local[`${prefix}pools`];
     if (!present(list)) continue;
     if (!Array.isArray(list)) {
@@ -57,7 +66,12 @@ function collectEntries(local: Record<string, unknown>, errors: GroupError[]): P
       continue;
     }
     list.forEach((raw: unknown, i) => {
-      entries.push({ path: `spec.local.${prefix}pools[${i}]`, listedAs: { family, field: `${prefix}pools` }, raw });
+      entries.push({
+        path: `spec.local.${prefix}pools[${i}]`,
+        listedAs: { family, field: `${prefix}pools` },
+        raw,
+        groupAvoidBuggyIPs,
+      });
     });
   }
   return entries;
@@ -78,7 +92,7 @@ export function parseServiceGroupSpec(name: string, spec: unknown): Validated<Se
   const errors: GroupError[] = [];
   checkForms(local, errors);
   const entries = collectEntries(local, errors);
-  if (entries.length === 0 && errors.every((e) => e.path === 'spec.local.aggregation'))
+  if (entries.length === 0 && errors.every((e) => LEGACY_ONLY.has(e.path)))
     errors.push(invalid('spec.local', 'the group has no pool'));
   const pools: Pool[] = [];
   for (const entry of entries) {

@@ -86,7 +86,7 @@ describe('pool offsets', () => {
       fc.property(fc.bigInt({ min: 0n, max }), fc.bigInt({ min: 0n, max: (1n << 60n) }), (first, delta) => {
         const last = first + delta > max ? max : first + delta;
         const range = { family: 'IPv6' as const, first, last };
-        const pool = createPoolSpace<unknown>({ family: 'IPv6', range, subnet: { family: 'IPv6', address: 0n, prefixLength: 0, first: 0n, last: max }, aggregation: { kind: 'default' }, path: 'p' }, 'g', 0);
+        const pool = createPoolSpace<unknown>({ family: 'IPv6', range, subnet: { family: 'IPv6', address: 0n, prefixLength: 0, first: 0n, last: max }, aggregation: { kind: 'default' }, path: 'p', avoidBuggyIPs: false, exclude: [], usable: [range] }, { group: 'g', poolIndex: 0 });
         const value = last;
         const offset = offsetOf(pool, value);
         expect(typeof offset === 'number').toBe(value - first < 2n ** 53n);
@@ -99,7 +99,7 @@ describe('pool offsets', () => {
   it('formats IPv4 offsets', () => {
     const parsed = parsePool('198.18.0.0/15');
     if (!parsed.ok) throw new Error(parsed.error.message);
-    const pool = createPoolSpace<unknown>({ family: 'IPv4', range: parsed.value, subnet: { family: 'IPv4', address: 0n, prefixLength: 0, first: 0n, last: 0xffffffffn }, aggregation: { kind: 'default' }, path: 'p' }, 'g', 0);
+    const pool = createPoolSpace<unknown>({ family: 'IPv4', range: parsed.value, subnet: { family: 'IPv4', address: 0n, prefixLength: 0, first: 0n, last: 0xffffffffn }, aggregation: { kind: 'default' }, path: 'p', avoidBuggyIPs: false, exclude: [], usable: [parsed.value] }, { group: 'g', poolIndex: 0 });
     expect(formatAt(pool, 0x1ffff)).toBe('198.19.255.255');
     expect(offsetOf(pool, valueAt(pool, 12345))).toBe(12345);
   });

@@ -4,6 +4,7 @@
 // e.g. a /64, reached only by explicit requests or after 2^53 allocations).
 import { formatIpv4Number, formatIpv6Words, ipv6Words } from './address.ts';
 import { rangeSize } from './address-range.ts';
+import type { AddressRange } from './address-range.ts';
 import { OffsetStore } from './offset-store.ts';
 import { FreeIntervals } from './free-intervals.ts';
 import type { Pool } from './service-group.ts';
@@ -17,7 +18,10 @@ export type Offset = number | bigint;
 const HEAD_LIMIT = 2 ** 53;
 const HEAD_LIMIT_N = 2n ** 53n;
 
-/** A pool, its free space and the held addresses inside it (values stored by the family space). */
+/**
+ * A pool (or one usable part of it, when it keeps addresses back), its free space and the held
+ * addresses inside it (values stored by the family space).
+ */
 export interface PoolSpace<E> {
   readonly pool: Pool;
   readonly group: string;
@@ -35,20 +39,29 @@ export interface PoolSpace<E> {
   readonly firstWords: readonly number[] | undefined;
 }
 
-export function createPoolSpace<E>(pool: Pool, group: string, poolIndex: number): PoolSpace<E> {
+/** Where a pool space sits: its group, the pool's index in the group's family list, and the part of the pool it covers. */
+export interface PoolPlace {
+  readonly group: string;
+  readonly poolIndex: number;
+  /** One usable part of the pool (a pool with kept-back addresses has several); default the whole range. */
+  readonly range?: AddressRange;
+}
+
+export function createPoolSpace<E>(pool: Pool, place: PoolPlace): PoolSpace<E> {
   const v4 = pool.family === 'IPv4';
-  const capacity = rangeSize(pool.range);
+  const range = place.range ?? pool.range;
+  const capacity = rangeSize(range);
   return {
     pool,
-    group,
-    poolIndex,
-    first: v4 ? Number(pool.range.first) : pool.range.first,
-    last: v4 ? Number(pool.range.last) : pool.range.last,
+    group: place.group,
+    poolIndex: place.poolIndex,
+    first: v4 ? Number(range.first) : range.first,
+    last: v4 ? Number(range.last) : range.last,
     capacity,
     head: new FreeIntervals<number>(1),
     tail: capacity > HEAD_LIMIT_N ? new FreeIntervals<bigint>(1n) : undefined,
     entries: new OffsetStore(),
-    firstWords: v4 ? undefined : ipv6Words(pool.range.first),
+    firstWords: v4 ? undefined : ipv6Words(range.first),
   };
 }
 

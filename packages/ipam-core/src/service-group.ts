@@ -12,6 +12,12 @@ export interface Pool {
   readonly aggregation: Aggregation;
   /** Where the pool was written, e.g. `spec.local.v4pools[1]`. */
   readonly path: string;
+  /** Whether the subnet's network, broadcast or subnet-router anycast addresses are kept back (the pool's own `avoidBuggyIPs`, else its group's). */
+  readonly avoidBuggyIPs: boolean;
+  /** The `exclude` entries as written, as ranges. */
+  readonly exclude: readonly AddressRange[];
+  /** What the pool hands out: `range` minus the addresses kept back, in ascending order (empty when nothing is left). */
+  readonly usable: readonly AddressRange[];
 }
 
 /** A normalised, valid group. Each family's pools are in the order written. */
