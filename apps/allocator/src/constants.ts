@@ -27,4 +27,10 @@ export const ALLOCATED_CONDITION = 'purelb.io/Allocated';
 /** The ServiceGroup condition the allocator owns. */
 export const READY_CONDITION = 'Ready';
 
+/**
+ * Longest message the allocator writes into a Service condition or an Event (the Event recorder cuts
+ * there too). User-supplied values inside a message are bounded on their own by `boundText`.
+ */
+export const MAX_MESSAGE = 1024;
+
 export const SERVICE_GROUP_RESOURCE = { group: 'purelb.io', version: 'v1', plural: 'servicegroups' } as const;

@@ -227,4 +227,24 @@ describe('decideService', () => {
     const moved = decide(ipam, { name: 'a', ingress: ['192.0.2.10'], annotations: { 'purelb.io/addresses': '192.0.2.12' } });
     expect([show(moved), moved.released]).toEqual(['192.0.2.12 Allocated', [{ family: 'IPv4', address: '192.0.2.10' }]]);
   });
+
+  it('bounds hostile group annotations in its messages', () => {
+    const ipam = createIpam(validateServiceGroups(groups(['default', v4('192.0.2.10-192.0.2.12')])));
+    const named = decide(ipam, { name: 'a', annotations: { 'purelb.io/service-group': 'g'.repeat(102_400) } });
+    expect(named.desire?.kind === 'hold' && [named.desire.reason, named.desire.message]).toEqual([
+      'GroupNotFound',
+      `service group "${'g'.repeat(76)}…" (102,400 characters) does not exist`,
+    ]);
+    // An address held from a group that exists nowhere (allocated-from edited by hand, the same name asked for) stays held.
+    const imported = service({ name: 'b', ingress: ['203.0.113.1'], allocatedFrom: 'h'.repeat(102_400) });
+    const existing = serviceToExisting(imported);
+    ipam.importAllocations(existing === undefined ? [] : [existing]);
+    const hostile = 'h'.repeat(102_400);
+    const kept = decide(ipam, { name: 'b', ingress: ['203.0.113.1'], allocatedFrom: hostile, annotations: { 'purelb.io/service-group': hostile } });
+    expect(kept.desire?.kind === 'hold' && [kept.desire.reason, kept.desire.message]).toEqual([
+      'AddressOutsidePool',
+      `203.0.113.1 lies outside every pool of service group "${'h'.repeat(76)}…" (102,400 characters); the address is kept until the Service is changed or deleted`,
+    ]);
+  });
 });
+

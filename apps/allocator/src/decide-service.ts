@@ -1,6 +1,6 @@
 // Decides what one Service should show, updating the allocation state on the way. Synchronous and
 // free of I/O: the allocation state is in memory, so a decision is atomic with respect to others.
-import { DEFAULT_SERVICE_GROUP, formatAddress, parseAddress } from '@purelb/ipam-core';
+import { DEFAULT_SERVICE_GROUP, boundText, formatAddress, parseAddress } from '@purelb/ipam-core';
 import type { AllocatedAddress, Allocation, Ipam, IpFamily } from '@purelb/ipam-core';
 import type { ObservedService } from './observe-service.ts';
 import type { ServiceDesire } from './plan-service.ts';
@@ -135,7 +135,7 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
   if (current !== undefined && (current.group === undefined || current.group === wantGroup)) {
     const outside = current.addresses.filter((a) => !movesAway(a) && wanted(a.family) && !inGroupPool(ipam, a, current.group));
     if (outside.length > 0) {
-      const where = current.group === undefined ? 'any service group' : `service group "${current.group}"`;
+      const where = current.group === undefined ? 'any service group' : `service group ${boundText(current.group)}`;
       const message = `${describe(outside)} ${outside.length === 1 ? 'lies' : 'lie'} outside every pool of ${where}; the address is kept until the Service is changed or deleted`;
       const desire = hold({ addresses: current.addresses, group: current.group, status: 'False', reason: 'AddressOutsidePool', message });
       return { desire, released: [], assigned: adopted, groups: groupsOf(current.group) };
@@ -149,7 +149,7 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
     return { desire, released: [], assigned: adopted, groups: groupsOf(now?.group) };
   }
   const { value: allocation } = result;
-  const from = allocation.group === undefined ? '' : ` from service group "${allocation.group}"`;
+  const from = allocation.group === undefined ? '' : ` from service group ${boundText(allocation.group)}`;
   const desire = hold({
     addresses: allocation.addresses,
     group: allocation.group,

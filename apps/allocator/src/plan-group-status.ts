@@ -1,6 +1,6 @@
 // Pure planner for one ServiceGroup's status: Ready condition, per-family counts as exact decimal
 // strings, the pools for display, observedGeneration. Converged → [].
-import { formatGroupErrors, formatRange } from '@purelb/ipam-core';
+import { boundText, formatGroupErrors, formatRange } from '@purelb/ipam-core';
 import type { GroupCheck, GroupStats } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { READY_CONDITION } from './constants.ts';
@@ -68,7 +68,7 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
   const rawMessage = check.ok
     ? `${check.value.v4pools.length + check.value.v6pools.length} pool(s) in use`
     : formatGroupErrors(check.errors);
-  const message = rawMessage.length > MAX_MESSAGE ? `${rawMessage.slice(0, MAX_MESSAGE - 1)}…` : rawMessage;
+  const message = boundText(rawMessage, { quote: false, max: MAX_MESSAGE });
 
   const current = readyCondition(observed);
   const conditionSame =

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE } from './constants.ts';
 import type { ObservedService } from './observe-service.ts';
 import { planService } from './plan-service.ts';
 import type { ServiceAction, ServiceDesire } from './plan-service.ts';
@@ -205,5 +206,29 @@ describe('planService', () => {
     expect(planService(observed, holdV4, NOW)).toEqual([
       { kind: 'patch-status', status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } } },
     ]);
+  });
+
+  it('cuts a message longer than MAX_MESSAGE in the condition and the Warning alike, and converges on it', () => {
+    const long = `requested ${'192.0.2.1,'.repeat(10_240)}`;
+    const desire: ServiceDesire = { ...holdV4, addresses: [], status: 'False', reason: 'InvalidAnnotation', message: long };
+    const actions = planService(bare, desire, NOW);
+    const status = actions.find((a) => a.kind === 'patch-status');
+    const condition = (status?.kind === 'patch-status' ? (status.status.conditions as { message: string }[]) : [])[0];
+    expect(condition?.message).toHaveLength(MAX_MESSAGE);
+    expect(condition?.message.endsWith(`… (${(102_410).toLocaleString('en-US')} characters)`)).toBe(true);
+    expect(actions.find((a) => a.kind === 'event')).toMatchObject({ type: 'Warning', message: condition?.message });
+    const shown: ObservedService = {
+      ...bare,
+      condition: { status: 'False', reason: 'InvalidAnnotation', message: condition?.message ?? '', lastTransitionTime: NOW, observedGeneration: 1 },
+    };
+    expect(planService(shown, desire, NOW)).toEqual([]);
+  });
+
+  it('bounds a hostile allocated-from annotation in the AddressAssigned Event', () => {
+    const hostile = 'g'.repeat(102_400);
+    const actions = planService({ ...converged, allocatedFrom: hostile }, { ...holdV4, group: 'overlap' }, NOW);
+    const event = actions.find((a) => a.kind === 'event');
+    expect(event).toMatchObject({ reason: 'AddressAssigned' });
+    expect(event?.kind === 'event' ? event.message : '').toBe(`Assigned 192.0.2.10 from group overlap (was group ${'g'.repeat(78)}… (102,400 characters))`);
   });
 });

@@ -1,8 +1,9 @@
 // Pure planner for one Service: compares what it should show with what it shows and returns the
 // writes and Events that close the gap. Converged → [].
+import { boundText } from '@purelb/ipam-core';
 import type { AllocatedAddress, AllocationErrorCode } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
-import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS, POOL_TYPE_LOCAL } from './constants.ts';
+import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS, MAX_MESSAGE, POOL_TYPE_LOCAL } from './constants.ts';
 import { carriesOurMarks } from './observe-service.ts';
 import type { ObservedService } from './observe-service.ts';
 
@@ -41,6 +42,12 @@ export type ServiceAction =
 
 const OUR_ANNOTATIONS = [ANNOTATIONS.allocatedBy, ANNOTATIONS.allocatedFrom, ANNOTATIONS.poolType] as const;
 
+/** A whole condition or Event message, at most `MAX_MESSAGE` characters. */
+const bounded = (message: string): string => boundText(message, { quote: false, max: MAX_MESSAGE });
+
+/** A group name in an Event: written as is when short (the annotation `allocated-from` may hold anything). */
+const groupName = (group: string): string => boundText(group, { quote: false });
+
 function ingressIps(observed: ObservedService): string[] {
   return observed.ingress.flatMap((e) => (e.ip === undefined ? [] : [e.ip]));
 }
@@ -66,7 +73,7 @@ function releaseActions(observed: ObservedService, released: readonly string[]):
   const remove = OUR_ANNOTATIONS.filter((a) => annotationValue(observed, a) !== undefined);
   if (remove.length > 0) actions.push({ kind: 'patch-annotations', set: {}, remove });
   if (ips.length > 0) {
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: `Released ${ips.join(', ')}`, slot: 'allocation' });
+    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: bounded(`Released ${ips.join(', ')}`), slot: 'allocation' });
   }
   return actions;
 }
@@ -84,6 +91,7 @@ function annotationValue(observed: ObservedService, name: (typeof OUR_ANNOTATION
 
 function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, { kind: 'hold' }>, now: string): ServiceAction[] {
   const actions: ServiceAction[] = [];
+  const message = bounded(desire.message);
   const status: Record<string, JsonValue> = {};
 
   if (!ingressMatches(observed, desire.addresses)) {
@@ -95,7 +103,7 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   const conditionChanged =
     current?.status !== desire.status ||
     current.reason !== desire.reason ||
-    current.message !== desire.message ||
+    current.message !== message ||
     current.observedGeneration !== observed.generation;
   if (conditionChanged) {
     const lastTransitionTime = current?.status === desire.status && current.lastTransitionTime !== undefined ? current.lastTransitionTime : now;
@@ -103,7 +111,7 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
       type: ALLOCATED_CONDITION,
       status: desire.status,
       reason: desire.reason,
-      message: desire.message,
+      message,
       lastTransitionTime,
     };
     if (observed.generation !== undefined) condition.observedGeneration = observed.generation;
@@ -128,32 +136,32 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   const released = before.filter((ip) => !after.includes(ip));
   const assigned = after.filter((ip) => !before.includes(ip));
   if (released.length > 0) {
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: `Released ${released.join(', ')}`, slot: 'allocation' });
+    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: bounded(`Released ${released.join(', ')}`), slot: 'allocation' });
   }
   // The same addresses now counted in another group (its group was deleted or shrank and another
   // group's pool holds them): a change of state the operator hears of, like an assignment.
   const regrouped =
     assigned.length === 0 && after.length > 0 && desire.status === 'True' && observed.allocatedFrom !== undefined && desire.group !== undefined && observed.allocatedFrom !== desire.group;
   if (regrouped) {
-    const message = `Assigned ${after.join(', ')} from group ${desire.group} (was group ${observed.allocatedFrom})`;
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message, slot: 'allocation' });
+    const text = `Assigned ${after.join(', ')} from group ${groupName(desire.group)} (was group ${groupName(observed.allocatedFrom)})`;
+    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: bounded(text), slot: 'allocation' });
   }
   if (assigned.length > 0) {
-    const from = desire.group === undefined ? '' : ` from group ${desire.group}`;
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: `Assigned ${assigned.join(', ')}${from}`, slot: 'allocation' });
+    const from = desire.group === undefined ? '' : ` from group ${groupName(desire.group)}`;
+    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: bounded(`Assigned ${assigned.join(', ')}${from}`), slot: 'allocation' });
     if (desire.deprecatedLoadBalancerIP !== undefined) {
       actions.push({
         kind: 'event',
         type: 'Normal',
         reason: 'DeprecatedField',
-        message: `spec.loadBalancerIP (${desire.deprecatedLoadBalancerIP}) is deprecated; use the ${ANNOTATIONS.addresses} annotation`,
+        message: `spec.loadBalancerIP (${boundText(desire.deprecatedLoadBalancerIP, { quote: false })}) is deprecated; use the ${ANNOTATIONS.addresses} annotation`,
         slot: 'deprecated',
       });
     }
   }
-  const failureChanged = current?.status !== desire.status || current.reason !== desire.reason || current.message !== desire.message;
+  const failureChanged = current?.status !== desire.status || current.reason !== desire.reason || current.message !== message;
   if (desire.status === 'False' && failureChanged) {
-    actions.push({ kind: 'event', type: 'Warning', reason: desire.reason, message: desire.message, slot: 'allocation' });
+    actions.push({ kind: 'event', type: 'Warning', reason: desire.reason, message, slot: 'allocation' });
   }
   return actions;
 }

@@ -111,6 +111,23 @@ describe('serviceToRequest', () => {
     }
   });
 
+  // A prefix and the whole's length, never the value itself (it was copied twice into the condition).
+  it.each([
+    ['a 100 KB value', '9'.repeat(102_400), `"${'9'.repeat(76)}…" (102,400 characters) is not an IP address`],
+    [
+      '1,000 comma-separated addresses',
+      Array.from({ length: 1000 }, (_, i) => `192.0.2.${i % 256}`).join(','),
+      'at most one address per family (two in all), got 1000: "192.0.2.0,192.0.2.1,',
+    ],
+  ])('purelb.io/addresses with %s → a bounded InvalidAnnotation message', (_, value, fragment) => {
+    const intent = serviceToRequest(svc({ annotations: { 'purelb.io/addresses': value } }), ours);
+    expect(intent).toMatchObject({ kind: 'invalid', reason: 'InvalidAnnotation' });
+    const message = intent.kind === 'invalid' ? intent.message : '';
+    expect(message).toContain(fragment);
+    expect(message).toContain(`(${value.length.toLocaleString('en-US')} characters)`);
+    expect(message.length).toBeLessThan(200);
+  });
+
   it('treats empty annotations as absent and survives a Service with no spec at all', () => {
     const intent = request(serviceToRequest(svc({ annotations: { 'purelb.io/addresses': '  ', 'purelb.io/service-group': '' } }), ours));
     expect(intent.request.requestedAddresses).toBeUndefined();

@@ -1,7 +1,7 @@
 // The one place where a Kubernetes Service becomes ipam-core vocabulary: what the Service asks for
 // (an AllocationRequest) and what it already holds (an ExistingAllocation, for the start-up import).
 import type { ServiceObject } from './kube-objects.ts';
-import { formatAddress, parseAddress } from '@purelb/ipam-core';
+import { boundText, formatAddress, parseAddress } from '@purelb/ipam-core';
 import type { AllocationRequest, ExistingAllocation, IpFamily, IpFamilyPolicy, PortSpec, Protocol } from '@purelb/ipam-core';
 import { ANNOTATIONS, LOAD_BALANCER_CLASS } from './constants.ts';
 
@@ -63,20 +63,20 @@ function parsePorts(service: ServiceObject): PortSpec[] {
 
 type Addresses = { ok: true; value: string[] } | { ok: false; message: string };
 
-/** Parses `IP[,IP]`: whitespace tolerated, one address per family, canonical text out. */
+/** Parses `IP[,IP]`: whitespace tolerated, one address per family, canonical text out; messages quote `raw` bounded. */
 export function parseAddressList(raw: string, where: string): Addresses {
   const parts = raw.split(',').map((s) => s.trim());
   if (parts.length > 2) {
-    return { ok: false, message: `${where}: at most one address per family (two in all), got ${parts.length}: "${raw}"` };
+    return { ok: false, message: `${where}: at most one address per family (two in all), got ${parts.length}: ${boundText(raw)}` };
   }
   const value: string[] = [];
   const seen = new Set<IpFamily>();
   for (const [i, part] of parts.entries()) {
-    if (part === '') return { ok: false, message: `${where}: entry ${i + 1} is empty in "${raw}"` };
+    if (part === '') return { ok: false, message: `${where}: entry ${i + 1} is empty in ${boundText(raw)}` };
     const parsed = parseAddress(part);
-    if (!parsed.ok) return { ok: false, message: `${where}: "${part}" is not an IP address (${parsed.error.message})` };
+    if (!parsed.ok) return { ok: false, message: `${where}: ${boundText(part)} is not an IP address` };
     if (seen.has(parsed.value.family)) {
-      return { ok: false, message: `${where}: two ${parsed.value.family} addresses in "${raw}"; give one per family` };
+      return { ok: false, message: `${where}: two ${parsed.value.family} addresses in ${boundText(raw)}; give one per family` };
     }
     seen.add(parsed.value.family);
     value.push(formatAddress(parsed.value));
