@@ -8,15 +8,15 @@ export interface BenchServiceManifest {
   readonly spec: {
     readonly type: 'LoadBalancer';
     readonly allocateLoadBalancerNodePorts: boolean;
-    readonly ipFamilyPolicy: 'SingleStack';
-    readonly ipFamilies: readonly ['IPv4'];
+    readonly ipFamilyPolicy: 'SingleStack' | 'RequireDualStack';
+    readonly ipFamilies: readonly ('IPv4' | 'IPv6')[];
     readonly selector: Readonly<Record<string, string>>;
     readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: 'TCP' }[];
   };
 }
 
-/** A plain IPv4 LoadBalancer Service that needs no node ports. */
-export function benchService(namespace: string, name: string): BenchServiceManifest {
+/** A plain LoadBalancer Service that needs no node ports: IPv4 only, or both families when `dualStack`. */
+export function benchService(namespace: string, name: string, options: { readonly dualStack?: boolean } = {}): BenchServiceManifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -24,8 +24,8 @@ export function benchService(namespace: string, name: string): BenchServiceManif
     spec: {
       type: 'LoadBalancer',
       allocateLoadBalancerNodePorts: false,
-      ipFamilyPolicy: 'SingleStack',
-      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: options.dualStack === true ? 'RequireDualStack' : 'SingleStack',
+      ipFamilies: options.dualStack === true ? ['IPv4', 'IPv6'] : ['IPv4'],
       selector: { app: name },
       ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
     },

@@ -52,6 +52,14 @@ describe('allocatorArgs', () => {
     ]);
   });
 
+  it('runs a built entry point on the built libraries when asked', () => {
+    expect(allocatorArgs({ kubeconfigPath: '/k', namespace: 'n', mainPath: '/dist/main.js', sourceCondition: false, nodeArgs: ['--expose-gc'] }).slice(0, 3)).toEqual([
+      '--expose-gc',
+      '/dist/main.js',
+      '--kubeconfig',
+    ]);
+  });
+
   it("runs this package's own entry point by default", () => {
     expect(allocatorArgs({ kubeconfigPath: '/k', namespace: 'n' })[1]).toBe(join(import.meta.dirname, '..', 'main.ts'));
   });

@@ -49,6 +49,11 @@ export interface AllocatorProcessOptions {
   readonly mainPath?: string;
   /** Options for Node itself, before the entry point (e.g. `--import` of a module of the test's). */
   readonly nodeArgs?: readonly string[];
+  /**
+   * Resolve the workspace's packages to their TypeScript sources (`--conditions=@purelb/source`).
+   * Default true; false runs a built `mainPath` on the built libraries, as the image does.
+   */
+  readonly sourceCondition?: boolean;
 }
 
 /** How the process ended. */
@@ -100,7 +105,7 @@ export function allocatorArgs(options: AllocatorProcessOptions): string[] {
   const timings = options.leadership;
   return [
     ...(options.nodeArgs ?? []),
-    '--conditions=@purelb/source',
+    ...(options.sourceCondition === false ? [] : ['--conditions=@purelb/source']),
     options.mainPath ?? MAIN,
     '--kubeconfig',
     options.kubeconfigPath,
