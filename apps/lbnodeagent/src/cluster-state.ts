@@ -39,8 +39,11 @@ export interface LeaseSnapshot {
 }
 
 export interface ClusterState {
-  /** Updates the views of the changed Services (absent = deleted). */
-  applyServices(snapshot: ReadonlyMap<string, ServiceObject>, changed: Iterable<string>): void;
+  /**
+   * Updates the views of the changed Services (absent = deleted). True when a view changed: a write
+   * that only touched what the agents themselves write (annotations, conditions) changes none.
+   */
+  applyServices(snapshot: ReadonlyMap<string, ServiceObject>, changed: Iterable<string>): boolean;
   applySlices(snapshot: ReadonlyMap<string, EndpointSliceObject>): void;
   applyNodes(snapshot: ReadonlyMap<string, NodeObject>): void;
   applyGroups(snapshot: ReadonlyMap<string, ServiceGroupObject>): void;
@@ -59,6 +62,19 @@ function sameMembers(a: MembershipView, b: MembershipView): boolean {
     const n = b.members[i];
     return n !== undefined && n.node === m.node && n.live === m.live && n.subnets.join(',') === m.subnets.join(',');
   });
+}
+
+function sameView(a: ServiceView | undefined, b: ServiceView | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return (
+    a.owned === b.owned &&
+    a.group === b.group &&
+    a.poolType === b.poolType &&
+    a.trafficPolicy === b.trafficPolicy &&
+    a.sharingKey === b.sharingKey &&
+    a.addresses.length === b.addresses.length &&
+    a.addresses.every((x, i) => x.address === b.addresses[i]?.address)
+  );
 }
 
 export function createClusterState(options: ClusterStateOptions): ClusterState {
@@ -91,10 +107,13 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
 
   return {
     applyServices(snapshot, changed) {
+      let any = false;
       for (const key of changed) {
         const before = views.get(key);
         const obj = snapshot.get(key);
         const after = obj === undefined ? undefined : serviceToView(obj, options.filter);
+        if (sameView(before, after)) continue;
+        any = true;
         if (after === undefined) views.delete(key);
         else views.set(key, after);
         const old = new Set(before?.addresses.map((a) => a.address));
@@ -102,6 +121,7 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
         for (const a of old) if (!now.has(a)) release(a, key);
         for (const a of now) use(a, key);
       }
+      return any;
     },
     applySlices(snapshot) {
       endpoints = endpointNodes(snapshot.values());

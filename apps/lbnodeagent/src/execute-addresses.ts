@@ -1,6 +1,7 @@
 // The one place that changes the kernel: performs planned address actions in order. A failed action
 // does not stop the others (each address is independent); failures are returned. Announcements
-// (GARP / NA take about a second each) run alongside and never hold up the next address.
+// (GARP / NA spawn a helper each and take about a second) start once every address is in place, run
+// alongside the caller, and never hold up an address.
 import type { AddressAction } from './plan-addresses.ts';
 import type { NetworkFailure, NodeNetwork } from './node-network.ts';
 
@@ -22,7 +23,7 @@ export async function executeAddressActions(actions: readonly AddressAction[], n
   const failedAdds = new Map<string, NetworkFailure>();
   const failures: ActionFailure[] = [];
   const done: AddressAction[] = [];
-  const announcing: Promise<{ action: AddressAction; error: NetworkFailure | undefined }>[] = [];
+  const toAnnounce: AddressAction[] = [];
   for (const action of actions) {
     let result;
     switch (action.kind) {
@@ -38,14 +39,15 @@ export async function executeAddressActions(actions: readonly AddressAction[], n
         break;
       case 'announce':
         // Nothing to announce for an address that is not there.
-        if (!failedAdds.has(action.spec.address)) {
-          announcing.push(network.announce(action.spec).then((r) => ({ action, error: r.ok ? undefined : r.error })));
-        }
+        if (!failedAdds.has(action.spec.address)) toAnnounce.push(action);
         continue;
     }
     if (result.ok) done.push(action);
     else failures.push({ action, error: result.error });
   }
+  const announcing = toAnnounce.map((action) =>
+    action.kind === 'announce' ? network.announce(action.spec).then((r) => ({ action, error: r.ok ? undefined : r.error })) : Promise.resolve({ action, error: undefined }),
+  );
   const announcements = Promise.all(announcing).then((all) => ({
     sent: all.filter((a) => a.error === undefined).map((a) => a.action),
     failures: all.flatMap((a) => (a.error === undefined ? [] : [{ action: a.action, error: a.error }])),

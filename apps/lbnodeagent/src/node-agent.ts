@@ -216,8 +216,7 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
   });
   subscriptions.push(
     watches.services.updates$.subscribe((u) => {
-      state.applyServices(watches.services.current() ?? new Map(), u.changed);
-      nodeQueue.add(NODE);
+      if (state.applyServices(watches.services.current() ?? new Map(), u.changed)) nodeQueue.add(NODE);
       serviceQueue.addAll(u.changed);
     }),
     watches.slices.updates$.subscribe(() => {

@@ -20,6 +20,8 @@ export interface AgentLabOptions {
   readonly secondLanOnly?: readonly number[];
   readonly logDir?: string;
   readonly logLevel?: 'debug' | 'info';
+  /** Start an agent on every node at once (default true); otherwise `startAgent` does it. */
+  readonly startAgents?: boolean;
 }
 
 export interface AgentLab {
@@ -133,7 +135,7 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
     await agent.waitForLog((l) => l.event === 'ready');
     return agent;
   };
-  await Promise.all(lab.nodes.map(startAgent));
+  if (options.startAgents ?? true) await Promise.all(lab.nodes.map(startAgent));
 
   const holders = async (address: string): Promise<string[]> => {
     const out: string[] = [];
