@@ -19,14 +19,18 @@ export type Meaning =
   | 'AggregationSyntax'
   | 'AggregationRange'
   | 'OutsideSubnet'
-  | 'Overlap';
+  | 'Overlap'
+  | 'NotABoolean'
+  | 'NotAList'
+  | 'TooManyExcluded'
+  | 'ExcludeSyntax';
 
 /** How each side says it: the API server's cause (reason, message) and ipam-core's error message. */
 export const MEANINGS: Readonly<Record<Meaning, { readonly crd: RegExp; readonly core: RegExp }>> = {
   Required: { crd: /^FieldValueRequired: Required value/, core: /^required\b/ },
   Forbidden: {
     crd: /^FieldValueForbidden: Forbidden: /,
-    core: /^(set either .* not both|the single-pool form .* cannot be combined|aggregation at this level belongs to the single-pool form)/,
+    core: /^(set either .* not both|the single-pool form .* cannot be combined|(aggregation|exclude) at this level belongs to the single-pool form)/,
   },
   NotAString: {
     crd: /^FieldValueTypeInvalid: Invalid value: "\w+": .* must be of type string/,
@@ -65,6 +69,19 @@ export const MEANINGS: Readonly<Record<Meaning, { readonly crd: RegExp; readonly
   AggregationRange: {
     crd: /^FieldValueInvalid: Invalid value: .*(must be from \/8 to \/(32|128) for IPv[46]|must be from \/8 to \/32 for an IPv4 subnet)$/,
     core: /^aggregation must be "default" or "\/N" with N from 8 to (32|128)/,
+  },
+  NotABoolean: {
+    crd: /^FieldValueTypeInvalid: Invalid value: "\w+": .* must be of type boolean/,
+    core: /^must be a boolean$/,
+  },
+  NotAList: { crd: /^FieldValueTypeInvalid: Invalid value: "\w+": .* must be of type array/, core: /^must be a list$/ },
+  TooManyExcluded: {
+    crd: /^FieldValueTooMany: Too many: \d+: must have at most 16 items/,
+    core: /^must have at most 16 entries$/,
+  },
+  ExcludeSyntax: {
+    crd: /^FieldValueInvalid: Invalid value: .*: must be an address, a CIDR or a range of two addresses/,
+    core: /is not a valid address,? range or CIDR/,
   },
   // Never said by the API server: these need more than one field (see the core-only cases).
   OutsideSubnet: { crd: /(?!)/, core: /is not inside subnet/ },
@@ -172,6 +189,35 @@ export const CASES: readonly Case[] = [
     spec: {
       local: { v4pools: Array.from({ length: 64 }, (_, i) => ({ pool: `192.0.2.${i}-192.0.2.${i}`, subnet: V4 })) },
     },
+    verdict: ok,
+  },
+
+  {
+    name: 'avoidBuggyIPs on the group and on a pool, exclude lists of every form',
+    spec: {
+      local: {
+        avoidBuggyIPs: true,
+        v4pools: [
+          {
+            pool: V4,
+            subnet: V4,
+            avoidBuggyIPs: false,
+            exclude: ['192.0.2.7', '192.0.2.8/29', '192.0.2.20 - 192.0.2.29'],
+          },
+        ],
+        v6pool: { pool: V6, subnet: V6, exclude: ['2001:db8::1', '2001:DB8::10-2001:db8::1f', '2001:db8::100/120'] },
+      },
+    },
+    verdict: ok,
+  },
+  {
+    name: 'a legacy pool with avoidBuggyIPs and exclude',
+    spec: legacy({ pool: V4, subnet: V4, avoidBuggyIPs: true, exclude: ['192.0.2.1'] }),
+    verdict: ok,
+  },
+  {
+    name: '16 excluded entries',
+    spec: v4(V4, { exclude: Array.from({ length: 16 }, (_, i) => `192.0.2.${i}`) }),
     verdict: ok,
   },
 
@@ -297,6 +343,70 @@ export const CASES: readonly Case[] = [
     name: 'an IPv4 pool in v6pool',
     spec: { local: { v6pool: { pool: V4, subnet: V6 } } },
     verdict: no('spec.local.v6pool.pool', 'WrongFamily'),
+  },
+
+  // what a pool keeps back
+  {
+    name: 'avoidBuggyIPs on the group as text',
+    spec: { local: { avoidBuggyIPs: 'yes', v4pools: [{ pool: V4, subnet: V4 }] } },
+    verdict: no('spec.local.avoidBuggyIPs', 'NotABoolean'),
+  },
+  {
+    name: 'avoidBuggyIPs on a pool as a number',
+    spec: v6(V6, { avoidBuggyIPs: 1 }),
+    verdict: no(`${V6P}.avoidBuggyIPs`, 'NotABoolean'),
+  },
+  { name: 'exclude as one text', spec: v4(V4, { exclude: '192.0.2.1' }), verdict: no(`${V4P}.exclude`, 'NotAList') },
+  { name: 'an excluded number', spec: v4(V4, { exclude: [7] }), verdict: no(`${V4P}.exclude[0]`, 'NotAString') },
+  {
+    name: '17 excluded entries',
+    spec: v4(V4, { exclude: Array.from({ length: 17 }, (_, i) => `192.0.2.${i}`) }),
+    verdict: no(`${V4P}.exclude`, 'TooManyExcluded'),
+  },
+  {
+    name: 'an excluded entry over 100 bytes',
+    spec: v4(V4, { exclude: [`192.0.2.1${' '.repeat(90)}-192.0.2.2`] }),
+    verdict: no(`${V4P}.exclude[0]`, 'TooLong'),
+  },
+  {
+    name: 'an excluded name',
+    spec: v4(V4, { exclude: ['gateway'] }),
+    verdict: no(`${V4P}.exclude[0]`, 'ExcludeSyntax'),
+  },
+  {
+    name: 'an excluded address with a blank',
+    spec: v4(V4, { exclude: ['192.0.2.1 '] }),
+    verdict: no(`${V4P}.exclude[0]`, 'ExcludeSyntax'),
+  },
+  {
+    name: 'an excluded IPv4-mapped address',
+    spec: v6(V6, { exclude: ['::ffff:192.0.2.1'] }),
+    verdict: no(`${V6P}.exclude[0]`, 'ExcludeSyntax'),
+  },
+  {
+    name: 'an excluded CIDR /33',
+    spec: v4(V4, { exclude: ['192.0.2.0/33'] }),
+    verdict: no(`${V4P}.exclude[0]`, 'ExcludeSyntax'),
+  },
+  {
+    name: 'an excluded range of mixed families',
+    spec: v6(V6, { exclude: ['2001:db8::1-192.0.2.1'] }),
+    verdict: no(`${V6P}.exclude[0]`, 'MixedFamilies'),
+  },
+  {
+    name: 'an excluded IPv6 address in v4pools',
+    spec: v4(V4, { exclude: ['2001:db8::1'] }),
+    verdict: no(`${V4P}.exclude[0]`, 'WrongFamily'),
+  },
+  {
+    name: 'an excluded IPv4 CIDR in v6pools',
+    spec: v6(V6, { exclude: ['192.0.2.0/28'] }),
+    verdict: no(`${V6P}.exclude[0]`, 'WrongFamily'),
+  },
+  {
+    name: 'exclude under local beside the lists',
+    spec: { local: { exclude: ['192.0.2.1'], v4pools: [{ pool: V4, subnet: V4 }] } },
+    verdict: no('spec.local.exclude', 'Forbidden'),
   },
 
   // a subnet
@@ -429,6 +539,36 @@ export const CASES: readonly Case[] = [
       path: 'spec.local.v4pools[1].pool',
       meaning: 'Overlap',
       why: 'comparing pools needs the whole group; the allocator reports it on Ready',
+    },
+  },
+  {
+    name: 'an excluded address outside the subnet',
+    spec: v4(V4, { exclude: ['198.51.100.1'] }),
+    verdict: {
+      kind: 'core-only',
+      path: `${V4P}.exclude[0]`,
+      meaning: 'OutsideSubnet',
+      why: 'the CRD checks each field alone; the allocator reports it on Ready',
+    },
+  },
+  {
+    name: 'an excluded range from > to',
+    spec: v4(V4, { exclude: ['192.0.2.20-192.0.2.10'] }),
+    verdict: {
+      kind: 'core-only',
+      path: `${V4P}.exclude[0]`,
+      meaning: 'Backwards',
+      why: 'the CEL order check costs too much to run on up to 64 × 16 entries; the allocator reports it on Ready',
+    },
+  },
+  {
+    name: 'a legacy excluded address of the other family',
+    spec: legacy({ pool: V4, subnet: V4, exclude: ['2001:db8::1'] }),
+    verdict: {
+      kind: 'core-only',
+      path: 'spec.local.exclude[0]',
+      meaning: 'WrongFamily',
+      why: 'the legacy form takes its family from its addresses, which one field cannot see; the allocator reports it on Ready',
     },
   },
   {

@@ -291,6 +291,7 @@ describe('status', () => {
       pools: `${V4}, ${V6}`,
       v4: { capacity: '256', allocated: '3', available: '253' },
       v6: { capacity: '18446744073709551616', allocated: '1', available: '18446744073709551615' },
+      usage: { v4: '3/256', v6: '1/18.4E' },
       conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'all pools usable', lastTransitionTime: '2026-01-01T00:00:00Z' }],
     };
     const patch = await testAdminRequest({
@@ -303,9 +304,23 @@ describe('status', () => {
 
     const res = await testAdminRequest({ method: 'GET', path: `${path()}/${name}`, accept: table });
     if (res.kind !== 'response') throw new Error(res.error);
-    const t = JSON.parse(res.body) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
-    expect(t.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Pools', 'Allocated v4', 'Available v4', 'Allocated v6', 'Available v6', 'Ready', 'Age']);
-    expect(t.rows[0]!.cells.slice(0, 7)).toEqual([name, `${V4}, ${V6}`, '3', '253', '1', '18446744073709551615', 'True']);
+    const t = JSON.parse(res.body) as { columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[] }[] };
+    // The default view (priority 0) fits 120 columns; exact counts and the pools are in -o wide.
+    expect(t.columnDefinitions.map((c) => `${c.name}:${c.priority}`)).toEqual([
+      'Name:0',
+      'Ready:0',
+      'Reason:0',
+      'IPv4:0',
+      'IPv6:0',
+      'Age:0',
+      'Pools:1',
+      'Allocated v4:1',
+      'Available v4:1',
+      'Allocated v6:1',
+      'Available v6:1',
+    ]);
+    const cells = t.rows[0]!.cells;
+    expect([...cells.slice(0, 5), ...cells.slice(6)]).toEqual([name, 'True', 'Valid', '3/256', '1/18.4E', `${V4}, ${V6}`, '3', '253', '1', '18446744073709551615']);
   });
 
   it('is not changed through the main resource', async () => {
