@@ -40,20 +40,26 @@ type Fields = Readonly<Record<string, unknown>>;
 
 class Problems {
   readonly list: RoutingProblem[] = [];
-  add(code: RoutingProblemCode, path: string, message: string): undefined {
+  add(code: RoutingProblemCode, path: string, message: string): void {
     this.list.push({ code, path, message });
-    return undefined;
   }
 }
 
 const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
 const join = (base: string, key: string): string => (base === '' ? key : `${base}.${key}`);
-const describe = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v)));
+const describe = (v: unknown): string =>
+  typeof v === 'string' ? `"${v}"` : v === undefined ? 'undefined' : JSON.stringify(v);
 
-function checkKnown(fields: Fields, known: readonly string[], base: string, problems: Problems): void {
+/** Every key of `fields` outside `known.names` is a problem at `known.base.<key>`. */
+function checkKnown(
+  fields: Fields,
+  known: { readonly names: readonly string[]; readonly base: string },
+  problems: Problems,
+): void {
+  const { names, base } = known;
   for (const key of Object.keys(fields)) {
-    if (!known.includes(key))
-      problems.add('UnknownField', join(base, key), `unknown field; expected one of ${known.join(', ')}`);
+    if (!names.includes(key))
+      problems.add('UnknownField', join(base, key), `unknown field; expected one of ${names.join(', ')}`);
   }
 }
 
@@ -63,15 +69,21 @@ function readInteger(
   problems: Problems,
 ): number | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    return problems.add('WrongType', at.path, `${describe(value)} is not an integer`);
+    problems.add('WrongType', at.path, `${describe(value)} is not an integer`);
+    return undefined;
   }
-  if (value < at.min || value > at.max)
-    return problems.add('OutOfRange', at.path, `${value} is out of range ${at.min}..${at.max}`);
+  if (value < at.min || value > at.max) {
+    problems.add('OutOfRange', at.path, `${value} is out of range ${at.min}..${at.max}`);
+    return undefined;
+  }
   return value;
 }
 
 function readString(value: unknown, path: string, problems: Problems): string | undefined {
-  if (typeof value !== 'string') return problems.add('WrongType', path, `${describe(value)} is not a string`);
+  if (typeof value !== 'string') {
+    problems.add('WrongType', path, `${describe(value)} is not a string`);
+    return undefined;
+  }
   return value;
 }
 
@@ -83,8 +95,10 @@ function readAddress(
   const text = readString(value, path, problems);
   if (text === undefined) return undefined;
   const parsed = parseAddress(text.trim());
-  if (!parsed.ok)
-    return problems.add('InvalidAddress', path, `${describe(text)} is neither an IPv4 nor an IPv6 address`);
+  if (!parsed.ok) {
+    problems.add('InvalidAddress', path, `${describe(text)} is neither an IPv4 nor an IPv6 address`);
+    return undefined;
+  }
   return { address: formatAddress(parsed.value), family: parsed.value.family === 'IPv4' ? 'ipv4' : 'ipv6' };
 }
 
@@ -94,8 +108,10 @@ function readFamilies(
   problems: Problems,
 ): AddressFamily[] | undefined {
   if (value === undefined) return [at.session];
-  if (!Array.isArray(value) || value.length === 0)
-    return problems.add('WrongType', at.path, 'must be a non-empty list of ipv4, ipv6');
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.add('WrongType', at.path, 'must be a non-empty list of ipv4, ipv6');
+    return undefined;
+  }
   const families: AddressFamily[] = [];
   value.forEach((item: unknown, i) => {
     const path = `${at.path}[${i}]`;
@@ -114,8 +130,11 @@ function readFamilies(
 const PEER_FIELDS = ['address', 'asn', 'families', 'password', 'port', 'multihop'];
 
 function readPeer(value: unknown, path: string, problems: Problems): PeerConfig | undefined {
-  if (!isFields(value)) return problems.add('WrongType', path, 'must be a mapping with address and asn');
-  checkKnown(value, PEER_FIELDS, path, problems);
+  if (!isFields(value)) {
+    problems.add('WrongType', path, 'must be a mapping with address and asn');
+    return undefined;
+  }
+  checkKnown(value, { names: PEER_FIELDS, base: path }, problems);
   if (value['address'] === undefined) problems.add('MissingField', `${path}.address`, 'the peer address is required');
   if (value['asn'] === undefined) problems.add('MissingField', `${path}.asn`, "the peer's AS number is required");
   const address =
@@ -160,11 +179,8 @@ function readRouterId(value: unknown, path: string, problems: Problems): RouterI
     const name = value.slice('interface:'.length);
     if (INTERFACE_NAME.test(name)) return { kind: 'interface', name };
   }
-  return problems.add(
-    'InvalidRouterId',
-    path,
-    `${describe(value)} is not a router ID source; use hostIP or interface:NAME`,
-  );
+  problems.add('InvalidRouterId', path, `${describe(value)} is not a router ID source; use hostIP or interface:NAME`);
+  return undefined;
 }
 
 function readCommunity(value: unknown, path: string, problems: Problems): Community | undefined {
@@ -176,19 +192,23 @@ function readCommunity(value: unknown, path: string, problems: Problems): Commun
   if (numbers.length === 3 && numbers.every((n) => n <= MAX_ASN)) {
     return { kind: 'large', global: numbers[0] ?? 0, local1: numbers[1] ?? 0, local2: numbers[2] ?? 0 };
   }
-  return problems.add(
+  problems.add(
     'InvalidCommunity',
     path,
     `${describe(value)} is not a community: ASN:VALUE (each 0..65535) or GLOBAL:LOCAL1:LOCAL2 (each 0..4294967295)`,
   );
+  return undefined;
 }
 
 const TIMER_FIELDS = ['hold', 'keepalive', 'connectRetry', 'connectDelay', 'errorWait', 'errorWaitMax'];
 
 function readTimers(value: unknown, problems: Problems): BgpTimers | undefined {
   const fields = value === undefined ? {} : value;
-  if (!isFields(fields)) return problems.add('WrongType', 'timers', 'must be a mapping of timer names to seconds');
-  checkKnown(fields, TIMER_FIELDS, 'timers', problems);
+  if (!isFields(fields)) {
+    problems.add('WrongType', 'timers', 'must be a mapping of timer names to seconds');
+    return undefined;
+  }
+  checkKnown(fields, { names: TIMER_FIELDS, base: 'timers' }, problems);
   const read = (key: string, fallback: number, range: { min: number; max: number }): number | undefined =>
     fields[key] === undefined ? fallback : readInteger(fields[key], { path: `timers.${key}`, ...range }, problems);
   const hold = read('hold', DEFAULT_HOLD_SECONDS, { min: 0, max: MAX_U16 });
@@ -253,7 +273,7 @@ export function parseRoutingConfig(data: Readonly<Record<string, string>> | unde
     problems.add('WrongType', `data.${ROUTING_CONFIG_KEY}`, 'must be a mapping with localASN and peers');
     return { ok: false, errors: problems.list };
   }
-  checkKnown(root, TOP_FIELDS, '', problems);
+  checkKnown(root, { names: TOP_FIELDS, base: '' }, problems);
   if (root['localASN'] === undefined) problems.add('MissingField', 'localASN', "this cluster's AS number is required");
   const localAsn =
     root['localASN'] === undefined
