@@ -3,8 +3,9 @@
 #   docker build -f deploy/images/lbnodeagent.Dockerfile -t purelb/lbnodeagent:0.1.0 .
 # The build stage compiles the agent and the workspace libraries it imports (Nx follows the
 # dependency graph); the runtime stage holds only production dependencies, the compiled files, and
-# the announcement helpers: arping (iputils-arping) for gratuitous ARP, perl (perl-base, always
-# present on Debian) for unsolicited IPv6 Neighbor Advertisements.
+# the announcement helpers: arping (iputils-arping) for gratuitous ARP, perl (perl-base, part of
+# every Debian system, named anyway so that the image says what it needs) for unsolicited IPv6
+# Neighbor Advertisements.
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
@@ -20,7 +21,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 FROM node:24-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iputils-arping \
+ && apt-get install -y --no-install-recommends iputils-arping perl-base \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
