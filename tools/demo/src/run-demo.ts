@@ -12,7 +12,8 @@ import { createCleanupStack } from './cleanup-stack.ts';
 import { writeClientCredentials } from './client-credentials.ts';
 import type { DemoOptions } from './demo-options.ts';
 import { detectKubectl } from './detect-kubectl.ts';
-import { createServiceGroups, createServices, ensureNamespace } from './install-samples.ts';
+import { installPureLB } from './install-purelb.ts';
+import { createServices, ensureNamespace } from './install-samples.ts';
 import { sampleServiceGroups } from './sample-service-groups.ts';
 import { sampleServices } from './sample-services.ts';
 import { waitForAllocation } from './wait-for-allocation.ts';
@@ -62,11 +63,11 @@ export async function runDemo(options: DemoOptions, deps: DemoDependencies): Pro
     cleanup.defer('API connections', () => {
       rest.close();
     });
-    await ensureNamespace(rest, INSTALL_NAMESPACE);
+    await installPureLB(rest, INSTALL_NAMESPACE);
     await ensureNamespace(rest, SERVICE_NAMESPACE);
     const groups = sampleServiceGroups(INSTALL_NAMESPACE);
-    await createServiceGroups(rest, groups);
-    note(`ServiceGroups ${groups.map((g) => g.metadata.name).join(', ')} created in namespace ${INSTALL_NAMESPACE}.`);
+    const names = groups.map((g) => g.metadata.name).join(', ');
+    note(`Applied deploy/namespace, deploy/base (no kubelet here: its pods do not run) and the example ServiceGroups ${names}.`);
     if (aborted()) return 130;
 
     const logFile = join(work, 'allocator.log');

@@ -1,7 +1,13 @@
-// The ServiceGroups the demo installs: `default` (both families, shaped like the spec's
-// `localaddrange`) and `virtual` (a second group that Services pick by annotation). Every address is
-// in a documentation range.
+// The ServiceGroups the demo installs: those of deploy/examples/documentation-ranges, `default`
+// (both families, shaped like the spec's `localaddrange`) and `virtual` (a second group that
+// Services pick by annotation). Every address is in a documentation range.
+import { join } from 'node:path';
 import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
+import { loadKustomization, relocate } from '@purelb/manifests';
+import type { ManifestObject } from '@purelb/manifests';
+
+/** The example configuration the demo applies: its ServiceGroups and its LBNodeAgent. */
+export const EXAMPLE_DIR = join(import.meta.dirname, '..', '..', '..', 'deploy', 'examples', 'documentation-ranges');
 
 /** A ServiceGroup as sent to the API server (group `purelb.io`, version `v1`). */
 export interface ServiceGroupObject {
@@ -22,22 +28,19 @@ export interface PoolSpec {
   readonly aggregation: string;
 }
 
+/** The example's objects, moved into the given install namespace. */
+export function exampleObjects(installNamespace: string): readonly ManifestObject[] {
+  return loadKustomization(EXAMPLE_DIR).objects.map((o) =>
+    relocate(o, { from: 'purelb', to: installNamespace, clusterSuffix: '' }),
+  );
+}
+
 /** Returns the sample groups for the given install namespace, `default` first. */
 export function sampleServiceGroups(installNamespace: string): readonly ServiceGroupObject[] {
-  const group = (name: string, local: ServiceGroupObject['spec']['local']): ServiceGroupObject => ({
-    apiVersion: 'purelb.io/v1',
-    kind: 'ServiceGroup',
-    metadata: { name, namespace: installNamespace },
-    spec: { local },
-  });
-  return [
-    group(DEFAULT_SERVICE_GROUP, {
-      v4pools: [{ pool: '192.0.2.240-192.0.2.250', subnet: '192.0.2.0/24', aggregation: 'default' }],
-      v6pools: [{ pool: '2001:db8:0:8100::4/64', subnet: '2001:db8:0:8100::/64', aggregation: 'default' }],
-    }),
-    group('virtual', {
-      v4pools: [{ pool: '198.51.100.16/28', subnet: '198.51.100.0/24', aggregation: '/32' }],
-      v6pools: [{ pool: '2001:db8:1::10-2001:db8:1::1f', subnet: '2001:db8:1::/64', aggregation: '/128' }],
-    }),
-  ];
+  const groups = exampleObjects(installNamespace).filter(
+    (o) => o.kind === 'ServiceGroup',
+  ) as unknown as ServiceGroupObject[];
+  if (groups[0]?.metadata.name !== DEFAULT_SERVICE_GROUP)
+    throw new Error(`${EXAMPLE_DIR}: the first ServiceGroup is not ${DEFAULT_SERVICE_GROUP}`);
+  return groups;
 }
