@@ -1,5 +1,5 @@
 // The writes the daemons make, each with the right patch content type, failures returned as values.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { JSON_CONTENT, MERGE_PATCH, resourceVersionOf, sendJson } from './send-json.ts';
 import type { JsonRequest } from './send-json.ts';
 import type { ApiResult, JsonObject, JsonValue } from './api-result.ts';
@@ -55,7 +55,7 @@ export interface ClusterWriter {
   createEvent(event: CoreEvent): Promise<ApiResult<Written>>;
 }
 
-export function createClusterWriter(kubeConfig: KubeConfig): ClusterWriter {
+export function createClusterWriter(kubeConfig: ClusterAccess): ClusterWriter {
   const send = async (request: JsonRequest): Promise<ApiResult<Written>> => {
     const result = await sendJson(kubeConfig, request);
     return result.ok ? { ok: true, value: { resourceVersion: resourceVersionOf(result.value) } } : result;

@@ -7,6 +7,17 @@ export type { Clock, CancelTimer, RandomSource } from './clock.ts';
 export { backoffDelay, defaultBackoff, resolveBackoff } from './backoff.ts';
 export type { BackoffPolicy } from './backoff.ts';
 
+// the client configuration: where the API server is and the credentials (client-node's KubeConfig fits)
+export type { ClusterAccess, ClusterEndpoint } from './cluster-access.ts';
+export { loadClusterAccess, SERVICE_ACCOUNT_DIR } from './load-cluster-access.ts';
+export type {
+  ClusterAccessSource,
+  LoadClusterAccessFailure,
+  LoadClusterAccessFailureCode,
+  LoadClusterAccessOptions,
+  LoadClusterAccessResult,
+} from './load-cluster-access.ts';
+
 // list/watch → snapshots
 export { watchResource } from './watch-resource.ts';
 export { objectKey } from './object-key.ts';

@@ -1,7 +1,7 @@
 // One HTTP(S) request to the API server with the kubeconfig's TLS settings and credentials.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { usePooledAgent } from './pooled-agent.ts';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -16,7 +16,7 @@ export interface RequestTarget {
 
 /** Opens a request; rejects only when the kubeconfig cannot produce one (no cluster, bad credentials). */
 export async function openRequest(
-  kubeConfig: KubeConfig,
+  kubeConfig: ClusterAccess,
   { path, query = {}, method = 'GET', contentType }: RequestTarget,
 ): Promise<http.ClientRequest> {
   const cluster = kubeConfig.getCurrentCluster();
@@ -60,7 +60,7 @@ export interface ExchangeRequest {
 }
 
 /** One non-streaming request: the whole answer, or why there was none. Never rejects. */
-export async function exchange(kubeConfig: KubeConfig, request: ExchangeRequest): Promise<Exchange> {
+export async function exchange(kubeConfig: ClusterAccess, request: ExchangeRequest): Promise<Exchange> {
   let req: http.ClientRequest;
   try {
     req = await openRequest(kubeConfig, request);

@@ -1,20 +1,20 @@
 // The real WatchTransport: paged list and streaming watch requests over HTTP(S), credentials from the kubeconfig.
 import type { IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { errorMessage, exchange, openRequest, readBody, statusMessage } from './kube-request.ts';
 import type { ListRequest, ListResult, WatchEvent, WatchFailure, WatchHandlers, WatchRequest, WatchStream, WatchTransport } from './watch-types.ts';
 
 /** A list request that has not answered within this time fails with `Timeout`. */
 const LIST_TIMEOUT_MS = 60_000;
 
-export function createKubeTransport(kubeConfig: KubeConfig): WatchTransport {
+export function createKubeTransport(kubeConfig: ClusterAccess): WatchTransport {
   return {
     list: (request) => list(kubeConfig, request),
     watch: (request, handlers) => watch(kubeConfig, request, handlers),
   };
 }
 
-async function list(kubeConfig: KubeConfig, request: ListRequest): Promise<ListResult> {
+async function list(kubeConfig: ClusterAccess, request: ListRequest): Promise<ListResult> {
   const answer = await exchange(kubeConfig, {
     method: 'GET',
     path: request.path,
@@ -80,7 +80,7 @@ export function decodeWatchLine(line: string): WatchEvent | undefined {
   }
 }
 
-function watch(kubeConfig: KubeConfig, request: WatchRequest, handlers: WatchHandlers): WatchStream {
+function watch(kubeConfig: ClusterAccess, request: WatchRequest, handlers: WatchHandlers): WatchStream {
   let finished = false;
   let destroy: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,7 @@
 // Leadership: one active replica at a time, held through a coordination.k8s.io/v1 Lease (the leader Lease).
 import { BehaviorSubject, distinctUntilChanged } from 'rxjs';
 import type { Observable } from 'rxjs';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { systemClock } from './clock.ts';
 import type { CancelTimer, Clock, RandomSource } from './clock.ts';
 import { createLeaseClient, formatMicroTime } from './lease-client.ts';
@@ -10,7 +10,7 @@ import type { ApiError } from './api-result.ts';
 
 export interface LeadershipOptions {
   /** The API server (or pass `leaseClient`). */
-  readonly kubeConfig?: KubeConfig;
+  readonly kubeConfig?: ClusterAccess;
   readonly leaseClient?: LeaseClient;
   readonly namespace: string;
   readonly name: string;

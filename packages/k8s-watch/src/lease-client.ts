@@ -1,5 +1,5 @@
 // coordination.k8s.io/v1 Lease reads and writes with optimistic concurrency, as values.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { JSON_CONTENT, sendJson } from './send-json.ts';
 import type { ApiResult, JsonObject } from './api-result.ts';
 
@@ -39,7 +39,7 @@ export interface LeaseClientOptions {
   readonly timeoutMs?: number;
 }
 
-export function createLeaseClient(kubeConfig: KubeConfig, options: LeaseClientOptions = {}): LeaseClient {
+export function createLeaseClient(kubeConfig: ClusterAccess, options: LeaseClientOptions = {}): LeaseClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const base = (namespace: string): string => `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   const one = (ref: LeaseRef): string => `${base(ref.namespace)}/${encodeURIComponent(ref.name)}`;

@@ -1,16 +1,16 @@
 // One keep-alive HTTPS agent per kubeconfig and TLS identity.
 //
-// `KubeConfig.applyToHTTPSOptions` puts a fresh agent without keep-alive on every request, so each
+// `KubeConfig.applyToHTTPSOptions` (client-node) puts a fresh agent without keep-alive on every request, so each
 // write would open (and the API server accept) a new TLS connection. Requests made through this
 // library share one keep-alive agent per kubeconfig instead; a new agent is made only when the TLS
 // material (CA, client certificate, key, verification settings) changes.
 import { Agent } from 'node:https';
 import type { AgentOptions, RequestOptions } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 
 const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
 
-const agents = new WeakMap<KubeConfig, { readonly identity: string; readonly agent: Agent }>();
+const agents = new WeakMap<ClusterAccess, { readonly identity: string; readonly agent: Agent }>();
 
 function text(value: unknown): string {
   if (Buffer.isBuffer(value)) return value.toString('base64');
@@ -19,7 +19,7 @@ function text(value: unknown): string {
 }
 
 /** Replaces `options.agent` by the kubeconfig's shared keep-alive agent for the same TLS material. */
-export function usePooledAgent(kubeConfig: KubeConfig, options: RequestOptions): Agent {
+export function usePooledAgent(kubeConfig: ClusterAccess, options: RequestOptions): Agent {
   const identity = TLS_FIELDS.map((field) => text(options[field])).join('\u0000');
   let entry = agents.get(kubeConfig);
   if (entry?.identity !== identity) {

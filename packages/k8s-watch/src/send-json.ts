@@ -1,5 +1,5 @@
 // A single non-streaming request with a JSON body, answered as an ApiResult (never thrown).
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { errorMessage, exchange, statusMessage } from './kube-request.ts';
 import type { Query } from './kube-request.ts';
 import type { ApiError, ApiErrorCode, ApiResult } from './api-result.ts';
@@ -18,7 +18,7 @@ export interface JsonRequest {
 }
 
 /** Sends the request; a 2xx answer yields its parsed JSON body (undefined when empty). */
-export async function sendJson(kubeConfig: KubeConfig, request: JsonRequest): Promise<ApiResult<unknown>> {
+export async function sendJson(kubeConfig: ClusterAccess, request: JsonRequest): Promise<ApiResult<unknown>> {
   const answer = await exchange(kubeConfig, { ...request, timeoutMs: request.timeoutMs ?? 30_000 });
   if (!answer.ok) return { ok: false, error: { code: 'Unavailable', status: undefined, message: answer.error.message } };
   const { status, body } = answer.value;

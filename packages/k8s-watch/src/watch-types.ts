@@ -1,6 +1,6 @@
 // The public shapes of a resource watch: snapshots, status, failures and the transport seam.
 import type { Observable } from 'rxjs';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { Clock, RandomSource } from './clock.ts';
 
@@ -82,7 +82,7 @@ export interface ResourceWatch<T> {
 
 /** Where the objects come from: a kubeconfig (the real API server) or a transport (tests, proxies). */
 export type WatchSource =
-  | { readonly kubeConfig: KubeConfig; readonly transport?: undefined }
+  | { readonly kubeConfig: ClusterAccess; readonly transport?: undefined }
   | { readonly transport: WatchTransport; readonly kubeConfig?: undefined };
 
 export type WatchResourceOptions<T> = WatchSource & {
