@@ -1,6 +1,5 @@
 // The allocator daemon's moving parts: two watches kept warm on every replica, leadership on the
 // leader Lease, and a leader session that allocates while this replica leads.
-import type { KubeConfig } from '@kubernetes/client-node';
 import {
   createClusterWriter,
   createEventRecorder,
@@ -10,7 +9,7 @@ import {
   systemClock,
   watchResource,
 } from '@purelb/k8s-watch';
-import type { ClusterWriter, Clock, LeaseClient, RandomSource, ResourceWatch, WatchStatus, WatchTransport } from '@purelb/k8s-watch';
+import type { ClusterAccess, ClusterWriter, Clock, LeaseClient, RandomSource, ResourceWatch, WatchStatus, WatchTransport } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { COMPONENT, SERVICE_GROUP_RESOURCE } from './constants.ts';
 import type { Readiness } from './health-server.ts';
@@ -34,7 +33,7 @@ export interface AllocatorCluster {
 }
 
 /** The real cluster behind a kubeconfig. Lease requests give up after `renewDeadlineMs`. */
-export function connectCluster(kubeConfig: KubeConfig, renewDeadlineMs: number): AllocatorCluster {
+export function connectCluster(kubeConfig: ClusterAccess, renewDeadlineMs: number): AllocatorCluster {
   return {
     transport: createKubeTransport(kubeConfig),
     leaseClient: createLeaseClient(kubeConfig, { timeoutMs: renewDeadlineMs }),
@@ -149,6 +148,7 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
               writer,
               recorder,
               onEventFailed: (reason, error) => {
+                metrics.countWriteFailure('event', error.code);
                 logger.warn('event-failed', { reason, code: error.code, message: error.message });
               },
             },

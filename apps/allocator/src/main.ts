@@ -38,7 +38,7 @@ installCrashPolicy({
   graceMs: Math.min(2000, options.renewDeadlineMs),
 });
 
-const kube = loadKubeConfig(options.kubeconfig);
+const kube = await loadKubeConfig(options.kubeconfig);
 if (!kube.ok) {
   for (const e of kube.errors) logger.error('startup-failed', { path: e.path, message: e.message });
   process.exit(1);
