@@ -51,6 +51,8 @@ async function signedCert(dir: string, { name, subject, ext }: CertRequest): Pro
   await ecKey(dir, `${name}.key`);
   await openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`]);
   writeFileSync(join(dir, `${name}.ext`), ext);
+  // Flag and value pairs, kept on a few lines.
+  // prettier-ignore
   await openssl(dir, [
     'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
     '-days', DAYS, '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`,
@@ -65,6 +67,8 @@ async function signedCert(dir: string, { name, subject, ext }: CertRequest): Pro
 export async function createPki(dir: string): Promise<PkiPaths> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await ecKey(dir, 'ca.key');
+  // Flag and value pairs, kept on a few lines.
+  // prettier-ignore
   await openssl(dir, [
     'req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', DAYS, '-subj', '/CN=purelb-test-ca',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', 'ca.crt',
