@@ -14,7 +14,7 @@ const obj = (name: string, rv: string, data?: string, namespace = 'ns'): Obj => 
   ...(data === undefined ? {} : { data }),
 });
 
-function setup(extra: { coalesceMs?: number; pageSize?: number } = {}) {
+function setup(extra: { coalesceMs?: number; pageSize?: number; project?: (raw: object) => Obj } = {}) {
   const transport = createScriptedTransport();
   const clock = createFakeClock();
   const w = watchResource<Obj>({
@@ -139,6 +139,31 @@ describe('watchResource', () => {
     expect(s.w.current()!.get('ns/a')).toBe(keep);
     expect(s.transport.lastWatch().request.resourceVersion).toBe('310');
     expect(s.status()).toMatchObject({ relists: 1, restarts: 1, phase: 'watching' });
+    s.w.stop();
+  });
+
+  it('stores only what `project` keeps, of listed and watched objects, and a relist keeps unchanged ones', async () => {
+    const projected: unknown[] = [];
+    const s = setup({
+      project: (raw) => {
+        projected.push(raw);
+        const { metadata } = raw as Obj;
+        return { metadata: { name: metadata.name, namespace: metadata.namespace, resourceVersion: metadata.resourceVersion } };
+      },
+    });
+    const heavy = (name: string, rv: string): Obj & { managedFields: string } => ({ ...obj(name, rv, 'payload'), managedFields: 'x'.repeat(1000) });
+    await initialList(s, [heavy('a', '5'), heavy('b', '6')], '10');
+    const a = s.w.current()!.get('ns/a');
+    expect(a).toEqual({ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' } });
+    s.transport.lastWatch().emit({ type: 'MODIFIED', object: heavy('b', '11') });
+    s.clock.advance(0);
+    expect(s.w.current()!.get('ns/b')).toEqual({ metadata: { name: 'b', namespace: 'ns', resourceVersion: '11' } });
+    s.transport.lastWatch().emit({ type: 'ERROR', code: 410, reason: 'Expired', message: 'gone' });
+    s.clock.advance(0);
+    await initialList(s, [heavy('a', '5'), heavy('b', '11')], '20');
+    s.clock.advance(0);
+    expect(s.w.current()!.get('ns/a')).toBe(a);
+    expect(projected).toHaveLength(5);
     s.w.stop();
   });
 

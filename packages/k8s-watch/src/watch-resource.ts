@@ -65,9 +65,10 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
     statusSubject.next(status);
   };
 
+  const project = options.project ?? ((raw: object) => raw as T);
   const decode = (raw: unknown): { key: string; object: T } | undefined => {
     if (typeof raw !== 'object' || raw === null) return undefined;
-    const object = raw as T;
+    const object = project(raw);
     const key = keyOf(object);
     return key === undefined ? undefined : { key, object };
   };
@@ -89,11 +90,11 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
     cancelFlush ??= clock.setTimer(coalesceMs, flush);
   };
 
-  const applyList = (items: readonly unknown[], listVersion: string): void => {
+  /** Applies a complete list: `items` decoded page by page (undefined: no key), so raw pages are not kept. */
+  const applyList = (items: readonly ({ key: string; object: T } | undefined)[], listVersion: string): void => {
     const next = new Map<string, T>();
     let undecodable = 0;
-    for (const raw of items) {
-      const decoded = decode(raw);
+    for (const decoded of items) {
       if (decoded === undefined) {
         undecodable++;
         continue;
@@ -128,7 +129,7 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
   const list = async (): Promise<void> => {
     const mine = ++round;
     setStatus({ phase: 'listing', retryInMs: undefined });
-    const items: unknown[] = [];
+    const items: ({ key: string; object: T } | undefined)[] = [];
     let continueToken: string | undefined;
     let listVersion: string;
     do {
@@ -149,7 +150,7 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
         fail(result.error, true);
         return;
       }
-      items.push(...result.value.items);
+      for (const raw of result.value.items) items.push(decode(raw));
       listVersion = result.value.resourceVersion;
       continueToken = result.value.continueToken;
     } while (continueToken !== undefined && continueToken !== '');

@@ -97,6 +97,13 @@ export type WatchResourceOptions<T> = WatchSource & {
   readonly random?: RandomSource;
   /** Key of an object in the snapshot (undefined: skip it). Default `objectKey` (`namespace/name` or `name`). */
   readonly keyOf?: (object: T) => string | undefined;
+  /**
+   * Keeps only what the caller reads of an object, applied to every listed or watched object before
+   * it is stored (no `managedFields`, no unrelated spec or status in the cache). It must keep
+   * `metadata.name`, `namespace` and `resourceVersion`, and must not throw on any JSON object.
+   * Default: the object as the server sent it.
+   */
+  readonly project?: (object: object) => T;
   /** Page size of list requests (`limit`). Default 500. */
   readonly pageSize?: number;
   /** `timeoutSeconds` asked of the server per watch request; the server then ends it cleanly. Default 300. */
