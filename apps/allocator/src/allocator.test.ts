@@ -132,4 +132,38 @@ describe('two allocator replicas', () => {
     expect(writesOf(c, leader).filter((at) => at >= stoppedAt)).toEqual([]);
     expect(leader.logs.filter((l) => l.event === 'leadership-released')).toHaveLength(1);
   });
+
+  it('the pending gauge and the group gauges come from the leader state: a new leader shows what is pending, a standby nothing', async () => {
+    const c = createInMemoryCluster();
+    c.putGroup('default', ['192.0.2.0/31']);
+    for (let i = 0; i < 4; i++) c.putService(NS, `svc-${i}`);
+    c.putService(NS, 'lost', { annotations: { 'purelb.io/service-group': 'nowhere' } });
+    const [leader, standby] = await twoReplicas(c);
+    await c.run(2000);
+    const pendingOf = async (r: Replica): Promise<Record<string, number>> => {
+      const m = (await r.metrics.registry.getMetricsAsJSON()).find((x) => x.name === 'purelb_allocator_services_pending');
+      return Object.fromEntries((m?.values ?? []).filter((v) => v.value > 0).map((v) => [String(v.labels.reason), v.value]));
+    };
+    const seriesOf = async (r: Replica, name: string): Promise<number> =>
+      (await r.metrics.registry.getMetricsAsJSON()).find((x) => x.name === name)?.values.length ?? 0;
+    expect(await pendingOf(leader)).toEqual({ PoolExhausted: 2, GroupNotFound: 1 });
+    // Every reason is exported by the leader (zeros included), none by the standby.
+    expect(await seriesOf(leader, 'purelb_allocator_services_pending')).toBe(9);
+    expect(await seriesOf(standby, 'purelb_allocator_services_pending')).toBe(0);
+    expect(await metric(leader, 'purelb_allocator_group_ready')).toBe(0);
+    expect(await metric(leader, 'purelb_allocator_pool_addresses_in_use')).toBe(2);
+    expect(await seriesOf(standby, 'purelb_allocator_group_ready')).toBe(0);
+
+    // The new leader never saw these Services become pending: it counts them from what it decides now.
+    await stop(c, leader.allocator);
+    await c.run(2000);
+    expect(await pendingOf(standby)).toEqual({ PoolExhausted: 2, GroupNotFound: 1 });
+    expect(await seriesOf(leader, 'purelb_allocator_services_pending')).toBe(0);
+    expect(await seriesOf(leader, 'purelb_allocator_pool_capacity')).toBe(0);
+
+    // A freed address goes to a pending Service, and the gauge follows.
+    c.api.remove(`/api/v1/namespaces/${NS}/services/svc-0`);
+    await c.run(2000);
+    expect(await pendingOf(standby)).toEqual({ PoolExhausted: 1, GroupNotFound: 1 });
+  });
 });

@@ -53,6 +53,8 @@ export interface ServiceGroupObject {
     readonly pools?: string;
     readonly v4?: FamilyStatusObject;
     readonly v6?: FamilyStatusObject;
+    /** In use / capacity per family in human counts, for display. */
+    readonly usage?: { readonly v4?: string; readonly v6?: string };
     readonly conditions?: readonly unknown[];
   };
 }

@@ -1,14 +1,16 @@
 // One term of leadership: rebuild the allocation state from the caches (groups, then every existing
 // allocation), then reconcile Services and ServiceGroups until leadership ends.
-import { createIpam, validateServiceGroups } from '@purelb/ipam-core';
+import { createIpam, formatRangeCompact, validateServiceGroups } from '@purelb/ipam-core';
 import type { GroupCheck, GroupInput, Ipam } from '@purelb/ipam-core';
 import { createWorkQueue } from '@purelb/k8s-watch';
 import type { Clock, ReconcileOutcome, ResourceWatch, WorkQueue } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { decideService } from './decide-service.ts';
 import { executeGroupPlan, executeServicePlan } from './execute-plan.ts';
+import { groupReadiness } from './group-readiness.ts';
 import type { ExecuteDeps, ExecuteOutcome } from './execute-plan.ts';
 import type { ServiceGroupObject, ServiceObject } from './kube-objects.ts';
+import type { PendingReason } from './leader-gauges.ts';
 import { errorFields } from './logger.ts';
 import type { Logger } from './logger.ts';
 import type { AllocatorMetrics } from './metrics.ts';
@@ -59,6 +61,8 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
   const canWrite = (): boolean => active && deps.isLeader();
   const executeDeps: ExecuteDeps = { ...deps.execute, canWrite };
   const ipam: Ipam = createIpam();
+  /** Services whose condition this term decided is False, with the reason: the pending gauge's state. */
+  const pending = new Map<string, PendingReason>();
   let checks = new Map<string, GroupCheck>();
   let groupsFingerprint = '';
   const subscriptions: Subscription[] = [];
@@ -85,6 +89,7 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
       case 'gone':
         return { kind: 'converged' };
       case 'failed':
+        metrics.countWriteFailure(r.action, r.error.code);
         logger.warn('write-failed', { key, action: r.action, code: r.error.code, status: r.error.status, message: r.error.message });
         return r.error.code === 'Invalid' || r.error.code === 'Forbidden' ? { kind: 'terminal', reason: r.error.message } : { kind: 'retry', reason: r.error.message };
     }
@@ -101,6 +106,9 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     const intent = obj === undefined ? undefined : serviceToRequest(obj, deps.filter);
     const observed = obj === undefined ? undefined : observeService(obj);
     const decision = decideService(ipam, { key, intent, observed });
+    const desired = decision.desire;
+    if (desired?.kind === 'hold' && desired.status === 'False' && desired.reason !== 'Allocated') pending.set(key, desired.reason);
+    else pending.delete(key);
     for (const g of decision.groups) groupQueue.add(g);
     if (decision.released.length > 0) {
       metrics.countRelease();
@@ -137,7 +145,27 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     return { IPv4: BigInt(seen.IPv4.size), IPv6: BigInt(seen.IPv6.size) };
   };
 
+  const publishGroups = (): void => {
+    metrics.leaderState.setGroups(
+      [...checks.values()].map((c) => {
+        const readiness = groupReadiness(c, ipam.groupStats(c.name));
+        return {
+          group: c.name,
+          ready: readiness.status === 'True',
+          invalidReason: c.ok ? undefined : c.code,
+          pools: (ipam.poolStats(c.name) ?? []).map((p) => ({
+            family: p.family,
+            pool: formatRangeCompact(p.pool.range),
+            capacity: p.capacity.toString(),
+            allocated: p.allocated.toString(),
+          })),
+        };
+      }),
+    );
+  };
+
   const publishPoolUsage = (): void => {
+    publishGroups();
     metrics.setPoolUsage(
       [...checks.values()].flatMap((c) => {
         const stats = ipam.groupStats(c.name);
@@ -241,6 +269,12 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     );
     groupQueue.addAll(checks.keys());
     queue.addAll(snapshot.keys());
+    publishPoolUsage();
+    metrics.leaderState.setPendingSource(() => {
+      const counts = new Map<PendingReason, number>();
+      for (const reason of pending.values()) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      return counts;
+    });
     return true;
   };
 
@@ -255,6 +289,10 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
       active = false;
       for (const s of subscriptions) s.unsubscribe();
       await Promise.all([queue.stop(), groupQueue.stop()]);
+      // A replica that does not lead exports none of the leader's gauges.
+      metrics.leaderState.clear();
+      metrics.setPoolUsage([]);
+      pending.clear();
     },
   };
 }

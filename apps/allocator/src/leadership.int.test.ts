@@ -142,7 +142,7 @@ describe('two replicas', () => {
     await t.waitFor(`${a.identity ?? 'the allocator'} to exit`, () => a.child.exitCode !== null || a.child.signalCode !== null);
     const exit = await a.exited;
     expect(exit).toEqual({ code: 70, signal: null });
-    const fatal = a.logs.filter((l) => l.level === 60);
+    const fatal = a.logs.filter((l) => l.level === 'fatal');
     expect(fatal.map((l) => l.event)).toEqual(['uncaught-exception']);
     expect(JSON.stringify(fatal[0]?.['err'])).toContain('injected fault');
     // The Lease was released before the exit, not left to expire; the standby took it.

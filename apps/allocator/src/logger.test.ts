@@ -21,7 +21,7 @@ describe('createLogger', () => {
     logger.info('address-assigned', { key: 'ns/a', addresses: ['192.0.2.1'], group: 'default' });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({
-      level: 30,
+      level: 'info',
       component: 'purelb-allocator',
       event: 'address-assigned',
       key: 'ns/a',

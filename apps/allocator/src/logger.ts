@@ -57,7 +57,13 @@ function wrap(p: PinoLogger): Logger {
 }
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const options = { level, base: { component: 'purelb-allocator' }, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = {
+    level,
+    base: { component: 'purelb-allocator' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // `"level":"info"`, not pino's number: what log tools and people read without a table.
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
   return wrap(
     destination === undefined ? pino(options, pino.destination({ fd: 1, sync: true })) : pino(options, destination),
   );

@@ -1,5 +1,7 @@
 // The allocator's Prometheus metrics, on a registry of its own (nothing global).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerLeaderGauges } from './leader-gauges.ts';
+import type { LeaderGauges } from './leader-gauges.ts';
 
 export interface PoolUsage {
   readonly group: string;
@@ -21,6 +23,10 @@ export interface AllocatorMetrics {
   setLeader(isLeader: boolean): void;
   /** Attempts to renew the leader Lease that failed while leading. */
   countLeaseRenewFailures(count: number): void;
+  /** A write to the cluster (status, annotations, Event) that failed. */
+  countWriteFailure(action: string, code: string): void;
+  /** What the leader knows now: pending Services, groups, per-pool usage (see leader-gauges.ts). */
+  readonly leaderState: LeaderGauges;
 }
 
 /** What `purelb_build_info` says about this process. */
@@ -91,6 +97,13 @@ export function createMetrics(
     registers: [registry],
   });
   leader.set(0);
+  const writeFailures = new Counter({
+    name: 'purelb_allocator_write_failures_total',
+    help: 'Writes to the cluster that failed, per action (patch-status, patch-annotations, event) and error code',
+    labelNames: ['action', 'code'] as const,
+    registers: [registry],
+  });
+  const leaderState = registerLeaderGauges(registry);
   const renewFailures = new Counter({
     name: 'purelb_allocator_lease_renew_failures_total',
     help: 'Attempts to renew the leader Lease that failed while this replica led',
@@ -128,5 +141,9 @@ export function createMetrics(
     countLeaseRenewFailures: (count) => {
       renewFailures.inc(count);
     },
+    countWriteFailure: (action, code) => {
+      writeFailures.inc({ action, code });
+    },
+    leaderState,
   };
 }

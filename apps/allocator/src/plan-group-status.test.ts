@@ -37,9 +37,10 @@ describe('planGroupStatus', () => {
         kind: 'patch-status',
         status: {
           observedGeneration: 3,
-          pools: '192.0.2.0-192.0.2.255, 2001:db8::-2001:db8::ffff:ffff:ffff:ffff',
+          pools: '192.0.2.0/24, 2001:db8::/64',
           v4: { capacity: '256', allocated: '1', available: '255' },
           v6: { capacity: '18446744073709551616', allocated: '1', available: '18446744073709551615' },
+          usage: { v4: '1/256', v6: '1/18.4E' },
           conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: '2 pool(s) in use', lastTransitionTime: NOW, observedGeneration: 3 }],
         },
       },
@@ -80,6 +81,55 @@ describe('planGroupStatus', () => {
     const patch = patchOf(planGroupStatus(input('big', observed), NOW));
     expect(patch?.conditions).toEqual([other, { type: 'Ready', status: 'True', reason: 'Valid', message: '2 pool(s) in use', lastTransitionTime: EARLIER, observedGeneration: 1 }]);
     expect(patch?.v4).toEqual({ capacity: '256', allocated: '1', available: '255' });
+  });
+
+  it('a full family makes the group Ready=False PoolExhausted with one Warning; a freed address makes it Ready again', () => {
+    const small = validateServiceGroups([
+      {
+        name: 'small',
+        createdAt: 1,
+        spec: {
+          local: {
+            v4pools: [{ pool: '192.0.2.0/30', subnet: '192.0.2.0/30', avoidBuggyIPs: true }],
+            v6pools: [{ pool: '2001:db8::/126', subnet: '2001:db8::/64', exclude: ['2001:db8::3'] }],
+          },
+        },
+      },
+    ]);
+    const state = createIpam(small);
+    const check = small[0]!;
+    const plan = (observed: ServiceGroupObject['status']) =>
+      planGroupStatus({ generation: 1, check, stats: state.groupStats('small'), held: none, observed }, NOW);
+    for (const key of ['ns/a', 'ns/b']) state.allocate({ key, group: 'small', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+    const full = plan(undefined);
+    const status = patchOf(full) as ServiceGroupObject['status'];
+    expect(status).toMatchObject({
+      pools: '192.0.2.0/30, 2001:db8::/126',
+      v4: { capacity: '2', allocated: '2', available: '0' },
+      v6: { capacity: '3', allocated: '0', available: '3' },
+      usage: { v4: '2/2', v6: '0/3' },
+    });
+    const ready = (status?.conditions ?? [])[0] as Record<string, unknown>;
+    expect(ready).toMatchObject({
+      status: 'False',
+      reason: 'PoolExhausted',
+      message: 'no free IPv4 address left (IPv4 2 of 2 in use); 2 pool(s) in use',
+    });
+    expect(full.filter((a) => a.kind === 'event')).toEqual([
+      { kind: 'event', type: 'Warning', reason: 'PoolExhausted', message: ready.message },
+    ]);
+    expect(plan(status)).toEqual([]);
+    state.release('ns/a');
+    const again = plan(status);
+    expect(again.map((a) => a.kind)).toEqual(['patch-status']);
+    expect((patchOf(again)?.conditions as Record<string, unknown>[])[0]).toMatchObject({ status: 'True', reason: 'Valid' });
+  });
+
+  it('shows "-" as the usage of a family without pools and of an invalid group', () => {
+    expect(patchOf(planGroupStatus(input('outside', undefined), NOW))?.usage).toEqual({ v4: '-', v6: '-' });
+    const v4only = validateServiceGroups([{ name: 'v4', createdAt: 1, spec: { local: { v4pool: { pool: '198.51.100.0/24', subnet: '198.51.100.0/24' } } } }]);
+    const patch = patchOf(planGroupStatus({ generation: 1, check: v4only[0]!, stats: createIpam(v4only).groupStats('v4'), held: none, observed: undefined }, NOW));
+    expect(patch?.usage).toEqual({ v4: '0/256', v6: '-' });
   });
 
   it('an invalid group shows what is still held under its name', () => {

@@ -1,9 +1,11 @@
-// Pure planner for one ServiceGroup's status: Ready condition, per-family counts as exact decimal
-// strings, the pools for display, observedGeneration. Converged → [].
-import { boundText, formatGroupErrors, formatRange } from '@purelb/ipam-core';
+// Pure planner for one ServiceGroup's status: Ready condition (see group-readiness.ts), per-family
+// counts as exact decimal strings and in human form (`usage`), the pools for display,
+// observedGeneration. Converged → [].
+import { boundText, formatRangeCompact, formatUsage } from '@purelb/ipam-core';
 import type { GroupCheck, GroupStats } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { READY_CONDITION } from './constants.ts';
+import { groupReadiness } from './group-readiness.ts';
 import type { FamilyStatusObject, ServiceGroupObject } from './kube-objects.ts';
 import { timeText } from './observe-service.ts';
 
@@ -61,14 +63,19 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
   };
   const v4 = counts('IPv4');
   const v6 = counts('IPv6');
-  const pools = check.ok ? [...check.value.v4pools, ...check.value.v6pools].map((p) => formatRange(p.range)).join(', ') : '';
+  const pools = check.ok
+    ? [...check.value.v4pools, ...check.value.v6pools].map((p) => formatRangeCompact(p.range)).join(', ')
+    : '';
+  const usageOf = (family: 'IPv4' | 'IPv6'): string => {
+    const s = stats?.[family];
+    const has = check.ok && (family === 'IPv4' ? check.value.v4pools : check.value.v6pools).length > 0;
+    return has && s !== undefined ? formatUsage(s.allocated, s.capacity) : '-';
+  };
+  const usage = { v4: usageOf('IPv4'), v6: usageOf('IPv6') };
 
-  const status = check.ok ? 'True' : 'False';
-  const reason = check.ok ? 'Valid' : check.code;
-  const rawMessage = check.ok
-    ? `${check.value.v4pools.length + check.value.v6pools.length} pool(s) in use`
-    : formatGroupErrors(check.errors);
-  const message = boundText(rawMessage, { quote: false, max: MAX_MESSAGE });
+  const readiness = groupReadiness(check, stats);
+  const { status, reason } = readiness;
+  const message = boundText(readiness.message, { quote: false, max: MAX_MESSAGE });
 
   const current = readyCondition(observed);
   const conditionSame =
@@ -83,7 +90,9 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
     sameCounts(v4, observed?.v4) &&
     sameCounts(v6, observed?.v6) &&
     (observed?.pools ?? '') === pools &&
-    observed?.observedGeneration === input.generation;
+    observed?.usage?.v4 === usage.v4 &&
+    observed.usage.v6 === usage.v6 &&
+    observed.observedGeneration === input.generation;
 
   const actions: GroupAction[] = [];
   if (!same) {
@@ -94,12 +103,13 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
       pools: pools === '' ? null : pools,
       v4: { ...v4 },
       v6: { ...v6 },
+      usage,
       conditions: [...otherConditions(observed), condition],
     };
     if (input.generation !== undefined) patch.observedGeneration = input.generation;
     actions.push({ kind: 'patch-status', status: patch });
   }
   const failureChanged = current?.status !== status || current.reason !== reason || current.message !== message;
-  if (!check.ok && failureChanged) actions.push({ kind: 'event', type: 'Warning', reason: check.code, message });
+  if (status === 'False' && failureChanged) actions.push({ kind: 'event', type: 'Warning', reason, message });
   return actions;
 }

@@ -13,7 +13,8 @@ const MAIN = join(import.meta.dirname, '..', `main${extname(import.meta.filename
 /** One JSON log line of the allocator. */
 export interface LogLine {
   readonly event?: string;
-  readonly level?: number;
+  /** `fatal`, `error`, `warn`, `info` or `debug`. */
+  readonly level?: string;
   readonly [field: string]: unknown;
 }
 

@@ -49,9 +49,18 @@ export async function createNamespace(api: KubeClient, prefix: string): Promise<
   return name;
 }
 
+/** One pool entry of a ServiceGroup spec. */
+export interface PoolEntry {
+  readonly pool: string;
+  readonly subnet: string;
+  readonly aggregation?: string;
+  readonly avoidBuggyIPs?: boolean;
+  readonly exclude?: readonly string[];
+}
+
 export interface Pools {
-  readonly v4pools?: readonly { pool: string; subnet: string; aggregation?: string }[];
-  readonly v6pools?: readonly { pool: string; subnet: string; aggregation?: string }[];
+  readonly v4pools?: readonly PoolEntry[];
+  readonly v6pools?: readonly PoolEntry[];
 }
 
 export const groupsPath = (ns: string): string => `/apis/purelb.io/v1/namespaces/${ns}/servicegroups`;
@@ -63,6 +72,7 @@ export interface GroupView {
     readonly observedGeneration?: number;
     readonly v4?: { capacity?: string; allocated?: string; available?: string };
     readonly v6?: { capacity?: string; allocated?: string; available?: string };
+    readonly usage?: { v4?: string; v6?: string };
     readonly conditions?: readonly { type: string; status: string; reason: string; message: string }[];
   };
 }
