@@ -34,3 +34,7 @@ export type {
 } from './apply-objects.ts';
 export { relocate } from './relocate.ts';
 export type { Relocation } from './relocate.ts';
+export { CHART_DIR, helmEnv, lintChart, renderChart, runHelm } from './helm-chart.ts';
+export type { ChartRun } from './helm-chart.ts';
+export { runCommand } from './run-command.ts';
+export type { CommandOptions, CommandResult } from './run-command.ts';
