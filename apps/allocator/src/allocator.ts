@@ -21,6 +21,7 @@ import type { Logger } from './logger.ts';
 import type { AllocatorMetrics } from './metrics.ts';
 import { LEASE_NAME } from './options.ts';
 import type { AllocatorOptions } from './options.ts';
+import { projectService, projectServiceGroup } from './project-objects.ts';
 
 /** Everything the allocator says to the cluster goes through these three. */
 export interface AllocatorCluster {
@@ -76,12 +77,14 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const { transport, writer } = cluster;
-  const services = watchResource<ServiceObject>({ transport, path: '/api/v1/services', clock, random });
+  // The caches keep only what the decisions read (ADR 0014).
+  const services = watchResource<ServiceObject>({ transport, path: '/api/v1/services', clock, random, project: projectService });
   const groups = watchResource<ServiceGroupObject>({
     transport,
     path: `/apis/${SERVICE_GROUP_RESOURCE.group}/${SERVICE_GROUP_RESOURCE.version}/namespaces/${options.namespace}/${SERVICE_GROUP_RESOURCE.plural}`,
     clock,
     random,
+    project: projectServiceGroup,
   });
   const recorder = createEventRecorder({ writer, component: COMPONENT, host: options.identity, wallClock: () => new Date(now()) });
   const leadership = createLeadership({

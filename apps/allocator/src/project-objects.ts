@@ -1,0 +1,107 @@
+// What the watch caches keep of each object: the fields the allocator's decisions and plans read,
+// nothing else. A Service as the server sends it carries managedFields, selectors, cluster IPs,
+// node ports and any annotation anyone wrote (kubectl's last-applied configuration is a copy of
+// the whole object); the cache keeps our annotations, the spec fields of a request, and the status
+// the planner compares and rewrites (ADR 0014).
+import { ANNOTATIONS } from './constants.ts';
+import type {
+  IngressObject,
+  ObjectMeta,
+  ServiceGroupObject,
+  ServiceObject,
+  ServicePortObject,
+} from './kube-objects.ts';
+
+type Json = Readonly<Record<string, unknown>>;
+
+const OUR_ANNOTATIONS: readonly string[] = Object.values(ANNOTATIONS);
+
+const record = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
+const list = (v: unknown): readonly unknown[] | undefined => (Array.isArray(v) ? (v as unknown[]) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** `{ [name]: value }` when the value is there, else nothing (optional fields stay absent). */
+const some = <K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+
+/** Identity, age and generation; of the annotations only `purelb.io/` ones the allocator reads or writes. */
+function projectMeta(raw: unknown, keep: readonly string[]): ObjectMeta {
+  const m = record(raw) ?? {};
+  const all = record(m.annotations);
+  let annotations: Record<string, string> | undefined;
+  for (const name of keep) {
+    const value = all?.[name];
+    if (typeof value === 'string') (annotations ??= {})[name] = value;
+  }
+  return {
+    ...some('name', str(m.name)),
+    ...some('namespace', str(m.namespace)),
+    ...some('uid', str(m.uid)),
+    ...some('resourceVersion', str(m.resourceVersion)),
+    ...some('generation', num(m.generation)),
+    ...some('creationTimestamp', str(m.creationTimestamp)),
+    ...some('annotations', annotations),
+  };
+}
+
+function projectPorts(raw: unknown): ServicePortObject[] | undefined {
+  return list(raw)?.map((p) => {
+    const port = record(p);
+    return { ...some('port', num(port?.port)), ...some('protocol', str(port?.protocol)) };
+  });
+}
+
+function projectIngress(raw: unknown): IngressObject[] | undefined {
+  return list(raw)?.map((e) => {
+    const entry = record(e);
+    return {
+      ...some('ip', str(entry?.ip)),
+      ...some('ipMode', str(entry?.ipMode)),
+      ...some('hostname', str(entry?.hostname)),
+    };
+  });
+}
+
+/** The Service as the allocator reads it; every Service, of any type, is kept this small. */
+export function projectService(raw: object): ServiceObject {
+  const service = raw as Json;
+  const spec = record(service.spec);
+  const status = record(service.status);
+  const loadBalancerClass = spec?.loadBalancerClass;
+  return {
+    metadata: projectMeta(service.metadata, OUR_ANNOTATIONS),
+    spec: {
+      ...some('type', str(spec?.type)),
+      ...some('loadBalancerClass', loadBalancerClass === null ? null : str(loadBalancerClass)),
+      ...some('loadBalancerIP', str(spec?.loadBalancerIP)),
+      ...some(
+        'ipFamilies',
+        list(spec?.ipFamilies)?.filter((f): f is string => typeof f === 'string'),
+      ),
+      ...some('ipFamilyPolicy', str(spec?.ipFamilyPolicy)),
+      ...some('ports', projectPorts(spec?.ports)),
+    },
+    status: {
+      ...some(
+        'loadBalancer',
+        status?.loadBalancer === undefined
+          ? undefined
+          : { ...some('ingress', projectIngress(record(status.loadBalancer)?.ingress)) },
+      ),
+      // Every condition, ours and others': a rewrite of ours sends the whole list back.
+      ...some('conditions', list(status?.conditions)),
+    },
+  };
+}
+
+/** A ServiceGroup without managedFields and annotations: its spec and status are what the allocator reads. */
+export function projectServiceGroup(raw: object): ServiceGroupObject {
+  const group = raw as Json;
+  return {
+    metadata: projectMeta(group.metadata, []),
+    ...some('spec', group.spec),
+    ...some('status', record(group.status) as ServiceGroupObject['status']),
+  };
+}
