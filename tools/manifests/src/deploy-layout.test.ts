@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadKustomization } from './load-kustomization.ts';
+import { loadKustomization, parseManifests } from './load-kustomization.ts';
 import type { ManifestObject } from './load-kustomization.ts';
 import { parseImage } from './set-images.ts';
 
@@ -189,6 +189,7 @@ describe('one version and one image scheme', () => {
 
   it('the daemons, the chart and the base share the release version', () => {
     expect(packageVersion('apps/lbnodeagent')).toBe(version);
+    expect(packageVersion('apps/routing-sidecar')).toBe(version);
     expect(chart).toMatch(new RegExp(`^version: ${version.replaceAll('.', '\\.')}$`, 'm'));
     expect(chart).toMatch(new RegExp(`^appVersion: "${version.replaceAll('.', '\\.')}"$`, 'm'));
     expect(loadKustomization(join(deploy, 'base')).images).toEqual([
@@ -208,8 +209,21 @@ describe('one version and one image scheme', () => {
     }
   });
 
+  it('the routing sidecar component names purelb/routing-sidecar:<version> too', () => {
+    const component = join(deploy, 'components', 'routing-sidecar');
+    expect(readFileSync(join(component, 'kustomization.yaml'), 'utf8')).toContain(
+      `  - name: purelb/routing-sidecar\n    newTag: ${version}\n`,
+    );
+    const [patch] = parseManifests(
+      readFileSync(join(component, 'lbnodeagent-routing-sidecar.yaml'), 'utf8'),
+      'the sidecar patch',
+    );
+    const images = (patch as unknown as Workload | undefined)?.spec.template.spec.containers.map((c) => c.image);
+    expect(images).toEqual([`purelb/routing-sidecar:${version}`]);
+  });
+
   it('each Dockerfile’s build line tags the image it builds with that name and version', () => {
-    for (const component of ['allocator', 'lbnodeagent']) {
+    for (const component of ['allocator', 'lbnodeagent', 'routing-sidecar']) {
       const dockerfile = readFileSync(join(deploy, 'images', `${component}.Dockerfile`), 'utf8');
       expect(dockerfile).toContain(
         `docker build -f deploy/images/${component}.Dockerfile -t purelb/${component}:${version} .`,

@@ -102,3 +102,35 @@ describe('users', () => {
     expect(install).toContain('rm -rf /var/lib/apt/lists/*');
   });
 });
+
+describe('deploy/images/routing-sidecar.Dockerfile', () => {
+  const file = parseDockerfile(readFileSync(join(images, 'routing-sidecar.Dockerfile'), 'utf8'));
+  const [build, runtime, ...more] = file.stages;
+
+  it('builds like the daemons (two stages on Node 24 slim, production dependencies only) and runs the compiled sidecar', () => {
+    if (build === undefined || runtime === undefined) throw new Error('expected two stages');
+    expect(more).toEqual([]);
+    expect(file.syntax).toBe('docker/dockerfile:1');
+    expect(build.from).toMatch(/^node:24(\.\d+)*-[a-z]+-slim$/);
+    expect(runtime.from).toBe(build.from);
+    expect(argsOf(build, 'RUN').join('\n')).toContain('nx run @purelb/routing-sidecar:build');
+    expect(argsOf(build, 'RUN').join('\n')).toMatch(/npm ci --omit=dev/);
+    for (const c of argsOf(runtime, 'COPY')) expect(c).toMatch(/^--from=build /);
+    expect(argsOf(runtime, 'ENTRYPOINT')).toEqual(['["node", "apps/routing-sidecar/dist/main.js"]']);
+  });
+
+  it('installs BIRD 2 and runs as root, which the component limits to NET_BIND_SERVICE', () => {
+    if (runtime === undefined) throw new Error('no runtime stage');
+    expect(
+      argsOf(runtime, 'RUN')
+        .find((r) => r.includes('apt-get install'))
+        ?.split(/\s+/),
+    ).toEqual(expect.arrayContaining(['bird2', '--no-install-recommends']));
+    expect(argsOf(runtime, 'USER')).toEqual([]);
+    const patch = readFileSync(
+      join(root, 'deploy', 'components', 'routing-sidecar', 'lbnodeagent-routing-sidecar.yaml'),
+      'utf8',
+    );
+    expect(patch).toMatch(/drop: \[ALL\]\n\s+add: \[NET_BIND_SERVICE\]/);
+  });
+});

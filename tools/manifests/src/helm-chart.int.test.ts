@@ -5,8 +5,9 @@
 // against prometheus-operator's own CRDs. With default values the chart installs what deploy/base
 // does (and the LBNodeAgent).
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { createKubeClient, createTestNamespace, statusMessage, waitUntil } from '@purelb/test-control-plane';
 import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
@@ -16,6 +17,7 @@ import { lintChart, renderChart } from './helm-chart.ts';
 import { loadKustomization, parseManifests } from './load-kustomization.ts';
 import type { ManifestObject } from './load-kustomization.ts';
 import { locateMonitoringCrds, locateTool } from './locate-tool.ts';
+import { runCommand } from './run-command.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const suffix = randomBytes(3).toString('hex');
@@ -51,6 +53,10 @@ const variants: Readonly<Record<string, Values>> = {
       extraArgs: ['--link-kind=dummy'],
       config: { create: true, localint: '^(eth|ens)[0-9]+$', extlbint: 'purelb0', sendgarp: false },
     },
+    routingSidecar: {
+      enabled: true,
+      resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '128Mi' } },
+    },
     serviceGroup: {
       create: true,
       name: 'default',
@@ -81,6 +87,7 @@ const variants: Readonly<Record<string, Values>> = {
 };
 
 let helm: string;
+let kustomize: string;
 let rest: KubeClient;
 const clusterObjects: ManifestObject[] = [];
 
@@ -117,6 +124,7 @@ async function installMonitoringCrds(): Promise<void> {
 
 beforeAll(async () => {
   helm = await locateTool('helm');
+  kustomize = await locateTool('kustomize');
   rest = await createKubeClient(testKubeConfig(), { maxSockets: 4 });
   await installMonitoringCrds();
 }, 900_000);
@@ -262,6 +270,9 @@ describe('the chart with default values and deploy/base', () => {
       delete c.spec['selector'];
       delete c.spec.template?.metadata?.['labels'];
       delete c.spec.template?.spec?.['affinity'];
+      // A kustomize patch puts an added container first, the chart puts it last: the order is not compared.
+      const containers = c.spec.template?.spec?.['containers'];
+      if (Array.isArray(containers)) (containers as { name: string }[]).sort((a, b) => a.name.localeCompare(b.name));
     }
     return c;
   };
@@ -281,6 +292,34 @@ describe('the chart with default values and deploy/base', () => {
       expect(labelsOf(c)).toMatchObject(labelsOf(b));
       const template = (o: ManifestObject): unknown => (o['spec'] as { template?: unknown } | undefined)?.template;
       if (template(b) !== undefined) expect(labelsOf(template(c))).toMatchObject(labelsOf(template(b)));
+    }
+  });
+
+  it('with the routing sidecar, installs what deploy/base with the component deploy/components/routing-sidecar does', async () => {
+    const overlay = mkdtempSync(join(tmpdir(), 'purelb-overlay-'));
+    try {
+      mkdirSync(join(overlay, 'o'));
+      const dir = (p: string): string => relative(join(overlay, 'o'), join(root, 'deploy', p));
+      writeFileSync(
+        join(overlay, 'o', 'kustomization.yaml'),
+        `resources: [${dir('base')}]\ncomponents: [${dir('components/routing-sidecar')}]\n`,
+      );
+      const built = await runCommand(kustomize, ['build', join(overlay, 'o')]);
+      expect(built.code, built.stderr).toBe(0);
+      const withSidecar = parseManifests(built.stdout, 'kustomize build');
+      const chart = (await render('purelb', 'purelb', { routingSidecar: { enabled: true } })).filter(
+        (o) => o.kind !== 'LBNodeAgent',
+      );
+      expect(chart.map(describeObject).sort()).toEqual(withSidecar.map(describeObject).sort());
+      for (const b of withSidecar)
+        expect(comparable(chart.find((o) => describeObject(o) === describeObject(b)) ?? b), describeObject(b)).toEqual(
+          comparable(b),
+        );
+      expect(chart.filter((o) => describeObject(o).startsWith('Role')).map(describeObject)).toContain(
+        'Role purelb/purelb:routing-sidecar',
+      );
+    } finally {
+      rmSync(overlay, { recursive: true, force: true });
     }
   });
 
