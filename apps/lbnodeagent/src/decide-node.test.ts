@@ -1,5 +1,5 @@
 import { electWinner } from '@purelb/election';
-import { formatCidr, parseCidr } from '@purelb/ipam-core';
+import { formatCidr, parseAddress, parseCidr } from '@purelb/ipam-core';
 import type { Cidr } from '@purelb/ipam-core';
 import { describe, expect, it } from 'vitest';
 import { decideNode } from './decide-node.ts';
@@ -27,7 +27,11 @@ interface World {
 const svc = (name: string, addresses: string[], over: Partial<ServiceView> = {}): ServiceView => ({
   key: `ns/${name}`,
   owned: true,
-  addresses: addresses.map((address) => ({ family: address.includes(':') ? 'IPv6' : 'IPv4', address })),
+  addresses: addresses.map((address) => {
+    const ip = parseAddress(address);
+    if (!ip.ok) throw new Error(address);
+    return { family: ip.value.family, address, ip: ip.value };
+  }),
   group: 'default',
   poolType: 'local',
   trafficPolicy: 'Cluster',

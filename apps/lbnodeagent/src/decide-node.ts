@@ -81,7 +81,8 @@ export function decideNode(input: DecideInput): NodeDecision {
   const users = new Map<string, number>();
   for (const s of owned) for (const a of s.addresses) users.set(a.address, (users.get(a.address) ?? 0) + 1);
 
-  const desired = new Map<string, { spec: Omit<DesiredAddress, 'services'>; services: string[] }>();
+  // Entries are shared by every Service that needs the address; their key lists grow as they are found.
+  const desired = new Map<string, DesiredAddress & { services: string[] }>();
   const services = new Map<string, ServiceAnnouncement>();
   const liveCount = input.live.size;
 
@@ -104,39 +105,34 @@ export function decideNode(input: DecideInput): NodeDecision {
       else if (virtualHolders === 0) holding = { kind: 'nowhere', why: 'no-endpoint', notLive: [] };
       else holding = { kind: 'virtual', holders: virtualHolders, endpointsOnly };
 
-      let mine: Omit<DesiredAddress, 'services'> | undefined;
-      const subnet = s.poolType === 'virtual' ? undefined : subnetHolding(input.localInterfaces[a.family], a.address);
+      let mine: DesiredAddress | undefined;
+      const subnet = s.poolType === 'virtual' ? undefined : subnetHolding(input.localInterfaces[a.family], a.ip);
       const local = input.localInterfaces[a.family];
       // On a subnet some member has, the address belongs to the nodes of that subnet alone: a node
       // elsewhere holding it virtually would route the whole subnet into its virtual interface.
       const onMemberSubnet = election.kind === 'winner' || election.notLive.length > 0;
       if (subnet !== undefined && local !== undefined) {
         if (election.kind === 'winner' && election.node === input.node) {
-          mine = { address: a.address, family: a.family, interface: local.name, prefixLength: subnet.prefixLength, kind: 'local' };
+          mine = { address: a.address, family: a.family, interface: local.name, prefixLength: subnet.prefixLength, kind: 'local', services: [] };
         }
       } else if (onMemberSubnet) {
         mine = undefined;
       } else if (!endpointsOnly || withEndpoint.has(input.node)) {
         const prefixLength = input.virtualPrefixLength(s, a);
-        mine = { address: a.address, family: a.family, interface: input.virtualInterface, prefixLength, kind: 'virtual' };
+        mine = { address: a.address, family: a.family, interface: input.virtualInterface, prefixLength, kind: 'virtual', services: [] };
       }
+      let entry: (DesiredAddress & { services: string[] }) | undefined;
       if (mine !== undefined) {
-        const entry = desired.get(a.address);
-        if (entry === undefined) desired.set(a.address, { spec: mine, services: [s.key] });
-        else entry.services.push(s.key);
+        entry = desired.get(a.address);
+        if (entry === undefined) desired.set(a.address, (entry = { ...mine, services: [] }));
+        entry.services.push(s.key);
       }
-      announcements.push({ family: a.family, address: a.address, holding, mine: undefined });
+      announcements.push({ family: a.family, address: a.address, holding, mine: entry });
     }
     const firstLocal = announcements.find((x) => x.holding.kind === 'local');
     const writer = firstLocal?.holding.kind === 'local' ? firstLocal.holding.winner : input.steward;
     services.set(s.key, { key: s.key, addresses: announcements, writer });
   }
 
-  const addresses = new Map<string, DesiredAddress>();
-  for (const [address, { spec, services: keys }] of desired) addresses.set(address, { ...spec, services: keys });
-  // Each announcement points at what this node holds for it (shared entries are one object).
-  for (const [key, ann] of services) {
-    services.set(key, { ...ann, addresses: ann.addresses.map((x) => ({ ...x, mine: addresses.get(x.address) })) });
-  }
-  return { addresses, services };
+  return { addresses: desired, services };
 }

@@ -13,10 +13,14 @@ export function toElectionView(result: ElectionResult): ElectionView {
   }
 }
 
-/** Winners from the incremental elector; the full election is run only for addresses without one. */
+/**
+ * Winners from the incremental elector, read once per decision (addresses in canonical text); the
+ * full election is run only for addresses without a winner.
+ */
 export function electionLookup(elector: AddressElector): (address: string) => ElectionView {
+  const winners = elector.winners();
   return (address) => {
-    const winner = elector.winnerOf(address);
+    const winner = winners.get(address);
     return winner === undefined ? toElectionView(elector.electionOf(address)) : { kind: 'winner', node: winner };
   };
 }

@@ -86,6 +86,7 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
 
   return {
     async reconcile() {
+      const started = performance.now();
       const read = await network.read();
       if (!read.ok) {
         metrics.countNetlinkError('read');
@@ -138,6 +139,7 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
       for (const key of prints.keys()) if (!nextPrints.has(key)) changed.push(key);
       prints = nextPrints;
       if (changed.length > 0) deps.onServicesChanged(changed);
+      logger.debug('pass', { ms: Math.round(performance.now() - started), actions: actions.length, failures: result.failures.length, services: next.services.size, changed: changed.length });
       return result.failures.length > 0 ? { kind: 'retry', reason: `${result.failures.length} kernel operations failed` } : { kind: 'converged' };
     },
     decision: () => decision,

@@ -24,14 +24,14 @@ describe('serviceToView', () => {
   ])('%s', (_, svc, defaultClass, owned) => {
     const view = serviceToView(svc, { defaultClass });
     expect(view.owned).toBe(owned);
-    expect(view.addresses).toEqual(owned ? [{ family: 'IPv4', address: '192.0.2.10' }] : []);
+    expect(view.addresses.map(({ family, address }) => ({ family, address }))).toEqual(owned ? [{ family: 'IPv4', address: '192.0.2.10' }] : []);
   });
 
   it('reads addresses canonically, in ingress order, one per family, skipping junk', () => {
     const view = serviceToView(service({ ingress: ['2001:DB8:0:0::5', 'not-an-ip', '192.0.2.1', '192.0.2.2', ''] }), { defaultClass: true });
     expect(view.addresses).toEqual([
-      { family: 'IPv6', address: '2001:db8::5' },
-      { family: 'IPv4', address: '192.0.2.1' },
+      { family: 'IPv6', address: '2001:db8::5', ip: { family: 'IPv6', value: 0x20010db8000000000000000000000005n } },
+      { family: 'IPv4', address: '192.0.2.1', ip: { family: 'IPv4', value: 0xc0000201n } },
     ]);
   });
 
@@ -46,7 +46,7 @@ describe('serviceToView', () => {
     expect(view).toEqual({
       key: 'ns/web',
       owned: true,
-      addresses: [{ family: 'IPv4', address: '192.0.2.10' }],
+      addresses: [{ family: 'IPv4', address: '192.0.2.10', ip: { family: 'IPv4', value: 0xc000020an } }],
       group: 'default',
       poolType: 'virtual',
       trafficPolicy: 'Local',

@@ -2,7 +2,7 @@
 // addresses they need, EndpointSlices as the nodes with a ready endpoint, Nodes as NotReady or not,
 // membership Leases as members with their subnets, ServiceGroups as pools. Never throws on bad input.
 import { formatAddress, formatCidr, parseAddress, parseCidr, parseServiceGroupSpec } from '@purelb/ipam-core';
-import type { IpFamily, ServiceGroup } from '@purelb/ipam-core';
+import type { IpAddress, IpFamily, ServiceGroup } from '@purelb/ipam-core';
 import { ALLOCATED_BY, ANNOTATIONS, LOAD_BALANCER_CLASS, MEMBER_LEASE_PREFIX, SERVICE_NAME_LABEL } from './constants.ts';
 import type { EndpointSliceObject, LeaseObject, NodeObject, ServiceGroupObject, ServiceObject } from './kube-objects.ts';
 
@@ -12,6 +12,11 @@ export interface ServiceAddress {
   readonly address: string;
 }
 
+/** An address with its parsed value (parsed once, when the Service is read). */
+export interface ParsedServiceAddress extends ServiceAddress {
+  readonly ip: IpAddress;
+}
+
 /** What a Service asks of the node agents. */
 export interface ServiceView {
   /** `namespace/name`. */
@@ -19,7 +24,7 @@ export interface ServiceView {
   /** Handled by our class rules and carrying `purelb.io/allocated-by: PureLB`. */
   readonly owned: boolean;
   /** From `status.loadBalancer.ingress`, in its order, at most one per family. */
-  readonly addresses: readonly ServiceAddress[];
+  readonly addresses: readonly ParsedServiceAddress[];
   /** `purelb.io/allocated-from`. */
   readonly group: string | undefined;
   /** `purelb.io/pool-type`: `virtual` makes every address virtual; otherwise the subnet decides. */
@@ -50,15 +55,15 @@ function handledClass(service: ServiceObject, filter: ServiceFilter): boolean {
   return cls === LOAD_BALANCER_CLASS;
 }
 
-function ingressAddresses(service: ServiceObject): ServiceAddress[] {
-  const out: ServiceAddress[] = [];
+function ingressAddresses(service: ServiceObject): ParsedServiceAddress[] {
+  const out: ParsedServiceAddress[] = [];
   const raw: unknown = service.status?.loadBalancer?.ingress;
   for (const entry of Array.isArray(raw) ? (raw as unknown[]) : []) {
     const ip = typeof entry === 'object' && entry !== null ? (entry as { ip?: unknown }).ip : undefined;
     if (typeof ip !== 'string') continue;
     const parsed = parseAddress(ip);
     if (!parsed.ok || out.some((a) => a.family === parsed.value.family)) continue;
-    out.push({ family: parsed.value.family, address: formatAddress(parsed.value) });
+    out.push({ family: parsed.value.family, address: formatAddress(parsed.value), ip: parsed.value });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Which interface local addresses go on, per family, and the subnets it is on.
 import { IP_FAMILIES, parseAddress, parseCidr, rangeContains } from '@purelb/ipam-core';
-import type { Cidr, IpFamily } from '@purelb/ipam-core';
+import type { Cidr, IpAddress, IpFamily } from '@purelb/ipam-core';
 import type { NetworkView } from './node-network.ts';
 import type { AgentConfig } from './parse-agent-config.ts';
 
@@ -52,8 +52,15 @@ export function selectLocalInterfaces(config: AgentConfig, view: NetworkView): L
 }
 
 /** The subnet of the interface holding the address (the most specific), if any. */
-export function subnetHolding(local: LocalInterface | undefined, address: string): Cidr | undefined {
-  const parsed = parseAddress(address);
-  if (!parsed.ok || local === undefined) return undefined;
-  return local.subnets.find((s) => rangeContains(s, parsed.value));
+export function subnetHolding(local: LocalInterface | undefined, address: string | IpAddress): Cidr | undefined {
+  if (local === undefined) return undefined;
+  let ip: IpAddress;
+  if (typeof address === 'string') {
+    const parsed = parseAddress(address);
+    if (!parsed.ok) return undefined;
+    ip = parsed.value;
+  } else {
+    ip = address;
+  }
+  return local.subnets.find((s) => rangeContains(s, ip));
 }
