@@ -5,18 +5,20 @@
 // against prometheus-operator's own CRDs. With default values the chart installs what deploy/base
 // does (and the LBNodeAgent).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createKubeClient, createTestNamespace, statusMessage, waitUntil } from '@purelb/test-control-plane';
 import type { KubeClient } from '@purelb/test-control-plane';
 import { testKubeConfig } from '@purelb/test-control-plane/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { applyObjects, deleteObjects, describeObject } from './apply-objects.ts';
-import { lintChart, renderChart } from './helm-chart.ts';
+import { CHART_DIR, lintChart, renderChart } from './helm-chart.ts';
 import { loadKustomization, parseManifests } from './load-kustomization.ts';
 import type { ManifestObject } from './load-kustomization.ts';
 import { locateMonitoringCrds, locateTool } from './locate-tool.ts';
+import { renderChartMonitoring } from './render-install.ts';
 import { runCommand } from './run-command.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -157,6 +159,11 @@ describe('values the chart refuses', () => {
       'enable one of them',
     ],
     [
+      'dashboards when the chart ships none',
+      { metrics: { dashboards: { enabled: true } } },
+      'the chart ships no dashboard',
+    ],
+    [
       'a ServiceMonitor without the Services it selects',
       { metrics: { service: { enabled: false }, serviceMonitor: { enabled: true } } },
       'needs metrics.service.enabled',
@@ -251,6 +258,73 @@ describe('what the values change', () => {
     const objects = await render('purelb', 'purelb', variants['serviceMonitor'] ?? {});
     expect(kindsOf(objects)).toContain('ServiceMonitor');
     expect(kindsOf(objects)).not.toContain('LBNodeAgent');
+  });
+});
+
+describe('the rules and dashboards the chart ships (files/monitoring/, copies of deploy/monitoring)', () => {
+  const shipped = renderChartMonitoring(root);
+
+  it('reach the PrometheusRule and the dashboards ConfigMap, whichever rule format a file has; the API server accepts them', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'purelb-chart-'));
+    try {
+      cpSync(CHART_DIR, join(copy, 'purelb'), { recursive: true });
+      const files = join(copy, 'purelb', 'files', 'monitoring');
+      rmSync(files, { recursive: true, force: true });
+      mkdirSync(files, { recursive: true });
+      writeFileSync(
+        join(files, 'a.yaml'),
+        'groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: vector(1) > 2\n',
+      );
+      writeFileSync(
+        join(files, 'b.yaml'),
+        'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: b }\nspec:\n  groups:\n    - name: b\n      rules: [{ record: b:up, expr: up }]\n',
+      );
+      writeFileSync(join(files, 'purelb.json'), '{ "title": "PureLB" }\n');
+      const namespace = await createTestNamespace(testKubeConfig(), 'chart-monitoring');
+      const values = {
+        metrics: {
+          prometheusRule: { enabled: true, extraGroups: [{ name: 'c', rules: [{ record: 'c:up', expr: 'up' }] }] },
+          dashboards: { enabled: true },
+        },
+      };
+      const out = await renderChart({
+        helm,
+        release: `purelb-m-${suffix}`,
+        namespace,
+        values,
+        chart: join(copy, 'purelb'),
+      });
+      if (!out.ok) throw new Error(out.error);
+      clusterObjects.push(...out.value.filter((o) => o.metadata.namespace === undefined));
+      const rule = out.value.find((o) => o.kind === 'PrometheusRule') as unknown as {
+        spec: { groups: { name: string }[] };
+      };
+      expect(rule.spec.groups.map((g) => g.name)).toEqual(['a', 'b', 'c']);
+      const dashboards = out.value.find((o) => o.kind === 'ConfigMap');
+      expect(dashboards?.['data']).toEqual({ 'purelb.json': '{ "title": "PureLB" }' });
+      expect(dashboards?.metadata['labels']).toMatchObject({ grafana_dashboard: '1' });
+      expect(await apply(out.value)).toEqual(out.value.map(() => 'created'));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('every rule group of deploy/monitoring is in the chart’s PrometheusRule', async () => {
+    const groupsOf = (text: string): string[] => {
+      const doc = parseAllDocuments(text)[0]?.toJS() as
+        { groups?: { name: string }[]; spec?: { groups?: { name: string }[] } } | undefined;
+      return [...(doc?.groups ?? []), ...(doc?.spec?.groups ?? [])].map((g) => g.name);
+    };
+    const expected = shipped.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => groupsOf(f.text));
+    const values = {
+      metrics: {
+        prometheusRule: { enabled: true, extraGroups: [{ name: 'mine', rules: [{ record: 'x', expr: 'up' }] }] },
+      },
+    };
+    const rule = (await render('purelb', 'purelb', values)).find((o) => o.kind === 'PrometheusRule') as unknown as {
+      spec: { groups: { name: string }[] };
+    };
+    expect(rule.spec.groups.map((g) => g.name)).toEqual([...expected, 'mine']);
   });
 });
 

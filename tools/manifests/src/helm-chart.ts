@@ -17,6 +17,8 @@ export interface ChartRun {
   readonly namespace: string;
   /** Values (written to a file and given with -f). */
   readonly values?: Readonly<Record<string, unknown>>;
+  /** The chart's directory; default deploy/helm/purelb. */
+  readonly chart?: string;
 }
 
 /** Helm's own directories for one command, so that nothing is read from or written to $HOME. */
@@ -53,7 +55,11 @@ export async function runHelm(
 export async function renderChart(
   run: ChartRun,
 ): Promise<{ ok: true; value: ManifestObject[] } | { ok: false; error: string }> {
-  const res = await runHelm(run.helm, ['template', run.release, CHART_DIR, '--namespace', run.namespace], run.values);
+  const res = await runHelm(
+    run.helm,
+    ['template', run.release, run.chart ?? CHART_DIR, '--namespace', run.namespace],
+    run.values,
+  );
   if (res.code !== 0) return { ok: false, error: res.stderr.trim() };
   return { ok: true, value: parseManifests(res.stdout, `helm template ${run.release}`) };
 }

@@ -7,6 +7,8 @@ export type { ImageReference, ImageRule } from './set-images.ts';
 export {
   INSTALL_STEPS,
   baseVersion,
+  generatedDirectories,
+  renderChartMonitoring,
   renderChartCrds,
   renderGenerated,
   renderInstall,

@@ -1,20 +1,19 @@
-// `npm run render-install`: writes deploy/install.yaml and the chart's copy of the CRDs from their
-// sources. `--check` writes nothing and exits 1 naming every file that is out of date.
+// `npm run render-install`: writes deploy/install.yaml and the chart's copies of the CRDs and of
+// deploy/monitoring from their sources. `--check` writes nothing and exits 1 naming every file that is out of date.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { renderChartCrds, renderGenerated, staleFiles, strayFiles } from './render-install.ts';
+import { generatedDirectories, renderGenerated, staleFiles, strayFiles } from './render-install.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const check = process.argv.includes('--check');
 const generated = renderGenerated(root);
-const chartCrds = join(root, 'deploy', 'helm', 'purelb', 'crds');
-const stray = strayFiles(chartCrds, renderChartCrds(root));
+const stray = generatedDirectories(root).flatMap(({ dir, files }) => strayFiles(dir, files));
 const stale = staleFiles(generated);
 const show = (p: string): string => relative(root, p);
 
 if (check) {
   for (const p of stale) console.log(`out of date: ${show(p)}`);
-  for (const p of stray) console.log(`not generated from deploy/crds: ${show(p)}`);
+  for (const p of stray) console.log(`no longer generated: ${show(p)}`);
   if (stale.length + stray.length > 0) {
     console.log('run `npm run render-install`');
     process.exit(1);

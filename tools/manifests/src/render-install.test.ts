@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKustomization, parseManifests } from './load-kustomization.ts';
-import { renderChartCrds, renderGenerated, renderInstall, staleFiles, strayFiles } from './render-install.ts';
+import { generatedDirectories, renderGenerated, renderInstall, staleFiles, strayFiles } from './render-install.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
 describe('generated files', () => {
-  it('deploy/install.yaml and deploy/helm/purelb/crds/ are up to date (run `npm run render-install`)', () => {
+  it('deploy/install.yaml and the chart’s crds/ and files/monitoring/ are up to date (run `npm run render-install`)', () => {
     expect(staleFiles(renderGenerated(root)).map((p) => relative(root, p))).toEqual([]);
-    expect(strayFiles(join(root, 'deploy', 'helm', 'purelb', 'crds'), renderChartCrds(root))).toEqual([]);
+    expect(generatedDirectories(root).flatMap(({ dir, files }) => strayFiles(dir, files))).toEqual([]);
   });
 
   it('install.yaml holds the CRDs, then the namespace, then the base, and no operator data', () => {

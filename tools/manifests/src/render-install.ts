@@ -2,7 +2,7 @@
 // `kubectl apply -f`, made of the source files' own text (comments included) in install order, and
 // the chart's copy of the CRDs. Both are generated; `npm run render-install` writes them and
 // render-install.test.ts fails when they differ from the sources.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadKustomization } from './load-kustomization.ts';
@@ -62,14 +62,42 @@ export function renderChartCrds(root: string): GeneratedFile[] {
   }));
 }
 
+/**
+ * The chart's `files/monitoring/`: byte-for-byte copies of the alerting rules (`*.yaml`, a Prometheus
+ * rule file or a PrometheusRule) and dashboards (`*.json`) of deploy/monitoring, when it exists.
+ */
+export function renderChartMonitoring(root: string): GeneratedFile[] {
+  const dir = join(root, 'deploy', 'monitoring');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.startsWith('kustomization.'))
+    .sort()
+    .map((f) => ({
+      path: join(root, 'deploy', 'helm', 'purelb', 'files', 'monitoring', f),
+      text: readFileSync(join(dir, f), 'utf8'),
+    }));
+}
+
 /** Every generated file with the text it must have. */
 export function renderGenerated(root: string): GeneratedFile[] {
-  return [renderInstall(root), ...renderChartCrds(root)];
+  return [renderInstall(root), ...renderChartCrds(root), ...renderChartMonitoring(root)];
+}
+
+/** The directories whose every file is generated, each with the files it must hold. */
+export function generatedDirectories(
+  root: string,
+): { readonly dir: string; readonly files: readonly GeneratedFile[] }[] {
+  const chart = join(root, 'deploy', 'helm', 'purelb');
+  return [
+    { dir: join(chart, 'crds'), files: renderChartCrds(root) },
+    { dir: join(chart, 'files', 'monitoring'), files: renderChartMonitoring(root) },
+  ];
 }
 
 /** Files under `dir` that no generated file accounts for (stale copies), as paths. */
 export function strayFiles(dir: string, generated: readonly GeneratedFile[]): string[] {
   const wanted = new Set(generated.map((g) => g.path));
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((f) => join(dir, f))
     .filter((p) => !wanted.has(p));
