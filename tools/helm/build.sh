@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Helm CLI from the Go module proxy into a cache outside the repository.
-# A second run with the same version returns at once. Prints the binary's path on stdout.
+# Builds the Helm CLI from the Go module proxy into ~/.cache/purelb/helm/<version>/helm (see
+# tools/go-tool.sh). A second run with the same version returns at once. Prints the binary's path.
 #
 #   HELM_VERSION        helm.sh/helm/v4 release                                   (default v4.3.2)
 #   MONITORING_VERSION  github.com/prometheus-operator/prometheus-operator release (default v0.85.0)
@@ -12,12 +12,11 @@
 # prometheus-operator module (the chart's tests apply them to check its monitoring objects) and prints
 # their directory.
 set -euo pipefail
+. "$(dirname "$0")/../go-tool.sh"
 
 HELM_VERSION=${HELM_VERSION:-v4.3.2}
 MONITORING_VERSION=${MONITORING_VERSION:-v0.85.0}
 CACHE_ROOT=${PURELB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/purelb}
-OUT="$CACHE_ROOT/helm/$HELM_VERSION"
-export CGO_ENABLED=0 GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=${GOFLAGS:--buildvcs=false}
 
 log() { printf '[helm] %s\n' "$*" >&2; }
 
@@ -29,7 +28,7 @@ if [ "${1:-}" = --monitoring-crds ]; then
   if [ $all = 0 ]; then
     command -v go >/dev/null || { log "Go is required to download the prometheus-operator module $MONITORING_VERSION"; exit 1; }
     log "downloading github.com/prometheus-operator/prometheus-operator@$MONITORING_VERSION (its CRDs)"
-    dir=$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$MONITORING_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/prometheus-operator/prometheus-operator@$MONITORING_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
     [ -d "$dir/example/prometheus-operator-crd" ] || { log "no example/prometheus-operator-crd in the module at $dir"; exit 1; }
     mkdir -p "$CRDS"
     for f in $FILES; do cp "$dir/example/prometheus-operator-crd/$f" "$CRDS/$f.tmp" && mv "$CRDS/$f.tmp" "$CRDS/$f"; done
@@ -37,26 +36,8 @@ if [ "${1:-}" = --monitoring-crds ]; then
   echo "$CRDS"
   exit 0
 fi
-NO_GO="Go >= 1.26 is required to build helm $HELM_VERSION into $OUT (https://go.dev), or set PURELB_HELM to a helm binary"
-
-if [ -x "$OUT/helm" ]; then
-  [ "${1:-}" = --check ] || log "cached: $OUT/helm"
-  echo "$OUT/helm"
-  exit 0
-fi
-command -v go >/dev/null || { log "$NO_GO"; exit 1; }
-[ "${1:-}" = --check ] && exit 0
 
 MAJOR=${HELM_VERSION%%.*}   # v4.3.2 -> v4
-mkdir -p "$OUT"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-start=$(date +%s)
-log "building helm.sh/helm/$MAJOR/cmd/helm@$HELM_VERSION (first run downloads its modules and compiles for a few minutes)"
-GOBIN="$WORK" go install -trimpath \
-  -ldflags "-s -w -X helm.sh/helm/$MAJOR/internal/version.version=$HELM_VERSION -X helm.sh/helm/$MAJOR/internal/version.gitTreeState=clean" \
-  "helm.sh/helm/$MAJOR/cmd/helm@$HELM_VERSION"
-mv "$WORK/helm" "$OUT/helm"
-"$OUT/helm" version --short >&2
-log "built in $(( $(date +%s) - start )) s: $OUT/helm"
-echo "$OUT/helm"
+go_tool helm "$HELM_VERSION" "helm.sh/helm/$MAJOR/cmd/helm" 1.26 PURELB_HELM \
+  "-X helm.sh/helm/$MAJOR/internal/version.version=$HELM_VERSION -X helm.sh/helm/$MAJOR/internal/version.gitTreeState=clean" \
+  "${1:-}"

@@ -16,7 +16,7 @@ export {
   strayFiles,
 } from './render-install.ts';
 export type { GeneratedFile } from './render-install.ts';
-export { TOOL_BUILD, locateMonitoringCrds, locateTool, runBuildScript } from './locate-tool.ts';
+export { TOOL_BUILD, locateMonitoringCrds, locateTool } from './locate-tool.ts';
 export type { DeployTool, LocateToolOptions } from './locate-tool.ts';
 export {
   APPLY_PATCH,

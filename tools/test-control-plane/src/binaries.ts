@@ -49,7 +49,12 @@ export async function locateBinaries(options: LocateOptions = {}): Promise<Binar
     }
     return bins;
   }
-  const dir = await runBuildScript(env, options.progress ?? ((line) => process.stderr.write(`${line}\n`)));
+  const dir = await runBuildScript(BUILD_SCRIPT, [], {
+    env,
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+  }).catch((error: unknown) => {
+    throw new Error(`no control plane: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const bins = inDir(dir);
   if (!executable(bins.etcd) || !executable(bins.kubeApiServer)) {
     throw new Error(`${BUILD_SCRIPT} reported ${dir}, but it does not hold etcd and kube-apiserver`);
@@ -57,15 +62,35 @@ export async function locateBinaries(options: LocateOptions = {}): Promise<Binar
   return bins;
 }
 
-function runBuildScript(env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<string> {
+export interface BuildScriptOptions {
+  /** Environment of the script (defaults to process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Receives the script's progress lines (stderr). Default: this process's stderr. */
+  readonly progress?: (line: string) => void;
+}
+
+/**
+ * Runs a build script of this repository (`tools/<tool>/build.sh`): resolves with the last line it
+ * printed on stdout (a path), or rejects with its last progress line (`[tool] ` removed), which says
+ * why it failed.
+ */
+export function runBuildScript(
+  script: string,
+  args: readonly string[],
+  options: BuildScriptOptions = {},
+): Promise<string> {
+  const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   return new Promise((resolvePath, reject) => {
-    const child = spawn('bash', [BUILD_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [script, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let pending = '';
     // The last progress line says why a build failed (e.g. that Go is missing).
     let last = '';
     const report = (line: string): void => {
-      if (line.trim() !== '') last = line.replace(/^\[control-plane\] /, '');
+      if (line.trim() !== '') last = line.replace(/^\[[a-z-]+\] /, '');
       progress(line);
     };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -78,9 +103,9 @@ function runBuildScript(env: NodeJS.ProcessEnv, progress: (line: string) => void
     child.once('error', reject);
     child.once('close', (code) => {
       if (pending !== '') report(pending);
-      const dir = stdout.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && dir !== '') resolvePath(dir);
-      else reject(new Error(`no control plane: ${last === '' ? `${BUILD_SCRIPT} failed (exit ${code ?? 'signal'})` : last}`));
+      const path = stdout.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && path !== '') resolvePath(path);
+      else reject(new Error(last === '' ? `${script} failed (exit ${code ?? 'signal'})` : last));
     });
   });
 }

@@ -8,8 +8,8 @@ export type { ControlPlane, RestartOptions } from './control-plane.ts';
 export { compactEtcd } from './etcd.ts';
 
 // the binaries
-export { locateBinaries, BUILD_SCRIPT } from './binaries.ts';
-export type { Binaries, LocateOptions } from './binaries.ts';
+export { locateBinaries, runBuildScript, BUILD_SCRIPT } from './binaries.ts';
+export type { Binaries, BuildScriptOptions, LocateOptions } from './binaries.ts';
 
 // test helpers
 export { loadKubeConfig, createTestNamespace, testNamespaceName } from './test-namespace.ts';
