@@ -1,34 +1,16 @@
-// The version the daemon reports: from its package.json, printed by --version and exported as
-// purelb_build_info.
-import { execFileSync } from 'node:child_process';
+// The version the daemon reports: its package version, exported as purelb_build_info (`--version`
+// of every daemon is run by tools/manifests, which holds all versions of a release together).
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createMetrics } from './metrics.ts';
 import { readVersion } from './read-version.ts';
 
-const packageVersion = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-describe('the version', () => {
-  it('is the package version', () => {
-    expect(readVersion()).toBe(packageVersion);
-    expect(packageVersion).toMatch(/^\d+\.\d+\.\d+/);
-  });
-
-  it('is printed by --version, which needs no cluster', () => {
-    const main = new URL('main.ts', import.meta.url).pathname;
-    const out = execFileSync(process.execPath, ['--conditions=@purelb/source', main, '--version'], {
-      encoding: 'utf8',
-      env: { PATH: process.env['PATH'] ?? '' },
-      timeout: 30_000,
-    });
-    expect(out).toBe(`allocator ${packageVersion}\n`);
-  });
-
-  it('is exported as purelb_build_info with the component and the node', async () => {
-    const metrics = createMetrics({ processMetrics: false, build: { version: '9.8.7', node: 'node-a' } });
-    const text = await metrics.registry.metrics();
-    expect(text).toContain('purelb_build_info{version="9.8.7",component="allocator",node="node-a"} 1');
-  });
+it('reads the package version and exports it as purelb_build_info with the component and the node', async () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  expect(readVersion()).toBe(pkg.version);
+  const text = await createMetrics({
+    processMetrics: false,
+    build: { version: '9.8.7', node: 'node-a' },
+  }).registry.metrics();
+  expect(text).toContain('purelb_build_info{version="9.8.7",component="allocator",node="node-a"} 1');
 });

@@ -1,6 +1,7 @@
 // The install steps of deploy/ and what each holds: the CRDs, the namespace and the software are
 // separate, the software holds no operator data, every reference inside the base resolves, the
 // daemons have the shape they need, and one version names every image.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -207,6 +208,16 @@ describe('one version and one image scheme', () => {
       expect(images.length).toBe(2);
       for (const c of images) expect(parseImage(c.image)).toEqual({ name: `purelb/${c.name}`, tag: version });
     }
+  });
+
+  it.each(['allocator', 'lbnodeagent'])('%s --version prints that version (no cluster needed)', (daemon) => {
+    const main = join(root, 'apps', daemon, 'src', 'main.ts');
+    const out = execFileSync(process.execPath, ['--conditions=@purelb/source', main, '--version'], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '' },
+      timeout: 30_000,
+    });
+    expect(out).toBe(`${daemon} ${version}\n`);
   });
 
   it('the routing sidecar component names purelb/routing-sidecar:<version> too', () => {
