@@ -112,10 +112,11 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
         const before = views.get(key);
         const obj = snapshot.get(key);
         const after = obj === undefined ? undefined : serviceToView(obj, options.filter);
-        if (sameView(before, after)) continue;
-        any = true;
         if (after === undefined) views.delete(key);
         else views.set(key, after);
+        // Who announced last (our own writes) matters only when an address is added: no pass for it.
+        if (sameView(before, after)) continue;
+        any = true;
         const old = new Set(before?.addresses.map((a) => a.address));
         const now = new Set(after?.addresses.map((a) => a.address));
         for (const a of old) if (!now.has(a)) release(a, key);

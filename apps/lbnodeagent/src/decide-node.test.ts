@@ -36,6 +36,7 @@ const svc = (name: string, addresses: string[], over: Partial<ServiceView> = {})
   poolType: 'local',
   trafficPolicy: 'Cluster',
   sharingKey: undefined,
+  announcedBy: {},
   ...over,
 });
 
@@ -89,6 +90,17 @@ describe('decideNode', () => {
       expect(ann?.addresses[0]?.holding).toEqual({ kind: 'local', winner: w });
       expect(ann?.writer).toBe(w);
     }
+  });
+
+  it('marks a local address for announcement only when another node announced it last', () => {
+    const w = winner('192.0.2.240', ['a', 'b', 'c']);
+    const other = ['a', 'b', 'c'].find((n) => n !== w) ?? '';
+    const flag = (announcedBy: ServiceView['announcedBy']): boolean | undefined =>
+      decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('web', ['192.0.2.240'], { announcedBy })] })[w]?.addresses.get('192.0.2.240')?.announce;
+    expect(flag({ IPv4: other })).toBe(true);
+    expect(flag({ IPv4: w })).toBe(false);
+    expect(flag({})).toBe(false);
+    expect(flag({ IPv6: other })).toBe(false);
   });
 
   it('elects each family on its own', () => {

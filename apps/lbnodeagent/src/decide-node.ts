@@ -23,6 +23,11 @@ export interface DesiredAddress {
   readonly kind: AddressKind;
   /** Keys of the Services that need it, sorted. */
   readonly services: readonly string[];
+  /**
+   * Worth a gratuitous ARP / unsolicited NA once added: a local address that another node announced
+   * last (neighbours hold that node's MAC). An address never announced is in no neighbour's cache.
+   */
+  readonly announce: boolean;
 }
 
 /** How an address of a Service is held across the cluster, as this node sees it. */
@@ -113,18 +118,21 @@ export function decideNode(input: DecideInput): NodeDecision {
       const onMemberSubnet = election.kind === 'winner' || election.notLive.length > 0;
       if (subnet !== undefined && local !== undefined) {
         if (election.kind === 'winner' && election.node === input.node) {
-          mine = { address: a.address, family: a.family, interface: local.name, prefixLength: subnet.prefixLength, kind: 'local', services: [] };
+          const last = s.announcedBy[a.family];
+          const announce = last !== undefined && last !== input.node;
+          mine = { address: a.address, family: a.family, interface: local.name, prefixLength: subnet.prefixLength, kind: 'local', services: [], announce };
         }
       } else if (onMemberSubnet) {
         mine = undefined;
       } else if (!endpointsOnly || withEndpoint.has(input.node)) {
         const prefixLength = input.virtualPrefixLength(s, a);
-        mine = { address: a.address, family: a.family, interface: input.virtualInterface, prefixLength, kind: 'virtual', services: [] };
+        mine = { address: a.address, family: a.family, interface: input.virtualInterface, prefixLength, kind: 'virtual', services: [], announce: false };
       }
       let entry: (DesiredAddress & { services: string[] }) | undefined;
       if (mine !== undefined) {
         entry = desired.get(a.address);
         if (entry === undefined) desired.set(a.address, (entry = { ...mine, services: [] }));
+        else if (mine.announce && !entry.announce) desired.set(a.address, (entry = { ...entry, announce: true }));
         entry.services.push(s.key);
       }
       announcements.push({ family: a.family, address: a.address, holding, mine: entry });

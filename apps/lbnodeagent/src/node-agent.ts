@@ -150,7 +150,8 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
 
   const reconcileService = async (key: string): Promise<ReconcileOutcome> => {
     const decision = reconciler.decision();
-    if (decision === undefined) return { kind: 'converged' };
+    // A stopping agent leaves its annotations: they tell its successor to announce the address.
+    if (decision === undefined || stopping) return { kind: 'converged' };
     const obj = watches.services.current()?.get(key);
     if (obj === undefined) return { kind: 'converged' };
     const observed = observeService(obj);

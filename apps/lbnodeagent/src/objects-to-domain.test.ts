@@ -51,6 +51,11 @@ describe('serviceToView', () => {
       poolType: 'virtual',
       trafficPolicy: 'Local',
       sharingKey: 'key',
+      announcedBy: {},
+    });
+    expect(serviceToView(service({ annotations: { ...ours, 'purelb.io/announcing-IPv4': 'node-a,eth0', 'purelb.io/announcing-IPv6': ' node-b , eth1' } }), { defaultClass: true }).announcedBy).toEqual({
+      IPv4: 'node-a',
+      IPv6: 'node-b',
     });
     expect(serviceToView(service({ annotations: { ...ours, 'purelb.io/pool-type': 'netbox' } }), { defaultClass: true }).poolType).toBeUndefined();
   });

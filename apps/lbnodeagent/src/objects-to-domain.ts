@@ -32,6 +32,8 @@ export interface ServiceView {
   readonly trafficPolicy: 'Cluster' | 'Local';
   /** `purelb.io/allow-shared-ip`. */
   readonly sharingKey: string | undefined;
+  /** The nodes `purelb.io/announcing-IPv4` / `-IPv6` name: who held the local address last. */
+  readonly announcedBy: Readonly<Partial<Record<IpFamily, string>>>;
 }
 
 export interface ServiceFilter {
@@ -80,7 +82,20 @@ export function serviceToView(service: ServiceObject, filter: ServiceFilter): Se
     poolType: poolType === 'local' || poolType === 'virtual' ? poolType : undefined,
     trafficPolicy: service.spec?.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster',
     sharingKey: annotation(service, ANNOTATIONS.allowSharedIp),
+    announcedBy: announcedBy(service),
   };
+}
+
+function announcedBy(service: ServiceObject): Partial<Record<IpFamily, string>> {
+  const out: Partial<Record<IpFamily, string>> = {};
+  for (const [family, name] of [
+    ['IPv4', ANNOTATIONS.announcingIPv4],
+    ['IPv6', ANNOTATIONS.announcingIPv6],
+  ] as const) {
+    const node = annotation(service, name)?.split(',')[0]?.trim();
+    if (node !== undefined && node !== '') out[family] = node;
+  }
+  return out;
 }
 
 /** Per Service key, the nodes with at least one ready (or serving) endpoint. */

@@ -11,9 +11,10 @@ const local = (address: string, over: Partial<DesiredAddress> = {}): DesiredAddr
   prefixLength: 24,
   kind: 'local',
   services: ['ns/web'],
+  announce: true,
   ...over,
 });
-const virtual = (address: string, prefixLength = 24): DesiredAddress => ({ ...local(address), interface: 'kube-lb0', prefixLength, kind: 'virtual' });
+const virtual = (address: string, prefixLength = 24): DesiredAddress => ({ ...local(address), interface: 'kube-lb0', prefixLength, kind: 'virtual', announce: false });
 
 const on = (address: string, iface: string, prefixLength: number, ours: boolean): NetworkAddress => ({
   interface: iface,
@@ -59,6 +60,10 @@ describe('planAddresses', () => {
     ['brings the virtual interface up when it is down', [], { links: [...links.slice(0, 2), { index: 3, name: 'kube-lb0', up: false }] }, ['ensure kube-lb0 dummy']],
   ])('%s', (_, desired, view, expected) => {
     expect(plan(desired, view)).toEqual(expected);
+  });
+
+  it('announces only addresses that another node announced last', () => {
+    expect(plan([local('192.0.2.240', { announce: false })])).toEqual(['add 192.0.2.240/24 eth0 local']);
   });
 
   it('does not announce when sendgarp is off', () => {

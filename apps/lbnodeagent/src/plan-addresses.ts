@@ -50,7 +50,7 @@ export function planAddresses(input: PlanAddressesInput): AddressAction[] {
     if (satisfied.has(want.address)) continue;
     const local = want.kind === 'local';
     actions.push({ kind: 'add', spec: specOf(want), local, services: want.services });
-    if (local && input.sendGarp) actions.push({ kind: 'announce', spec: specOf(want) });
+    if (local && input.sendGarp && want.announce) actions.push({ kind: 'announce', spec: specOf(want) });
   }
   return actions;
 }

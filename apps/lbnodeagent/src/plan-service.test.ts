@@ -17,7 +17,7 @@ const bare: ObservedService = {
   otherConditions: [{ type: 'purelb.io/Allocated', status: 'True' }],
 };
 
-const mine: DesiredAddress = { address: '192.0.2.240', family: 'IPv4', interface: 'eth0', prefixLength: 24, kind: 'local', services: ['ns/web'] };
+const mine: DesiredAddress = { address: '192.0.2.240', family: 'IPv4', interface: 'eth0', prefixLength: 24, kind: 'local', services: ['ns/web'], announce: false };
 
 const addr = (address: string, holding: Holding, held?: DesiredAddress): AddressAnnouncement => ({
   family: address.includes(':') ? 'IPv6' : 'IPv4',
