@@ -1,14 +1,22 @@
-// Releases go through Changesets: only the publishable packages are versioned and published, each
-// with a generated CHANGELOG, and the pending changesets name nothing else.
+// Releases go through Changesets: only the publishable packages (the libraries under packages/ and
+// the applications under apps/ that are not private, the kubectl plugin) are versioned and
+// published, each with a generated CHANGELOG, and the pending changesets name nothing else.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { publishablePackages } from './packaging/publishable-packages.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const publishable = publishablePackages(root).map((p) => p.manifest.name);
+/** Applications published like the libraries: a package under apps/ that is not private (the kubectl plugin). */
+const publicApps = readdirSync(join(root, 'apps'))
+  .map((name) => join('apps', name))
+  .filter((dir) => existsSync(join(root, dir, 'package.json')))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
+  .filter((p) => p.manifest.private !== true);
+const released = [...publishablePackages(root), ...publicApps];
+const publishable = released.map((p) => p.manifest.name);
 
 describe('release', { timeout: 60_000 }, () => {
   it('versions and publishes the public packages only, with generated changelogs', () => {
@@ -38,7 +46,7 @@ describe('release', { timeout: 60_000 }, () => {
   });
 
   it.each(publishable)('%s: its README says that closed unions may grow in a minor release', (name) => {
-    const dir = publishablePackages(root).find((p) => p.manifest.name === name)?.dir ?? '';
+    const dir = released.find((p) => p.manifest.name === name)?.dir ?? '';
     const readme = readFileSync(join(root, dir, 'README.md'), 'utf8');
     expect(readme).toMatch(/closed\s+unions?\s+may\s+grow\s+in\s+a\s+minor\s+release/i);
   });
