@@ -9,3 +9,6 @@ export type {
   LeadershipTimings,
   LogLine,
 } from './allocator-process.ts';
+// The metrics registry as the daemon builds it (for checks of dashboards and alerts against it).
+export { createMetrics } from '../metrics.ts';
+export type { AllocatorMetrics } from '../metrics.ts';
