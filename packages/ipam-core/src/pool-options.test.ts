@@ -309,7 +309,12 @@ describe('kept-back addresses: properties', () => {
         expect(capacity).toBe(pool.usable.reduce((n, r) => n + rangeSize(r), 0n));
         const given: string[] = [];
         for (;;) {
-          const r = ipam.allocate({ key: `k${given.length}`, group: 'g', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+          const r = ipam.allocate({
+            key: `k${given.length}`,
+            group: 'g',
+            ipFamilies: ['IPv4'],
+            ipFamilyPolicy: 'SingleStack',
+          });
           if (!r.ok) {
             expect(r.error.code).toBe('PoolExhausted');
             break;
