@@ -10,7 +10,14 @@ const svc = (name: string, ip: string, annotations: Record<string, string> = {})
 });
 const lease = (node: string, rv: string): [string, LeaseObject] => [
   `purelb/purelb-node-${node}`,
-  { metadata: { name: `purelb-node-${node}`, resourceVersion: rv, annotations: { 'purelb.io/subnets': '192.0.2.0/24' } }, spec: { leaseDurationSeconds: 3 } },
+  {
+    metadata: {
+      name: `purelb-node-${node}`,
+      resourceVersion: rv,
+      annotations: { 'purelb.io/subnets': '192.0.2.0/24' },
+    },
+    spec: { leaseDurationSeconds: 3 },
+  },
 ];
 const lan = parseCidr('192.0.2.0/24');
 if (!lan.ok) throw new Error('cidr');
@@ -34,13 +41,28 @@ describe('createClusterState', () => {
 
   it('leaves out its own Lease until this process wrote it, and lets members expire', () => {
     const state = createClusterState({ node: 'a', filter: { defaultClass: true }, defaultDurationMs: 3000 });
-    state.applyLeases({ snapshot: new Map([lease('a', '1'), lease('b', '1')]), now: 0, wallNow: 0, includeSelf: false });
+    state.applyLeases({
+      snapshot: new Map([lease('a', '1'), lease('b', '1')]),
+      now: 0,
+      wallNow: 0,
+      includeSelf: false,
+    });
     state.refreshMembership(0);
     expect(state.membership().selfSeen).toBe(false);
-    state.applyLeases({ snapshot: new Map([lease('a', '2'), lease('b', '1')]), now: 1000, wallNow: 1000, includeSelf: true });
+    state.applyLeases({
+      snapshot: new Map([lease('a', '2'), lease('b', '1')]),
+      now: 1000,
+      wallNow: 1000,
+      includeSelf: true,
+    });
     state.refreshMembership(1000);
     expect([...state.membership().live].sort()).toEqual(['a', 'b']);
-    state.applyLeases({ snapshot: new Map([lease('a', '3'), lease('b', '1')]), now: 3500, wallNow: 3500, includeSelf: true });
+    state.applyLeases({
+      snapshot: new Map([lease('a', '3'), lease('b', '1')]),
+      now: 3500,
+      wallNow: 3500,
+      includeSelf: true,
+    });
     expect(state.refreshMembership(3500)).toBe(true);
     expect([...state.membership().live]).toEqual(['a']);
   });

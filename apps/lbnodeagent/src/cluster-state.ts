@@ -6,7 +6,13 @@ import type { ServiceGroup } from '@purelb/ipam-core';
 import { decideNode } from './decide-node.ts';
 import type { NodeDecision } from './decide-node.ts';
 import { electionLookup } from './election-view.ts';
-import type { EndpointSliceObject, LeaseObject, NodeObject, ServiceGroupObject, ServiceObject } from './kube-objects.ts';
+import type {
+  EndpointSliceObject,
+  LeaseObject,
+  NodeObject,
+  ServiceGroupObject,
+  ServiceObject,
+} from './kube-objects.ts';
 import { computeMembership, stewardOf, trackMembers } from './membership.ts';
 import type { MemberRecords, MembershipView } from './membership.ts';
 import { endpointNodes, groupsByName, leaseToMember, notReadyNodes, serviceToView } from './objects-to-domain.ts';
@@ -85,7 +91,13 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
   let notReady: ReadonlySet<string> = new Set();
   let groups: ReadonlyMap<string, ServiceGroup> = new Map();
   let records: MemberRecords = new Map();
-  let membership: MembershipView = { members: [], live: new Set(), blind: false, selfSeen: false, nextExpiryInMs: undefined };
+  let membership: MembershipView = {
+    members: [],
+    live: new Set(),
+    blind: false,
+    selfSeen: false,
+    nextExpiryInMs: undefined,
+  };
 
   const use = (address: string, key: string): void => {
     let set = users.get(address);
@@ -139,10 +151,23 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
         const lease = leaseToMember(obj);
         if (lease !== undefined && (includeSelf || lease.node !== options.node)) leases.push(lease);
       }
-      records = trackMembers({ previous: records, leases, now, wallNow, defaultDurationMs: options.defaultDurationMs, self: options.node });
+      records = trackMembers({
+        previous: records,
+        leases,
+        now,
+        wallNow,
+        defaultDurationMs: options.defaultDurationMs,
+        self: options.node,
+      });
     },
     refreshMembership(now) {
-      const next = computeMembership({ records, self: options.node, now, defaultDurationMs: options.defaultDurationMs, notReady });
+      const next = computeMembership({
+        records,
+        self: options.node,
+        now,
+        defaultDurationMs: options.defaultDurationMs,
+        notReady,
+      });
       const changed = !sameMembers(membership, next);
       membership = next;
       if (changed) elector.setCandidates(next.members.map((m) => ({ name: m.node, subnets: m.subnets, live: m.live })));

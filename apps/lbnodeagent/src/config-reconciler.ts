@@ -19,18 +19,26 @@ export interface ConfigReconcilerDeps {
 }
 
 /** The LBNodeAgent object the agents read, if it exists. */
-export function configObject(snapshot: ReadonlyMap<string, LBNodeAgentObject> | undefined, namespace: string): LBNodeAgentObject | undefined {
+export function configObject(
+  snapshot: ReadonlyMap<string, LBNodeAgentObject> | undefined,
+  namespace: string,
+): LBNodeAgentObject | undefined {
   return snapshot?.get(`${namespace}/${CONFIG_NAME}`);
 }
 
 /** Parses the current object (no object: the defaults). */
-export function readConfig(snapshot: ReadonlyMap<string, LBNodeAgentObject> | undefined, namespace: string): ParseAgentConfigResult {
+export function readConfig(
+  snapshot: ReadonlyMap<string, LBNodeAgentObject> | undefined,
+  namespace: string,
+): ParseAgentConfigResult {
   return parseAgentConfig(configObject(snapshot, namespace)?.spec);
 }
 
 const conditionsOf = (obj: LBNodeAgentObject): JsonObject[] => {
   const raw: unknown = obj.status?.conditions;
-  return Array.isArray(raw) ? (raw as unknown[]).filter((c): c is JsonObject => typeof c === 'object' && c !== null) : [];
+  return Array.isArray(raw)
+    ? (raw as unknown[]).filter((c): c is JsonObject => typeof c === 'object' && c !== null)
+    : [];
 };
 
 export async function reconcileConfigStatus(deps: ConfigReconcilerDeps): Promise<ReconcileOutcome> {
@@ -42,14 +50,29 @@ export async function reconcileConfigStatus(deps: ConfigReconcilerDeps): Promise
   for (const action of actions) {
     switch (action.kind) {
       case 'patch-status': {
-        const r = await deps.writer.patchCustomStatus({ ...LBNODEAGENT_RESOURCE, namespace: deps.namespace, name: CONFIG_NAME }, action.status);
-        if (!r.ok) return r.error.code === 'NotFound' ? { kind: 'converged' } : { kind: 'retry', reason: r.error.message };
+        const r = await deps.writer.patchCustomStatus(
+          { ...LBNODEAGENT_RESOURCE, namespace: deps.namespace, name: CONFIG_NAME },
+          action.status,
+        );
+        if (!r.ok)
+          return r.error.code === 'NotFound' ? { kind: 'converged' } : { kind: 'retry', reason: r.error.message };
         break;
       }
       case 'event': {
         const uid = obj.metadata?.uid;
-        const involved = { apiVersion: `${LBNODEAGENT_RESOURCE.group}/${LBNODEAGENT_RESOURCE.version}`, kind: 'LBNodeAgent', namespace: deps.namespace, name: CONFIG_NAME, ...(uid === undefined ? {} : { uid }) };
-        const r = await deps.recorder.record(involved, { type: action.type, reason: action.reason, message: action.message, slot: 'config' });
+        const involved = {
+          apiVersion: `${LBNODEAGENT_RESOURCE.group}/${LBNODEAGENT_RESOURCE.version}`,
+          kind: 'LBNodeAgent',
+          namespace: deps.namespace,
+          name: CONFIG_NAME,
+          ...(uid === undefined ? {} : { uid }),
+        };
+        const r = await deps.recorder.record(involved, {
+          type: action.type,
+          reason: action.reason,
+          message: action.message,
+          slot: 'config',
+        });
         if (r.kind === 'failed') deps.onEventFailed(action.reason, r.error);
         break;
       }
@@ -57,4 +80,3 @@ export async function reconcileConfigStatus(deps: ConfigReconcilerDeps): Promise
   }
   return { kind: 'converged' };
 }
-

@@ -14,7 +14,10 @@ const cidr = (text: string): Cidr => {
   return r.value;
 };
 
-const LAN1: LocalInterfaces = { IPv4: { name: 'eth0', subnets: [cidr('192.0.2.0/24')] }, IPv6: { name: 'eth0', subnets: [cidr('2001:db8:1::/64')] } };
+const LAN1: LocalInterfaces = {
+  IPv4: { name: 'eth0', subnets: [cidr('192.0.2.0/24')] },
+  IPv6: { name: 'eth0', subnets: [cidr('2001:db8:1::/64')] },
+};
 const LAN2: LocalInterfaces = { IPv4: { name: 'eth1', subnets: [cidr('198.51.100.0/24')] } };
 
 interface World {
@@ -44,7 +47,11 @@ const subnetsOf = (l: LocalInterfaces): string[] => Object.values(l).flatMap((i)
 
 /** Every node's decision in one world. */
 function decideAll(world: World): Record<string, NodeDecision> {
-  const candidates = Object.entries(world.nodes).map(([name, l]) => ({ name, subnets: subnetsOf(l), live: world.live.includes(name) }));
+  const candidates = Object.entries(world.nodes).map(([name, l]) => ({
+    name,
+    subnets: subnetsOf(l),
+    live: world.live.includes(name),
+  }));
   const live = new Set(world.live);
   const steward = [...live].sort()[0];
   const endpoints = new Map(Object.entries(world.endpoints ?? {}).map(([k, v]) => [k, new Set(v)]));
@@ -68,13 +75,19 @@ function decideAll(world: World): Record<string, NodeDecision> {
 /** Per node, what it holds: `address iface/prefix kind`. */
 function holdings(decisions: Record<string, NodeDecision>): Record<string, string[]> {
   return Object.fromEntries(
-    Object.entries(decisions).map(([node, d]) => [node, [...d.addresses.values()].map((a) => `${a.address} ${a.interface}/${a.prefixLength} ${a.kind}`).sort()]),
+    Object.entries(decisions).map(([node, d]) => [
+      node,
+      [...d.addresses.values()].map((a) => `${a.address} ${a.interface}/${a.prefixLength} ${a.kind}`).sort(),
+    ]),
   );
 }
 
 const three = { a: LAN1, b: LAN1, c: LAN1 };
 const winner = (address: string, nodes: string[]): string => {
-  const r = electWinner({ address, candidates: nodes.map((name) => ({ name, subnets: ['192.0.2.0/24', '2001:db8:1::/64'], live: true })) });
+  const r = electWinner({
+    address,
+    candidates: nodes.map((name) => ({ name, subnets: ['192.0.2.0/24', '2001:db8:1::/64'], live: true })),
+  });
   if (!r.ok) throw new Error(r.error.message);
   return r.value.winner;
 };
@@ -96,7 +109,9 @@ describe('decideNode', () => {
     const w = winner('192.0.2.240', ['a', 'b', 'c']);
     const other = ['a', 'b', 'c'].find((n) => n !== w) ?? '';
     const flag = (announcedBy: ServiceView['announcedBy']): boolean | undefined =>
-      decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('web', ['192.0.2.240'], { announcedBy })] })[w]?.addresses.get('192.0.2.240')?.announce;
+      decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('web', ['192.0.2.240'], { announcedBy })] })[
+        w
+      ]?.addresses.get('192.0.2.240')?.announce;
     expect(flag({ IPv4: other })).toBe(true);
     expect(flag({ IPv4: w })).toBe(false);
     expect(flag({})).toBe(false);
@@ -120,34 +135,71 @@ describe('decideNode', () => {
   });
 
   it('ignores externalTrafficPolicy for local addresses', () => {
-    const h = holdings(decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('web', ['192.0.2.240'], { trafficPolicy: 'Local' })], endpoints: {} }));
+    const h = holdings(
+      decideAll({
+        nodes: three,
+        live: ['a', 'b', 'c'],
+        services: [svc('web', ['192.0.2.240'], { trafficPolicy: 'Local' })],
+        endpoints: {},
+      }),
+    );
     expect(Object.values(h).flat()).toEqual(['192.0.2.240 eth0/24 local']);
   });
 
   it('a virtual address goes on every node, with the aggregation prefix; the steward writes', () => {
     const d = decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('v', ['203.0.113.5'])] });
-    expect(holdings(d)).toEqual({ a: ['203.0.113.5 kube-lb0/24 virtual'], b: ['203.0.113.5 kube-lb0/24 virtual'], c: ['203.0.113.5 kube-lb0/24 virtual'] });
-    expect(d.b?.services.get('ns/v')).toMatchObject({ writer: 'a', addresses: [{ holding: { kind: 'virtual', holders: 3, endpointsOnly: false } }] });
+    expect(holdings(d)).toEqual({
+      a: ['203.0.113.5 kube-lb0/24 virtual'],
+      b: ['203.0.113.5 kube-lb0/24 virtual'],
+      c: ['203.0.113.5 kube-lb0/24 virtual'],
+    });
+    expect(d.b?.services.get('ns/v')).toMatchObject({
+      writer: 'a',
+      addresses: [{ holding: { kind: 'virtual', holders: 3, endpointsOnly: false } }],
+    });
   });
 
   it('pool type virtual makes an address on a local subnet virtual', () => {
-    const h = holdings(decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('v', ['192.0.2.7'], { poolType: 'virtual' })] }));
+    const h = holdings(
+      decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('v', ['192.0.2.7'], { poolType: 'virtual' })] }),
+    );
     expect(Object.values(h).flat()).toEqual(Array(3).fill('192.0.2.7 kube-lb0/24 virtual'));
   });
 
   it.each<[string, Record<string, string[]>, string[], unknown]>([
-    ['on the nodes with a ready endpoint only', { 'ns/v': ['b', 'c', 'gone'] }, ['b', 'c'], { kind: 'virtual', holders: 2, endpointsOnly: true }],
+    [
+      'on the nodes with a ready endpoint only',
+      { 'ns/v': ['b', 'c', 'gone'] },
+      ['b', 'c'],
+      { kind: 'virtual', holders: 2, endpointsOnly: true },
+    ],
     ['nowhere without a ready endpoint', {}, [], { kind: 'nowhere', why: 'no-endpoint', notLive: [] }],
   ])('externalTrafficPolicy Local: a virtual address %s', (_, endpoints, holders, holding) => {
-    const d = decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('v', ['203.0.113.5'], { trafficPolicy: 'Local' })], endpoints });
-    expect(Object.entries(holdings(d)).filter(([, v]) => v.length > 0).map(([n]) => n)).toEqual(holders);
+    const d = decideAll({
+      nodes: three,
+      live: ['a', 'b', 'c'],
+      services: [svc('v', ['203.0.113.5'], { trafficPolicy: 'Local' })],
+      endpoints,
+    });
+    expect(
+      Object.entries(holdings(d))
+        .filter(([, v]) => v.length > 0)
+        .map(([n]) => n),
+    ).toEqual(holders);
     expect(d.a?.services.get('ns/v')?.addresses[0]?.holding).toEqual(holding);
   });
 
   it('a shared address is one announcement for all its Services, and ignores externalTrafficPolicy', () => {
-    const services = [svc('one', ['203.0.113.5'], { sharingKey: 'k', trafficPolicy: 'Local' }), svc('two', ['203.0.113.5'], { sharingKey: 'k' })];
+    const services = [
+      svc('one', ['203.0.113.5'], { sharingKey: 'k', trafficPolicy: 'Local' }),
+      svc('two', ['203.0.113.5'], { sharingKey: 'k' }),
+    ];
     const d = decideAll({ nodes: three, live: ['a', 'b', 'c'], services, endpoints: {} });
-    expect(holdings(d)).toEqual({ a: ['203.0.113.5 kube-lb0/24 virtual'], b: ['203.0.113.5 kube-lb0/24 virtual'], c: ['203.0.113.5 kube-lb0/24 virtual'] });
+    expect(holdings(d)).toEqual({
+      a: ['203.0.113.5 kube-lb0/24 virtual'],
+      b: ['203.0.113.5 kube-lb0/24 virtual'],
+      c: ['203.0.113.5 kube-lb0/24 virtual'],
+    });
     expect(d.a?.addresses.get('203.0.113.5')?.services).toEqual(['ns/one', 'ns/two']);
   });
 
@@ -175,19 +227,37 @@ describe('decideNode', () => {
   });
 
   it('Services that are not ours, or have no address, need nothing', () => {
-    const d = decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('x', ['192.0.2.240'], { owned: false }), svc('y', [])] });
+    const d = decideAll({
+      nodes: three,
+      live: ['a', 'b', 'c'],
+      services: [svc('x', ['192.0.2.240'], { owned: false }), svc('y', [])],
+    });
     expect(Object.values(holdings(d)).flat()).toEqual([]);
     expect(d.a?.services.size).toBe(0);
   });
 
   it('the writer of a dual-stack Service is the winner of its first local address', () => {
-    const d = decideAll({ nodes: three, live: ['a', 'b', 'c'], services: [svc('web', ['2001:db8:1::10', '203.0.113.9'])] });
+    const d = decideAll({
+      nodes: three,
+      live: ['a', 'b', 'c'],
+      services: [svc('web', ['2001:db8:1::10', '203.0.113.9'])],
+    });
     expect(d.c?.services.get('ns/web')?.writer).toBe(winner('2001:db8:1::10', ['a', 'b', 'c']));
   });
 
   it('with no live node nothing is held and nobody writes', () => {
     const d = decideAll({ nodes: three, live: [], services: [svc('web', ['192.0.2.240', '203.0.113.9'])] });
-    expect(Object.values(holdings(d)).flat()).toEqual(['203.0.113.9 kube-lb0/24 virtual', '203.0.113.9 kube-lb0/24 virtual', '203.0.113.9 kube-lb0/24 virtual']);
-    expect(d.a?.services.get('ns/web')).toMatchObject({ writer: undefined, addresses: [{ holding: { kind: 'nowhere', why: 'no-live-node' } }, { holding: { kind: 'nowhere', why: 'no-live-node' } }] });
+    expect(Object.values(holdings(d)).flat()).toEqual([
+      '203.0.113.9 kube-lb0/24 virtual',
+      '203.0.113.9 kube-lb0/24 virtual',
+      '203.0.113.9 kube-lb0/24 virtual',
+    ]);
+    expect(d.a?.services.get('ns/web')).toMatchObject({
+      writer: undefined,
+      addresses: [
+        { holding: { kind: 'nowhere', why: 'no-live-node' } },
+        { holding: { kind: 'nowhere', why: 'no-live-node' } },
+      ],
+    });
   });
 });

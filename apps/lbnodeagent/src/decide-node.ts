@@ -40,7 +40,11 @@ export type Holding =
    * Held by no node. `subnet-not-live`: members on its subnet exist but none is live (`notLive`);
    * `no-endpoint`: ETP Local and no live node has a ready endpoint; `no-live-node`: no agent is live.
    */
-  | { readonly kind: 'nowhere'; readonly why: 'subnet-not-live' | 'no-endpoint' | 'no-live-node'; readonly notLive: readonly string[] };
+  | {
+      readonly kind: 'nowhere';
+      readonly why: 'subnet-not-live' | 'no-endpoint' | 'no-live-node';
+      readonly notLive: readonly string[];
+    };
 
 export interface AddressAnnouncement {
   readonly family: IpFamily;
@@ -81,7 +85,9 @@ export interface DecideInput {
 const NO_NODES: ReadonlySet<string> = new Set();
 
 export function decideNode(input: DecideInput): NodeDecision {
-  const owned = [...input.services].filter((s) => s.owned && s.addresses.length > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const owned = [...input.services]
+    .filter((s) => s.owned && s.addresses.length > 0)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Addresses used by more than one Service are shared: externalTrafficPolicy counts as Cluster.
   const users = new Map<string, number>();
   for (const s of owned) for (const a of s.addresses) users.set(a.address, (users.get(a.address) ?? 0) + 1);
@@ -102,11 +108,13 @@ export function decideNode(input: DecideInput): NodeDecision {
     }
     const announcements: AddressAnnouncement[] = [];
     for (const a of s.addresses) {
-      const election: ElectionView = s.poolType === 'virtual' ? { kind: 'none', notLive: [] } : input.winnerOf(a.address);
+      const election: ElectionView =
+        s.poolType === 'virtual' ? { kind: 'none', notLive: [] } : input.winnerOf(a.address);
       let holding: Holding;
       if (election.kind === 'winner') holding = { kind: 'local', winner: election.node };
       else if (liveCount === 0) holding = { kind: 'nowhere', why: 'no-live-node', notLive: election.notLive };
-      else if (election.notLive.length > 0) holding = { kind: 'nowhere', why: 'subnet-not-live', notLive: election.notLive };
+      else if (election.notLive.length > 0)
+        holding = { kind: 'nowhere', why: 'subnet-not-live', notLive: election.notLive };
       else if (virtualHolders === 0) holding = { kind: 'nowhere', why: 'no-endpoint', notLive: [] };
       else holding = { kind: 'virtual', holders: virtualHolders, endpointsOnly };
 
@@ -120,13 +128,29 @@ export function decideNode(input: DecideInput): NodeDecision {
         if (election.kind === 'winner' && election.node === input.node) {
           const last = s.announcedBy[a.family];
           const announce = last !== undefined && last !== input.node;
-          mine = { address: a.address, family: a.family, interface: local.name, prefixLength: subnet.prefixLength, kind: 'local', services: [], announce };
+          mine = {
+            address: a.address,
+            family: a.family,
+            interface: local.name,
+            prefixLength: subnet.prefixLength,
+            kind: 'local',
+            services: [],
+            announce,
+          };
         }
       } else if (onMemberSubnet) {
         mine = undefined;
       } else if (!endpointsOnly || withEndpoint.has(input.node)) {
         const prefixLength = input.virtualPrefixLength(s, a);
-        mine = { address: a.address, family: a.family, interface: input.virtualInterface, prefixLength, kind: 'virtual', services: [], announce: false };
+        mine = {
+          address: a.address,
+          family: a.family,
+          interface: input.virtualInterface,
+          prefixLength,
+          kind: 'virtual',
+          services: [],
+          announce: false,
+        };
       }
       let entry: (DesiredAddress & { services: string[] }) | undefined;
       if (mine !== undefined) {

@@ -3,11 +3,19 @@ import { executeAddressActions } from './execute-addresses.ts';
 import type { AddressAction } from './plan-addresses.ts';
 import { createFakeNetwork } from './testing/fake-network.ts';
 
-const spec = (address: string, iface = 'eth0') => ({ interface: iface, family: 'IPv4' as const, address, prefixLength: 24 });
+const spec = (address: string, iface = 'eth0') => ({
+  interface: iface,
+  family: 'IPv4' as const,
+  address,
+  prefixLength: 24,
+});
 
 describe('executeAddressActions', () => {
   it('creates the link, removes, adds and announces; converges the fake kernel', async () => {
-    const network = createFakeNetwork({ links: [{ name: 'eth0', addresses: ['192.0.2.11/24'] }], ours: ['192.0.2.99/24@eth0'] });
+    const network = createFakeNetwork({
+      links: [{ name: 'eth0', addresses: ['192.0.2.11/24'] }],
+      ours: ['192.0.2.99/24@eth0'],
+    });
     const actions: AddressAction[] = [
       { kind: 'ensure-link', interface: 'kube-lb0', linkKind: 'dummy' },
       { kind: 'remove', spec: spec('192.0.2.99') },

@@ -16,10 +16,16 @@ export interface AddressExecution {
   readonly failures: readonly ActionFailure[];
   readonly done: readonly AddressAction[];
   /** Settles when every announcement was sent or failed (never rejects). */
-  readonly announcements: Promise<{ readonly sent: readonly AddressAction[]; readonly failures: readonly ActionFailure[] }>;
+  readonly announcements: Promise<{
+    readonly sent: readonly AddressAction[];
+    readonly failures: readonly ActionFailure[];
+  }>;
 }
 
-export async function executeAddressActions(actions: readonly AddressAction[], network: NodeNetwork): Promise<AddressExecution> {
+export async function executeAddressActions(
+  actions: readonly AddressAction[],
+  network: NodeNetwork,
+): Promise<AddressExecution> {
   const failedAdds = new Map<string, NetworkFailure>();
   const failures: ActionFailure[] = [];
   const done: AddressAction[] = [];
@@ -46,7 +52,9 @@ export async function executeAddressActions(actions: readonly AddressAction[], n
     else failures.push({ action, error: result.error });
   }
   const announcing = toAnnounce.map((action) =>
-    action.kind === 'announce' ? network.announce(action.spec).then((r) => ({ action, error: r.ok ? undefined : r.error })) : Promise.resolve({ action, error: undefined }),
+    action.kind === 'announce'
+      ? network.announce(action.spec).then((r) => ({ action, error: r.ok ? undefined : r.error }))
+      : Promise.resolve({ action, error: undefined }),
   );
   const announcements = Promise.all(announcing).then((all) => ({
     sent: all.filter((a) => a.error === undefined).map((a) => a.action),

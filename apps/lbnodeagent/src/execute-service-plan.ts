@@ -21,14 +21,22 @@ export interface ServiceRef {
   readonly uid: string | undefined;
 }
 
-const failure = (action: string, error: ApiError): ServiceWriteOutcome => (error.code === 'NotFound' ? { kind: 'gone' } : { kind: 'failed', action, error });
+const failure = (action: string, error: ApiError): ServiceWriteOutcome =>
+  error.code === 'NotFound' ? { kind: 'gone' } : { kind: 'failed', action, error };
 
-export async function executeServicePlan(actions: readonly ServiceAction[], ref: ServiceRef, deps: ServiceWriteDeps): Promise<ServiceWriteOutcome> {
+export async function executeServicePlan(
+  actions: readonly ServiceAction[],
+  ref: ServiceRef,
+  deps: ServiceWriteDeps,
+): Promise<ServiceWriteOutcome> {
   let writes = 0;
   for (const action of actions) {
     switch (action.kind) {
       case 'patch-annotations': {
-        const r = await deps.writer.patchAnnotations({ kind: 'Service', namespace: ref.namespace, name: ref.name }, { set: action.set, remove: action.remove });
+        const r = await deps.writer.patchAnnotations(
+          { kind: 'Service', namespace: ref.namespace, name: ref.name },
+          { set: action.set, remove: action.remove },
+        );
         if (!r.ok) return failure(action.kind, r.error);
         writes++;
         break;
@@ -40,8 +48,19 @@ export async function executeServicePlan(actions: readonly ServiceAction[], ref:
         break;
       }
       case 'event': {
-        const involved = { apiVersion: 'v1', kind: 'Service', namespace: ref.namespace, name: ref.name, ...(ref.uid === undefined ? {} : { uid: ref.uid }) };
-        const r = await deps.recorder.record(involved, { type: action.type, reason: action.reason, message: action.message, slot: action.slot });
+        const involved = {
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace: ref.namespace,
+          name: ref.name,
+          ...(ref.uid === undefined ? {} : { uid: ref.uid }),
+        };
+        const r = await deps.recorder.record(involved, {
+          type: action.type,
+          reason: action.reason,
+          message: action.message,
+          slot: action.slot,
+        });
         if (r.kind === 'failed') deps.onEventFailed?.(action.reason, r.error);
         if (r.kind === 'posted') writes++;
         break;

@@ -16,7 +16,11 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export async function startHealthServer(listen: ListenAddress, registry: Registry, readiness: () => Readiness): Promise<HealthServer> {
+export async function startHealthServer(
+  listen: ListenAddress,
+  registry: Registry,
+  readiness: () => Readiness,
+): Promise<HealthServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -4,7 +4,15 @@
 export { startNodeAgent, connectCluster } from './node-agent.ts';
 export type { AgentCluster, AgentDeps, NodeAgent } from './node-agent.ts';
 export { parseOptions, usage } from './options.ts';
-export type { AgentOptions, HostFacts, KubeconfigSource, ListenAddress, LogLevel, OptionError, ParseOptionsResult } from './options.ts';
+export type {
+  AgentOptions,
+  HostFacts,
+  KubeconfigSource,
+  ListenAddress,
+  LogLevel,
+  OptionError,
+  ParseOptionsResult,
+} from './options.ts';
 export { loadKubeConfig } from './load-kube-config.ts';
 export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
@@ -12,6 +20,15 @@ export { createMetrics } from './metrics.ts';
 export type { AgentMetrics } from './metrics.ts';
 export { startHealthServer } from './health-server.ts';
 export type { HealthServer, Readiness } from './health-server.ts';
-export type { AddressSpec, NetworkAddress, NetworkFailure, NetworkFailureCode, NetworkLink, NetworkResult, NetworkView, NodeNetwork } from './node-network.ts';
+export type {
+  AddressSpec,
+  NetworkAddress,
+  NetworkFailure,
+  NetworkFailureCode,
+  NetworkLink,
+  NetworkResult,
+  NetworkView,
+  NodeNetwork,
+} from './node-network.ts';
 export type { AnnouncedReason } from './plan-service.ts';
 export type { ConfigProblem, ConfigProblemCode } from './parse-agent-config.ts';

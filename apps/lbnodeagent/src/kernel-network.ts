@@ -42,7 +42,12 @@ const done: NetworkResult = { ok: true, value: undefined };
 export function kernelNetwork(driver: NetlinkDriver = createNetlinkDriver()): NodeNetwork {
   return {
     async read() {
-      const [links, addresses, v4, v6] = await Promise.all([driver.listLinks(), driver.listAddresses(), driver.defaultRoutes('IPv4'), driver.defaultRoutes('IPv6')]);
+      const [links, addresses, v4, v6] = await Promise.all([
+        driver.listLinks(),
+        driver.listAddresses(),
+        driver.defaultRoutes('IPv4'),
+        driver.defaultRoutes('IPv6'),
+      ]);
       if (!links.ok) return failure(links.error);
       if (!addresses.ok) return failure(addresses.error);
       if (!v4.ok) return failure(v4.error);
@@ -51,7 +56,13 @@ export function kernelNetwork(driver: NetlinkDriver = createNetlinkDriver()): No
         links: links.value.map((l) => ({ index: l.index, name: l.name, up: l.adminUp })),
         addresses: addresses.value
           .filter((a) => !a.flags.dadFailed)
-          .map((a) => ({ interface: a.link, family: a.family, address: a.address, prefixLength: a.prefixLength, ours: a.owned })),
+          .map((a) => ({
+            interface: a.link,
+            family: a.family,
+            address: a.address,
+            prefixLength: a.prefixLength,
+            ours: a.owned,
+          })),
         defaultRoutes: { IPv4: v4.value.map((r) => r.link), IPv6: v6.value.map((r) => r.link) },
       };
       return { ok: true, value: view };
@@ -67,12 +78,23 @@ export function kernelNetwork(driver: NetlinkDriver = createNetlinkDriver()): No
       return r.ok ? done : failure(r.error);
     },
     async removeAddress(spec) {
-      const r = await driver.deleteAddress({ link: spec.interface, address: spec.address, prefixLength: spec.prefixLength });
+      const r = await driver.deleteAddress({
+        link: spec.interface,
+        address: spec.address,
+        prefixLength: spec.prefixLength,
+      });
       return r.ok ? done : failure(r.error);
     },
     async ensureLink(name, kind) {
       const linkKind = LINK_KINDS.find((k) => k === kind);
-      if (linkKind === undefined) return { ok: false, error: { code: 'Unsupported', message: `links of kind ${kind} cannot be created (use ${LINK_KINDS.join(', ')})` } };
+      if (linkKind === undefined)
+        return {
+          ok: false,
+          error: {
+            code: 'Unsupported',
+            message: `links of kind ${kind} cannot be created (use ${LINK_KINDS.join(', ')})`,
+          },
+        };
       const r = await driver.ensureLink({ name, kind: linkKind });
       return r.ok ? done : failure(r.error);
     },

@@ -27,7 +27,11 @@ export interface ServiceObject {
 
 export interface EndpointObject {
   readonly nodeName?: string;
-  readonly conditions?: { readonly ready?: boolean | null; readonly serving?: boolean | null; readonly terminating?: boolean | null };
+  readonly conditions?: {
+    readonly ready?: boolean | null;
+    readonly serving?: boolean | null;
+    readonly terminating?: boolean | null;
+  };
 }
 
 export interface EndpointSliceObject {

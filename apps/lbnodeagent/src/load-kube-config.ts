@@ -13,8 +13,14 @@ export function loadKubeConfig(source: KubeconfigSource): LoadKubeConfigResult {
     if (source.kind === 'in-cluster') kc.loadFromCluster();
     else kc.loadFromFile(source.path);
   } catch (err: unknown) {
-    return { ok: false, errors: [{ path, message: `cannot load the client configuration: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      errors: [
+        { path, message: `cannot load the client configuration: ${err instanceof Error ? err.message : String(err)}` },
+      ],
+    };
   }
-  if (kc.getCurrentCluster() === null) return { ok: false, errors: [{ path, message: 'the client configuration names no current cluster' }] };
+  if (kc.getCurrentCluster() === null)
+    return { ok: false, errors: [{ path, message: 'the client configuration names no current cluster' }] };
   return { ok: true, value: kc };
 }

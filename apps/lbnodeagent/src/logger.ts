@@ -39,7 +39,9 @@ function wrap(p: PinoLogger): Logger {
 /** A logger writing synchronously to stdout (or to `destination`), with `component` and `node` on every line. */
 export function createLogger(level: LogLevel, node: string, destination?: DestinationStream): Logger {
   const options = { level, base: { component: 'purelb-lbnodeagent', node }, timestamp: pino.stdTimeFunctions.isoTime };
-  return wrap(destination === undefined ? pino(options, pino.destination({ fd: 1, sync: true })) : pino(options, destination));
+  return wrap(
+    destination === undefined ? pino(options, pino.destination({ fd: 1, sync: true })) : pino(options, destination),
+  );
 }
 
 /** Turns an unknown thrown value into loggable fields. */

@@ -48,7 +48,13 @@ if (!kube.ok) {
 
 const metrics = createMetrics({ version, node: options.nodeName });
 const network = kernelNetwork();
-const agent = startNodeAgent({ cluster: connectCluster(kube.value, options.leaseDurationMs), network, options, logger, metrics });
+const agent = startNodeAgent({
+  cluster: connectCluster(kube.value, options.leaseDurationMs),
+  network,
+  options,
+  logger,
+  metrics,
+});
 withdraw = () => agent.stop();
 logger.info('started', {
   namespace: options.namespace,
@@ -56,10 +62,12 @@ logger.info('started', {
   leaseDurationMs: options.leaseDurationMs,
   kubeconfig: options.kubeconfig.kind === 'file' ? options.kubeconfig.path : 'in-cluster',
 });
-const server = await startHealthServer(options.listen, metrics.registry, () => agent.readiness()).catch((err: unknown) => {
-  logger.error('startup-failed', { path: '--listen', ...errorFields(err) });
-  process.exit(1);
-});
+const server = await startHealthServer(options.listen, metrics.registry, () => agent.readiness()).catch(
+  (err: unknown) => {
+    logger.error('startup-failed', { path: '--listen', ...errorFields(err) });
+    process.exit(1);
+  },
+);
 logger.info('listening', { host: server.address.host, port: server.address.port });
 
 let stopping = false;

@@ -67,7 +67,13 @@ describe('createMembershipLease', () => {
     store.setFault('a', 'none');
     await clock.advanceAsync(1000);
     expect(store.read(ref)?.holderIdentity).toBe('a');
-    store.put(ref, { holderIdentity: 'intruder', leaseDurationSeconds: 3, acquireTime: undefined, renewTime: undefined, leaseTransitions: 0 });
+    store.put(ref, {
+      holderIdentity: 'intruder',
+      leaseDurationSeconds: 3,
+      acquireTime: undefined,
+      renewTime: undefined,
+      leaseTransitions: 0,
+    });
     await clock.advanceAsync(1000);
     expect(failures).toEqual(['get:Unavailable', 'renew:Conflict']);
     await clock.advanceAsync(1000);

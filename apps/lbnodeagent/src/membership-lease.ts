@@ -67,7 +67,10 @@ export function createMembershipLease(options: MembershipLeaseOptions): Membersh
       looked = true;
     }
     if (life.stopped) return;
-    const result = record === undefined ? await options.leaseClient.create(ref, spec()) : await options.leaseClient.replace(ref, spec(), record.resourceVersion);
+    const result =
+      record === undefined
+        ? await options.leaseClient.create(ref, spec())
+        : await options.leaseClient.replace(ref, spec(), record.resourceVersion);
     if (result.ok) {
       record = result.value;
       if (!wrote) {

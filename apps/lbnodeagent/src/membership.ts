@@ -93,7 +93,9 @@ export function computeMembership(input: MembershipInput): MembershipView {
   const members: Member[] = [];
   const live = new Set<string>();
   let next: number | undefined;
-  for (const r of [...records.values()].sort((a, b) => (a.lease.node < b.lease.node ? -1 : a.lease.node > b.lease.node ? 1 : 0))) {
+  for (const r of [...records.values()].sort((a, b) =>
+    a.lease.node < b.lease.node ? -1 : a.lease.node > b.lease.node ? 1 : 0,
+  )) {
     const fresh = expiresAt(r) > at;
     const isLive = own !== undefined && fresh && !notReady.has(r.lease.node);
     members.push({ node: r.lease.node, subnets: r.lease.subnets, live: isLive });

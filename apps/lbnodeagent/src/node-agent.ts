@@ -2,15 +2,37 @@
 // Lease, one queue that converges the interfaces, one that writes Services, one for the LBNodeAgent
 // status, and the kernel's change stream.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createClusterWriter, createEventRecorder, createKubeTransport, createLeaseClient, createWorkQueue, systemClock, watchResource } from '@purelb/k8s-watch';
-import type { ClusterWriter, Clock, LeaseClient, ReconcileOutcome, ResourceWatch, WatchTransport } from '@purelb/k8s-watch';
+import {
+  createClusterWriter,
+  createEventRecorder,
+  createKubeTransport,
+  createLeaseClient,
+  createWorkQueue,
+  systemClock,
+  watchResource,
+} from '@purelb/k8s-watch';
+import type {
+  ClusterWriter,
+  Clock,
+  LeaseClient,
+  ReconcileOutcome,
+  ResourceWatch,
+  WatchTransport,
+} from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { createClusterState } from './cluster-state.ts';
 import { readConfig, reconcileConfigStatus } from './config-reconciler.ts';
 import { COMPONENT, LBNODEAGENT_RESOURCE, SERVICE_GROUP_RESOURCE } from './constants.ts';
 import { executeServicePlan } from './execute-service-plan.ts';
 import type { Readiness } from './health-server.ts';
-import type { EndpointSliceObject, LBNodeAgentObject, LeaseObject, NodeObject, ServiceGroupObject, ServiceObject } from './kube-objects.ts';
+import type {
+  EndpointSliceObject,
+  LBNodeAgentObject,
+  LeaseObject,
+  NodeObject,
+  ServiceGroupObject,
+  ServiceObject,
+} from './kube-objects.ts';
 import type { Logger } from './logger.ts';
 import { createMembershipLease } from './membership-lease.ts';
 import { stewardOf } from './membership.ts';
@@ -63,17 +85,26 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
   const clock = deps.clock ?? systemClock;
   const now = deps.now ?? Date.now;
   const ns = options.namespace;
-  const watch = <T extends object>(path: string): ResourceWatch<T> => watchResource<T>({ transport: cluster.transport, path, clock });
+  const watch = <T extends object>(path: string): ResourceWatch<T> =>
+    watchResource<T>({ transport: cluster.transport, path, clock });
   const watches = {
     services: watch<ServiceObject>('/api/v1/services'),
     slices: watch<EndpointSliceObject>('/apis/discovery.k8s.io/v1/endpointslices'),
     nodes: watch<NodeObject>('/api/v1/nodes'),
-    agents: watch<LBNodeAgentObject>(`/apis/${LBNODEAGENT_RESOURCE.group}/${LBNODEAGENT_RESOURCE.version}/namespaces/${ns}/${LBNODEAGENT_RESOURCE.plural}`),
-    groups: watch<ServiceGroupObject>(`/apis/${SERVICE_GROUP_RESOURCE.group}/${SERVICE_GROUP_RESOURCE.version}/namespaces/${ns}/${SERVICE_GROUP_RESOURCE.plural}`),
+    agents: watch<LBNodeAgentObject>(
+      `/apis/${LBNODEAGENT_RESOURCE.group}/${LBNODEAGENT_RESOURCE.version}/namespaces/${ns}/${LBNODEAGENT_RESOURCE.plural}`,
+    ),
+    groups: watch<ServiceGroupObject>(
+      `/apis/${SERVICE_GROUP_RESOURCE.group}/${SERVICE_GROUP_RESOURCE.version}/namespaces/${ns}/${SERVICE_GROUP_RESOURCE.plural}`,
+    ),
     leases: watch<LeaseObject>(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`),
   } as const;
   const recorder = createEventRecorder({ writer: cluster.writer, component: COMPONENT, host: options.nodeName });
-  const state = createClusterState({ node: options.nodeName, filter: { defaultClass: options.defaultClass }, defaultDurationMs: options.leaseDurationMs });
+  const state = createClusterState({
+    node: options.nodeName,
+    filter: { defaultClass: options.defaultClass },
+    defaultDurationMs: options.leaseDurationMs,
+  });
   const lease = createMembershipLease({
     leaseClient: cluster.leaseClient,
     namespace: ns,
@@ -168,19 +199,35 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
     const result = await executeServicePlan(actions, observed, { writer: cluster.writer, recorder, onEventFailed });
     switch (result.kind) {
       case 'done':
-        if (result.writes > 0) logger.debug('service-written', { key, writes: result.writes, actions: actions.map((a) => a.kind) });
+        if (result.writes > 0)
+          logger.debug('service-written', { key, writes: result.writes, actions: actions.map((a) => a.kind) });
         return { kind: 'converged' };
       case 'gone':
         return { kind: 'converged' };
       case 'failed':
         metrics.countServiceWriteFailure();
-        logger.warn('service-write-failed', { key, action: result.action, code: result.error.code, message: result.error.message });
-        return result.error.code === 'Forbidden' || result.error.code === 'Invalid' ? { kind: 'terminal', reason: result.error.message } : { kind: 'retry', reason: result.error.message };
+        logger.warn('service-write-failed', {
+          key,
+          action: result.action,
+          code: result.error.code,
+          message: result.error.message,
+        });
+        return result.error.code === 'Forbidden' || result.error.code === 'Invalid'
+          ? { kind: 'terminal', reason: result.error.message }
+          : { kind: 'retry', reason: result.error.message };
     }
   };
   const serviceQueue = createWorkQueue<string>({ reconcile: reconcileService, concurrency: 4, clock });
   const configQueue = createWorkQueue<string>({
-    reconcile: () => reconcileConfigStatus({ namespace: ns, current: () => watches.agents.current(), writer: cluster.writer, recorder, now, onEventFailed }),
+    reconcile: () =>
+      reconcileConfigStatus({
+        namespace: ns,
+        current: () => watches.agents.current(),
+        writer: cluster.writer,
+        recorder,
+        now,
+        onEventFailed,
+      }),
     clock,
   });
 
@@ -192,7 +239,11 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
     const view = state.membership();
     if (view.blind !== blind) {
       blind = view.blind;
-      if (blind) logger.warn('membership-frozen', { why: 'this node has not seen its own Lease renewed within its duration', live: [...view.live] });
+      if (blind)
+        logger.warn('membership-frozen', {
+          why: 'this node has not seen its own Lease renewed within its duration',
+          live: [...view.live],
+        });
       else logger.info('membership-resumed', { live: [...view.live] });
     }
     if (changed) {
@@ -200,12 +251,18 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
       logger.info('members-changed', { live: [...view.live].sort(), members: view.members.length });
       nodeQueue.add(NODE);
     }
-    if (view.nextExpiryInMs !== undefined && !stopping) cancelExpiry = clock.setTimer(view.nextExpiryInMs + 1, refreshMembership);
+    if (view.nextExpiryInMs !== undefined && !stopping)
+      cancelExpiry = clock.setTimer(view.nextExpiryInMs + 1, refreshMembership);
   };
 
   function applyLeases(): void {
     const before = stewardOf(state.membership().live);
-    state.applyLeases({ snapshot: watches.leases.current() ?? new Map(), now: clock.now(), wallNow: now(), includeSelf: lease.written() });
+    state.applyLeases({
+      snapshot: watches.leases.current() ?? new Map(),
+      now: clock.now(),
+      wallNow: now(),
+      includeSelf: lease.written(),
+    });
     refreshMembership();
     // A new steward looks at every Service once (conditions nobody else writes).
     if (stewardOf(state.membership().live) !== before) serviceQueue.addAll(watches.services.current()?.keys() ?? []);

@@ -43,7 +43,8 @@ export interface NetworkFailure {
   readonly message: string;
 }
 
-export type NetworkResult<T = undefined> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: NetworkFailure };
+export type NetworkResult<T = undefined> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: NetworkFailure };
 
 export interface NodeNetwork {
   read(): Promise<NetworkResult<NetworkView>>;

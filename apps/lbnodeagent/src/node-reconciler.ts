@@ -49,7 +49,10 @@ export function localSubnets(config: AgentConfig, view: NetworkView): string[] {
 }
 
 function fingerprint(ann: ServiceAnnouncement, outcomes: ReadonlyMap<string, AddressOutcome>): string {
-  return JSON.stringify([ann.writer, ann.addresses.map((a) => [a.address, a.holding, a.mine?.interface, outcomes.get(a.address)])]);
+  return JSON.stringify([
+    ann.writer,
+    ann.addresses.map((a) => [a.address, a.holding, a.mine?.interface, outcomes.get(a.address)]),
+  ]);
 }
 
 function logAction(logger: Logger, action: AddressAction): void {
@@ -58,7 +61,11 @@ function logAction(logger: Logger, action: AddressAction): void {
       logger.info('link-ensured', { interface: action.interface, linkKind: action.linkKind });
       return;
     case 'add':
-      logger.info('address-added', { ...action.spec, kind: action.local ? 'local' : 'virtual', services: action.services });
+      logger.info('address-added', {
+        ...action.spec,
+        kind: action.local ? 'local' : 'virtual',
+        services: action.services,
+      });
       return;
     case 'remove':
       logger.info('address-removed', { ...action.spec });
@@ -99,7 +106,13 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
       const next = state.decide({ localInterfaces, virtualInterface: config.virtualInterface });
       const stopping = deps.stopping();
       const desired = stopping ? new Map([...next.addresses].filter(([, d]) => d.kind !== 'local')) : next.addresses;
-      const actions = planAddresses({ desired, view: read.value, virtualInterface: config.virtualInterface, linkKind: deps.linkKind, sendGarp: config.sendGarp });
+      const actions = planAddresses({
+        desired,
+        view: read.value,
+        virtualInterface: config.virtualInterface,
+        linkKind: deps.linkKind,
+        sendGarp: config.sendGarp,
+      });
       const result = await executeAddressActions(actions, network);
       for (const action of result.done) logAction(logger, action);
       for (const f of result.failures) reportFailure(f);
@@ -116,7 +129,12 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
       const won = new Set<string>();
       for (const d of desired.values()) {
         const failed = result.failedAdds.get(d.address);
-        nextOutcomes.set(d.address, failed === undefined ? { kind: 'held', interface: d.interface } : { kind: 'failed', interface: d.interface, message: failed.message });
+        nextOutcomes.set(
+          d.address,
+          failed === undefined
+            ? { kind: 'held', interface: d.interface }
+            : { kind: 'failed', interface: d.interface, message: failed.message },
+        );
         if (failed !== undefined) continue;
         counts[d.kind]++;
         if (d.kind === 'local') won.add(d.address);
@@ -139,12 +157,19 @@ export function createNodeReconciler(deps: NodeReconcilerDeps): NodeReconciler {
       for (const key of prints.keys()) if (!nextPrints.has(key)) changed.push(key);
       prints = nextPrints;
       if (changed.length > 0) deps.onServicesChanged(changed);
-      logger.debug('pass', { ms: Math.round(performance.now() - started), actions: actions.length, failures: result.failures.length, services: next.services.size, changed: changed.length });
-      return result.failures.length > 0 ? { kind: 'retry', reason: `${result.failures.length} kernel operations failed` } : { kind: 'converged' };
+      logger.debug('pass', {
+        ms: Math.round(performance.now() - started),
+        actions: actions.length,
+        failures: result.failures.length,
+        services: next.services.size,
+        changed: changed.length,
+      });
+      return result.failures.length > 0
+        ? { kind: 'retry', reason: `${result.failures.length} kernel operations failed` }
+        : { kind: 'converged' };
     },
     decision: () => decision,
     outcomes: () => outcomes,
     passes: () => passes,
   };
 }
-

@@ -3,8 +3,20 @@
 // membership Leases as members with their subnets, ServiceGroups as pools. Never throws on bad input.
 import { formatAddress, formatCidr, parseAddress, parseCidr, parseServiceGroupSpec } from '@purelb/ipam-core';
 import type { IpAddress, IpFamily, ServiceGroup } from '@purelb/ipam-core';
-import { ALLOCATED_BY, ANNOTATIONS, LOAD_BALANCER_CLASS, MEMBER_LEASE_PREFIX, SERVICE_NAME_LABEL } from './constants.ts';
-import type { EndpointSliceObject, LeaseObject, NodeObject, ServiceGroupObject, ServiceObject } from './kube-objects.ts';
+import {
+  ALLOCATED_BY,
+  ANNOTATIONS,
+  LOAD_BALANCER_CLASS,
+  MEMBER_LEASE_PREFIX,
+  SERVICE_NAME_LABEL,
+} from './constants.ts';
+import type {
+  EndpointSliceObject,
+  LeaseObject,
+  NodeObject,
+  ServiceGroupObject,
+  ServiceObject,
+} from './kube-objects.ts';
 
 /** One allocated address of a Service, in canonical text form. */
 export interface ServiceAddress {
@@ -41,7 +53,9 @@ export interface ServiceFilter {
   readonly defaultClass: boolean;
 }
 
-export function serviceKey(service: { readonly metadata?: { readonly namespace?: string; readonly name?: string } }): string {
+export function serviceKey(service: {
+  readonly metadata?: { readonly namespace?: string; readonly name?: string };
+}): string {
   return `${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`;
 }
 

@@ -48,8 +48,18 @@ export interface HostFacts {
   readonly homedir: string;
 }
 
-type FlagName = 'kubeconfig' | 'node-name' | 'namespace' | 'default-class' | 'lease-duration' | 'link-kind' | 'listen' | 'log-level';
-const flagNames: readonly FlagName[] = ['kubeconfig', 'node-name', 'namespace', 'default-class', 'lease-duration', 'link-kind', 'listen', 'log-level'];
+type FlagName =
+  'kubeconfig' | 'node-name' | 'namespace' | 'default-class' | 'lease-duration' | 'link-kind' | 'listen' | 'log-level';
+const flagNames: readonly FlagName[] = [
+  'kubeconfig',
+  'node-name',
+  'namespace',
+  'default-class',
+  'lease-duration',
+  'link-kind',
+  'listen',
+  'log-level',
+];
 const isFlagName = (s: string): s is FlagName => (flagNames as readonly string[]).includes(s);
 
 export const usage = `Usage: lbnodeagent [flags]
@@ -133,7 +143,8 @@ export function parseDuration(path: string, raw: string, errors: OptionError[]):
     errors.push({ path, message: `${path} must be a duration such as 3s or 3000ms, got "${raw}"` });
     return 0;
   }
-  if (ms < 1000 || ms > 3_600_000) errors.push({ path, message: `${path} must be between 1s and 1h, got ${raw.trim()}` });
+  if (ms < 1000 || ms > 3_600_000)
+    errors.push({ path, message: `${path} must be between 1s and 1h, got ${raw.trim()}` });
   return ms;
 }
 
@@ -172,8 +183,10 @@ function kubeconfigSource({ flag, env, host, errors }: KubeconfigInput): Kubecon
     return { kind: 'file', path: flag.trim(), from: '--kubeconfig' };
   }
   // KUBECONFIG may list several files; the first one is used.
-  if (kubeEnv !== undefined) return { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
-  if (env('KUBERNETES_SERVICE_HOST') !== undefined && env('KUBERNETES_SERVICE_PORT') !== undefined) return { kind: 'in-cluster' };
+  if (kubeEnv !== undefined)
+    return { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
+  if (env('KUBERNETES_SERVICE_HOST') !== undefined && env('KUBERNETES_SERVICE_PORT') !== undefined)
+    return { kind: 'in-cluster' };
   return { kind: 'file', path: `${host.homedir}/.kube/config`, from: 'home' };
 }
 
@@ -181,7 +194,11 @@ function kubeconfigSource({ flag, env, host, errors }: KubeconfigInput): Kubecon
  * Parses flags (which win) and environment variables into options; every problem is reported,
  * each naming the flag or variable it is about.
  */
-export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, host: HostFacts): ParseOptionsResult {
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  host: HostFacts,
+): ParseOptionsResult {
   const { flags, help, version, errors } = readFlags(argv);
   if (help) return { ok: true, help: true };
   if (version) return { ok: true, version: true };
@@ -193,17 +210,24 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const kubeconfig = kubeconfigSource({ flag: flags.get('kubeconfig'), env: nonEmptyEnv, host, errors });
 
   const nodeFlag = flags.get('node-name');
-  const nodePath = nodeFlag !== undefined ? '--node-name' : nonEmptyEnv('NODE_NAME') !== undefined ? 'NODE_NAME' : 'the host name';
+  const nodePath =
+    nodeFlag !== undefined ? '--node-name' : nonEmptyEnv('NODE_NAME') !== undefined ? 'NODE_NAME' : 'the host name';
   const nodeName = (nodeFlag ?? nonEmptyEnv('NODE_NAME') ?? host.hostname).trim();
   if (nodeName.length > 253 || !dns1123Subdomain.test(nodeName)) {
-    errors.push({ path: nodePath, message: `${nodePath} must be a Kubernetes node name (lower-case DNS subdomain), got "${nodeName}"` });
+    errors.push({
+      path: nodePath,
+      message: `${nodePath} must be a Kubernetes node name (lower-case DNS subdomain), got "${nodeName}"`,
+    });
   }
 
   const nsFlag = flags.get('namespace');
   const nsPath = nsFlag !== undefined ? '--namespace' : 'PURELB_NAMESPACE';
   const namespace = (nsFlag ?? nonEmptyEnv('PURELB_NAMESPACE') ?? 'purelb').trim();
   if (namespace.length > 63 || !dns1123Label.test(namespace)) {
-    errors.push({ path: nsPath, message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"` });
+    errors.push({
+      path: nsPath,
+      message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"`,
+    });
   }
 
   const dc = flags.get('default-class');
@@ -213,7 +237,11 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const leaseDurationMs = leaseRaw === undefined ? 3000 : parseDuration('--lease-duration', leaseRaw, errors);
 
   const linkKind = (flags.get('link-kind') ?? 'dummy').trim();
-  if (!linkKinds.includes(linkKind)) errors.push({ path: '--link-kind', message: `--link-kind must be one of ${linkKinds.join(', ')}, got "${linkKind}"` });
+  if (!linkKinds.includes(linkKind))
+    errors.push({
+      path: '--link-kind',
+      message: `--link-kind must be one of ${linkKinds.join(', ')}, got "${linkKind}"`,
+    });
 
   const listenRaw = flags.get('listen');
   const listen = listenRaw === undefined ? { host: '0.0.0.0', port: 7473 } : parseListen('--listen', listenRaw, errors);
@@ -221,9 +249,15 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const levelRaw = (flags.get('log-level') ?? 'info').trim().toLowerCase();
   const logLevel = logLevels.find((l) => l === levelRaw);
   if (logLevel === undefined) {
-    errors.push({ path: '--log-level', message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"` });
+    errors.push({
+      path: '--log-level',
+      message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"`,
+    });
   }
 
   if (errors.length > 0 || logLevel === undefined) return { ok: false, errors };
-  return { ok: true, value: { kubeconfig, nodeName, namespace, defaultClass, leaseDurationMs, linkKind, listen, logLevel } };
+  return {
+    ok: true,
+    value: { kubeconfig, nodeName, namespace, defaultClass, leaseDurationMs, linkKind, listen, logLevel },
+  };
 }

@@ -14,7 +14,9 @@ describe('parseAgentConfig', () => {
     expect(r.value.localInterface.kind === 'pattern' && r.value.localInterface.regex.test('ens3')).toBe(true);
   });
 
-  const anyRegexMessage: unknown = expect.stringMatching(/^spec\.local\.localint "\(eth" is not a regular expression \(.+\)$/);
+  const anyRegexMessage: unknown = expect.stringMatching(
+    /^spec\.local\.localint "\(eth" is not a regular expression \(.+\)$/,
+  );
   it.each<[unknown, { code: string; path: string; message: unknown }[]]>([
     ['text', [{ code: 'InvalidType', path: 'spec', message: 'spec must be an object' }]],
     [{ local: [] }, [{ code: 'InvalidType', path: 'spec.local', message: 'spec.local must be an object' }]],
@@ -25,16 +27,33 @@ describe('parseAgentConfig', () => {
         {
           code: 'InvalidInterfaceName',
           path: 'spec.local.extlbint',
-          message: 'spec.local.extlbint "a/b" is not a Linux interface name (1 to 15 characters, no "/", ":" or whitespace, not "." or "..")',
+          message:
+            'spec.local.extlbint "a/b" is not a Linux interface name (1 to 15 characters, no "/", ":" or whitespace, not "." or "..")',
         },
-        { code: 'InvalidType', path: 'spec.local.sendgarp', message: 'spec.local.sendgarp must be true or false, got "yes"' },
+        {
+          code: 'InvalidType',
+          path: 'spec.local.sendgarp',
+          message: 'spec.local.sendgarp must be true or false, got "yes"',
+        },
       ],
     ],
-    [{ local: { localint: '  ' } }, [{ code: 'InvalidPattern', path: 'spec.local.localint', message: 'spec.local.localint must be "default" or a regular expression, got an empty string' }]],
-    [{ local: { localint: 7, extlbint: 3 } }, [
-      { code: 'InvalidType', path: 'spec.local.localint', message: 'spec.local.localint must be a string, got 7' },
-      { code: 'InvalidType', path: 'spec.local.extlbint', message: 'spec.local.extlbint must be a string, got 3' },
-    ]],
+    [
+      { local: { localint: '  ' } },
+      [
+        {
+          code: 'InvalidPattern',
+          path: 'spec.local.localint',
+          message: 'spec.local.localint must be "default" or a regular expression, got an empty string',
+        },
+      ],
+    ],
+    [
+      { local: { localint: 7, extlbint: 3 } },
+      [
+        { code: 'InvalidType', path: 'spec.local.localint', message: 'spec.local.localint must be a string, got 7' },
+        { code: 'InvalidType', path: 'spec.local.extlbint', message: 'spec.local.extlbint must be a string, got 3' },
+      ],
+    ],
   ])('reports every problem of %j with its path', (spec, errors) => {
     expect(parseAgentConfig(spec)).toEqual({ ok: false, errors });
   });

@@ -3,7 +3,8 @@
 // defaults, so an agent with no LBNodeAgent at all behaves like one with an empty spec.
 
 /** Where local addresses go: the interface of the default route per family, or the first interface whose name matches. */
-export type LocalInterfaceRule = { readonly kind: 'default' } | { readonly kind: 'pattern'; readonly source: string; readonly regex: RegExp };
+export type LocalInterfaceRule =
+  { readonly kind: 'default' } | { readonly kind: 'pattern'; readonly source: string; readonly regex: RegExp };
 
 export interface AgentConfig {
   readonly localInterface: LocalInterfaceRule;
@@ -50,7 +51,11 @@ function parseLocalInterface(raw: unknown, errors: ConfigProblem[]): LocalInterf
   const text = raw.trim();
   if (text === 'default') return { kind: 'default' };
   if (text === '') {
-    errors.push({ code: 'InvalidPattern', path, message: `${path} must be "default" or a regular expression, got an empty string` });
+    errors.push({
+      code: 'InvalidPattern',
+      path,
+      message: `${path} must be "default" or a regular expression, got an empty string`,
+    });
     return DEFAULT_CONFIG.localInterface;
   }
   try {
@@ -70,7 +75,10 @@ export function parseAgentConfig(spec: unknown): ParseAgentConfigResult {
   }
   const local: unknown = isRecord(spec) ? spec.local : undefined;
   if (local !== undefined && local !== null && !isRecord(local)) {
-    return { ok: false, errors: [{ code: 'InvalidType', path: 'spec.local', message: 'spec.local must be an object' }] };
+    return {
+      ok: false,
+      errors: [{ code: 'InvalidType', path: 'spec.local', message: 'spec.local must be an object' }],
+    };
   }
   const fields = isRecord(local) ? local : {};
 
@@ -97,7 +105,12 @@ export function parseAgentConfig(spec: unknown): ParseAgentConfigResult {
   const garp = fields.sendgarp;
   if (garp !== undefined && garp !== null) {
     if (typeof garp === 'boolean') sendGarp = garp;
-    else errors.push({ code: 'InvalidType', path: 'spec.local.sendgarp', message: `spec.local.sendgarp must be true or false, got ${JSON.stringify(garp)}` });
+    else
+      errors.push({
+        code: 'InvalidType',
+        path: 'spec.local.sendgarp',
+        message: `spec.local.sendgarp must be true or false, got ${JSON.stringify(garp)}`,
+      });
   }
 
   if (errors.length > 0) return { ok: false, errors };

@@ -20,7 +20,12 @@ export interface PlanAddressesInput {
   readonly sendGarp: boolean;
 }
 
-const specOf = (a: { interface: string; family: DesiredAddress['family']; address: string; prefixLength: number }): AddressSpec => ({
+const specOf = (a: {
+  interface: string;
+  family: DesiredAddress['family'];
+  address: string;
+  prefixLength: number;
+}): AddressSpec => ({
   interface: a.interface,
   family: a.family,
   address: a.address,
@@ -32,7 +37,8 @@ export function planAddresses(input: PlanAddressesInput): AddressAction[] {
   const { desired, view } = input;
   const actions: AddressAction[] = [];
   const link = view.links.find((l) => l.name === input.virtualInterface);
-  if (link?.up !== true) actions.push({ kind: 'ensure-link', interface: input.virtualInterface, linkKind: input.linkKind });
+  if (link?.up !== true)
+    actions.push({ kind: 'ensure-link', interface: input.virtualInterface, linkKind: input.linkKind });
 
   const satisfied = new Set<string>();
   for (const a of view.addresses) {
@@ -46,7 +52,9 @@ export function planAddresses(input: PlanAddressesInput): AddressAction[] {
     if (matches && want.prefixLength === a.prefixLength) satisfied.add(a.address);
     else actions.push({ kind: 'remove', spec: specOf(a) });
   }
-  for (const want of [...desired.values()].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0))) {
+  for (const want of [...desired.values()].sort((x, y) =>
+    x.address < y.address ? -1 : x.address > y.address ? 1 : 0,
+  )) {
     if (satisfied.has(want.address)) continue;
     const local = want.kind === 'local';
     actions.push({ kind: 'add', spec: specOf(want), local, services: want.services });

@@ -16,19 +16,29 @@ export type ConfigAction =
 
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
-export function planConfigStatus(observed: ObservedAgentConfig, parsed: ParseAgentConfigResult, now: string): ConfigAction[] {
+export function planConfigStatus(
+  observed: ObservedAgentConfig,
+  parsed: ParseAgentConfigResult,
+  now: string,
+): ConfigAction[] {
   const want = parsed.ok
     ? { status: 'True', reason: 'Valid', message: `in use: ${describeConfig(parsed.value)}` }
-    : { status: 'False', reason: 'InvalidConfig', message: `${parsed.errors.map((e) => e.message).join('; ')}; the agents keep their last valid configuration` };
+    : {
+        status: 'False',
+        reason: 'InvalidConfig',
+        message: `${parsed.errors.map((e) => e.message).join('; ')}; the agents keep their last valid configuration`,
+      };
   const current = observed.conditions.find((c) => c['type'] === CONFIG_CONDITION);
   const same =
     current !== undefined &&
     str(current['status']) === want.status &&
     str(current['reason']) === want.reason &&
     str(current['message']) === want.message &&
-    (typeof current['observedGeneration'] === 'number' ? current['observedGeneration'] : undefined) === observed.generation;
+    (typeof current['observedGeneration'] === 'number' ? current['observedGeneration'] : undefined) ===
+      observed.generation;
   if (same) return [];
-  const keep = current !== undefined && str(current['status']) === want.status ? str(current['lastTransitionTime']) : undefined;
+  const keep =
+    current !== undefined && str(current['status']) === want.status ? str(current['lastTransitionTime']) : undefined;
   const condition: Record<string, JsonValue> = { type: CONFIG_CONDITION, ...want, lastTransitionTime: keep ?? now };
   if (observed.generation !== undefined) condition['observedGeneration'] = observed.generation;
   const others = observed.conditions.filter((c) => c['type'] !== CONFIG_CONDITION);

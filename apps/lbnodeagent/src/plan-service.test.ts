@@ -17,7 +17,15 @@ const bare: ObservedService = {
   otherConditions: [{ type: 'purelb.io/Allocated', status: 'True' }],
 };
 
-const mine: DesiredAddress = { address: '192.0.2.240', family: 'IPv4', interface: 'eth0', prefixLength: 24, kind: 'local', services: ['ns/web'], announce: false };
+const mine: DesiredAddress = {
+  address: '192.0.2.240',
+  family: 'IPv4',
+  interface: 'eth0',
+  prefixLength: 24,
+  kind: 'local',
+  services: ['ns/web'],
+  announce: false,
+};
 
 const addr = (address: string, holding: Holding, held?: DesiredAddress): AddressAnnouncement => ({
   family: address.includes(':') ? 'IPv6' : 'IPv4',
@@ -25,15 +33,36 @@ const addr = (address: string, holding: Holding, held?: DesiredAddress): Address
   holding,
   mine: held,
 });
-const ann = (writer: string | undefined, ...addresses: AddressAnnouncement[]): ServiceAnnouncement => ({ key: 'ns/web', addresses, writer });
+const ann = (writer: string | undefined, ...addresses: AddressAnnouncement[]): ServiceAnnouncement => ({
+  key: 'ns/web',
+  addresses,
+  writer,
+});
 
 const held: ReadonlyMap<string, AddressOutcome> = new Map([['192.0.2.240', { kind: 'held', interface: 'eth0' }]]);
-const failed: ReadonlyMap<string, AddressOutcome> = new Map([['192.0.2.240', { kind: 'failed', interface: 'eth0', message: 'operation not permitted' }]]);
+const failed: ReadonlyMap<string, AddressOutcome> = new Map([
+  ['192.0.2.240', { kind: 'failed', interface: 'eth0', message: 'operation not permitted' }],
+]);
 
-const cond = (status: string, reason: string, message: string): ObservedCondition => ({ status, reason, message, lastTransitionTime: EARLIER, observedGeneration: 2 });
+const cond = (status: string, reason: string, message: string): ObservedCondition => ({
+  status,
+  reason,
+  message,
+  lastTransitionTime: EARLIER,
+  observedGeneration: 2,
+});
 
 function plan(over: Partial<PlanServiceInput>): ServiceAction[] {
-  return planService({ node: 'a', observed: bare, announcement: undefined, outcomes: new Map(), steward: 'a', virtualInterface: 'kube-lb0', now: NOW, ...over });
+  return planService({
+    node: 'a',
+    observed: bare,
+    announcement: undefined,
+    outcomes: new Map(),
+    steward: 'a',
+    virtualInterface: 'kube-lb0',
+    now: NOW,
+    ...over,
+  });
 }
 
 const kinds = (actions: ServiceAction[]): string[] =>
@@ -44,7 +73,9 @@ const kinds = (actions: ServiceAction[]): string[] =>
       case 'patch-annotations':
         return `annotations:${JSON.stringify(a.set)}-${JSON.stringify(a.remove)}`;
       case 'patch-status': {
-        const c = (a.status.conditions as { type: string; reason?: string }[]).find((x) => x.type === 'purelb.io/Announced');
+        const c = (a.status.conditions as { type: string; reason?: string }[]).find(
+          (x) => x.type === 'purelb.io/Announced',
+        );
         return `condition:${c?.reason ?? 'removed'}`;
       }
     }
@@ -65,7 +96,11 @@ describe('planService', () => {
       {
         announcement: ann('a', localA),
         outcomes: held,
-        observed: { ...bare, announcing: { IPv4: 'a,eth0', IPv6: undefined }, condition: cond('True', 'Announcing', '192.0.2.240 on a (eth0)') },
+        observed: {
+          ...bare,
+          announcing: { IPv4: 'a,eth0', IPv6: undefined },
+          condition: cond('True', 'Announcing', '192.0.2.240 on a (eth0)'),
+        },
       },
       [],
     ],
@@ -109,12 +144,25 @@ describe('planService', () => {
     ],
     [
       'a Service no longer ours: the steward removes the condition and stale annotations',
-      { observed: { ...bare, announcing: { IPv4: 'dead,eth0', IPv6: 'a,eth0' }, condition: cond('True', 'Announcing', 'x') } },
+      {
+        observed: {
+          ...bare,
+          announcing: { IPv4: 'dead,eth0', IPv6: 'a,eth0' },
+          condition: cond('True', 'Announcing', 'x'),
+        },
+      },
       ['annotations:{}-["purelb.io/announcing-IPv4","purelb.io/announcing-IPv6"]', 'condition:removed'],
     ],
     [
       'a Service no longer ours: another node removes only its own annotation',
-      { steward: 'b', observed: { ...bare, announcing: { IPv4: 'dead,eth0', IPv6: 'a,eth0' }, condition: cond('True', 'Announcing', 'x') } },
+      {
+        steward: 'b',
+        observed: {
+          ...bare,
+          announcing: { IPv4: 'dead,eth0', IPv6: 'a,eth0' },
+          condition: cond('True', 'Announcing', 'x'),
+        },
+      },
       ['annotations:{}-["purelb.io/announcing-IPv6"]'],
     ],
     ['a Service that never was ours: nothing', { steward: 'a' }, []],
@@ -123,8 +171,21 @@ describe('planService', () => {
   });
 
   it('describes every address, keeps other conditions, stamps the generation, keeps the transition time while the status holds', () => {
-    const announcement = ann('a', localA, addr('2001:db8:1::5', { kind: 'local', winner: 'c' }), addr('203.0.113.5', { kind: 'virtual', holders: 2, endpointsOnly: true }));
-    const actions = plan({ announcement, outcomes: held, observed: { ...bare, announcing: { IPv4: 'a,eth0', IPv6: undefined }, condition: cond('True', 'Announcing', 'older') } });
+    const announcement = ann(
+      'a',
+      localA,
+      addr('2001:db8:1::5', { kind: 'local', winner: 'c' }),
+      addr('203.0.113.5', { kind: 'virtual', holders: 2, endpointsOnly: true }),
+    );
+    const actions = plan({
+      announcement,
+      outcomes: held,
+      observed: {
+        ...bare,
+        announcing: { IPv4: 'a,eth0', IPv6: undefined },
+        condition: cond('True', 'Announcing', 'older'),
+      },
+    });
     expect(actions).toEqual([
       {
         kind: 'patch-status',
@@ -135,21 +196,35 @@ describe('planService', () => {
               type: 'purelb.io/Announced',
               status: 'True',
               reason: 'Announcing',
-              message: '192.0.2.240 on a (eth0); 2001:db8:1::5 on c; 203.0.113.5 on the virtual interface kube-lb0 of 2 nodes with a ready endpoint',
+              message:
+                '192.0.2.240 on a (eth0); 2001:db8:1::5 on c; 203.0.113.5 on the virtual interface kube-lb0 of 2 nodes with a ready endpoint',
               lastTransitionTime: EARLIER,
               observedGeneration: 2,
             },
           ],
         },
       },
-      { kind: 'event', type: 'Normal', reason: 'AnnouncingVirtual', message: 'announcing 203.0.113.5 on the virtual interface kube-lb0 of 2 nodes with a ready endpoint', slot: 'virtual' },
+      {
+        kind: 'event',
+        type: 'Normal',
+        reason: 'AnnouncingVirtual',
+        message: 'announcing 203.0.113.5 on the virtual interface kube-lb0 of 2 nodes with a ready endpoint',
+        slot: 'virtual',
+      },
     ]);
   });
 
   it('a status change moves the transition time to now', () => {
-    const actions = plan({ announcement: ann('a', localA), outcomes: failed, observed: { ...bare, condition: cond('True', 'Announcing', '192.0.2.240 on a (eth0)') } });
+    const actions = plan({
+      announcement: ann('a', localA),
+      outcomes: failed,
+      observed: { ...bare, condition: cond('True', 'Announcing', '192.0.2.240 on a (eth0)') },
+    });
     const status = actions.find((a) => a.kind === 'patch-status');
-    expect(status?.kind === 'patch-status' && (status.status.conditions as { lastTransitionTime: string }[])[1]?.lastTransitionTime).toBe(NOW);
+    expect(
+      status?.kind === 'patch-status' &&
+        (status.status.conditions as { lastTransitionTime: string }[])[1]?.lastTransitionTime,
+    ).toBe(NOW);
     expect(actions.find((a) => a.kind === 'event')).toEqual({
       kind: 'event',
       type: 'Warning',

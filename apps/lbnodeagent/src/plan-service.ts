@@ -21,12 +21,24 @@ export type AnnouncedReason =
   | 'AnnounceFailed';
 
 /** What this node's last attempt to hold an address gave. */
-export type AddressOutcome = { readonly kind: 'held'; readonly interface: string } | { readonly kind: 'failed'; readonly interface: string; readonly message: string };
+export type AddressOutcome =
+  | { readonly kind: 'held'; readonly interface: string }
+  | { readonly kind: 'failed'; readonly interface: string; readonly message: string };
 
 export type ServiceAction =
-  | { readonly kind: 'patch-annotations'; readonly set: Readonly<Record<string, string>>; readonly remove: readonly string[] }
+  | {
+      readonly kind: 'patch-annotations';
+      readonly set: Readonly<Record<string, string>>;
+      readonly remove: readonly string[];
+    }
   | { readonly kind: 'patch-status'; readonly status: JsonObject }
-  | { readonly kind: 'event'; readonly type: 'Normal' | 'Warning'; readonly reason: string; readonly message: string; readonly slot: string };
+  | {
+      readonly kind: 'event';
+      readonly type: 'Normal' | 'Warning';
+      readonly reason: string;
+      readonly message: string;
+      readonly slot: string;
+    };
 
 export interface PlanServiceInput {
   readonly node: string;
@@ -42,7 +54,8 @@ export interface PlanServiceInput {
   readonly now: string;
 }
 
-const annotationOf = (family: IpFamily): string => (family === 'IPv4' ? ANNOTATIONS.announcingIPv4 : ANNOTATIONS.announcingIPv6);
+const annotationOf = (family: IpFamily): string =>
+  family === 'IPv4' ? ANNOTATIONS.announcingIPv4 : ANNOTATIONS.announcingIPv6;
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 interface Part {
@@ -56,30 +69,55 @@ function describe(a: AddressAnnouncement, input: PlanServiceInput): Part {
   switch (h.kind) {
     case 'local': {
       const outcome = h.winner === input.node ? input.outcomes.get(a.address) : undefined;
-      if (outcome?.kind === 'failed') return { reason: 'AnnounceFailed', text: `${a.address}: ${input.node} cannot add it to ${outcome.interface}: ${outcome.message}`, virtual: false };
+      if (outcome?.kind === 'failed')
+        return {
+          reason: 'AnnounceFailed',
+          text: `${a.address}: ${input.node} cannot add it to ${outcome.interface}: ${outcome.message}`,
+          virtual: false,
+        };
       const where = outcome === undefined ? h.winner : `${h.winner} (${outcome.interface})`;
       return { reason: 'Announcing', text: `${a.address} on ${where}`, virtual: false };
     }
     case 'virtual': {
       const which = h.endpointsOnly ? ` with a ready endpoint` : '';
-      return { reason: 'Announcing', text: `${a.address} on the virtual interface ${input.virtualInterface} of ${plural(h.holders, 'node', 'nodes')}${which}`, virtual: true };
+      return {
+        reason: 'Announcing',
+        text: `${a.address} on the virtual interface ${input.virtualInterface} of ${plural(h.holders, 'node', 'nodes')}${which}`,
+        virtual: true,
+      };
     }
     case 'nowhere':
       switch (h.why) {
         case 'subnet-not-live':
-          return { reason: 'NoEligibleNode', text: `${a.address}: no live node on its subnet (not live: ${h.notLive.join(', ')})`, virtual: false };
+          return {
+            reason: 'NoEligibleNode',
+            text: `${a.address}: no live node on its subnet (not live: ${h.notLive.join(', ')})`,
+            virtual: false,
+          };
         case 'no-endpoint':
-          return { reason: 'NoReadyEndpoint', text: `${a.address}: no live node has a ready endpoint (externalTrafficPolicy Local)`, virtual: false };
+          return {
+            reason: 'NoReadyEndpoint',
+            text: `${a.address}: no live node has a ready endpoint (externalTrafficPolicy Local)`,
+            virtual: false,
+          };
         case 'no-live-node':
           return { reason: 'NoEligibleNode', text: `${a.address}: no node agent is live`, virtual: false };
       }
   }
 }
 
-const severity: Readonly<Record<AnnouncedReason, number>> = { Announcing: 0, NoReadyEndpoint: 1, NoEligibleNode: 2, AnnounceFailed: 3 };
+const severity: Readonly<Record<AnnouncedReason, number>> = {
+  Announcing: 0,
+  NoReadyEndpoint: 1,
+  NoEligibleNode: 2,
+  AnnounceFailed: 3,
+};
 
 /** The condition the writer should show: the worst reason of any address, and every address described. */
-export function announcedCondition(announcement: ServiceAnnouncement, input: PlanServiceInput): { status: 'True' | 'False'; reason: AnnouncedReason; message: string; virtual: string[] } {
+export function announcedCondition(
+  announcement: ServiceAnnouncement,
+  input: PlanServiceInput,
+): { status: 'True' | 'False'; reason: AnnouncedReason; message: string; virtual: string[] } {
   const parts = announcement.addresses.map((a) => describe(a, input));
   let reason: AnnouncedReason = 'Announcing';
   for (const p of parts) if (severity[p.reason] > severity[reason]) reason = p.reason;
@@ -108,7 +146,13 @@ function annotationActions(input: PlanServiceInput, writer: string | undefined, 
         const want = `${node},${outcome.interface}`;
         if (current !== want) {
           set[key] = want;
-          events.push({ kind: 'event', type: 'Normal', reason: 'AnnouncingLocal', message: `announcing ${a.address} from node ${node} on ${outcome.interface}`, slot: `local-${family}` });
+          events.push({
+            kind: 'event',
+            type: 'Normal',
+            reason: 'AnnouncingLocal',
+            message: `announcing ${a.address} from node ${node} on ${outcome.interface}`,
+            slot: `local-${family}`,
+          });
         }
       } else if (holder === node) {
         remove.push(key);
@@ -128,22 +172,47 @@ function conditionActions(input: PlanServiceInput, actions: ServiceAction[]): vo
   const { observed, announcement } = input;
   const current = observed.condition;
   if (announcement === undefined) {
-    if (current !== undefined) actions.push({ kind: 'patch-status', status: { conditions: [...observed.otherConditions] } });
+    if (current !== undefined)
+      actions.push({ kind: 'patch-status', status: { conditions: [...observed.otherConditions] } });
     return;
   }
   const want = announcedCondition(announcement, input);
   const changed =
-    current?.status !== want.status || current.reason !== want.reason || current.message !== want.message || current.observedGeneration !== observed.generation;
+    current?.status !== want.status ||
+    current.reason !== want.reason ||
+    current.message !== want.message ||
+    current.observedGeneration !== observed.generation;
   if (!changed) return;
-  const lastTransitionTime = current?.status === want.status && current.lastTransitionTime !== undefined ? current.lastTransitionTime : input.now;
-  const condition: Record<string, JsonValue> = { type: ANNOUNCED_CONDITION, status: want.status, reason: want.reason, message: want.message, lastTransitionTime };
+  const lastTransitionTime =
+    current?.status === want.status && current.lastTransitionTime !== undefined
+      ? current.lastTransitionTime
+      : input.now;
+  const condition: Record<string, JsonValue> = {
+    type: ANNOUNCED_CONDITION,
+    status: want.status,
+    reason: want.reason,
+    message: want.message,
+    lastTransitionTime,
+  };
   if (observed.generation !== undefined) condition.observedGeneration = observed.generation;
   actions.push({ kind: 'patch-status', status: { conditions: [...observed.otherConditions, condition] } });
   if (want.reason === 'NoEligibleNode' && current?.reason !== want.reason) {
-    actions.push({ kind: 'event', type: 'Warning', reason: 'NoEligibleNode', message: want.message, slot: 'announced' });
+    actions.push({
+      kind: 'event',
+      type: 'Warning',
+      reason: 'NoEligibleNode',
+      message: want.message,
+      slot: 'announced',
+    });
   }
   if (want.virtual.length > 0) {
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AnnouncingVirtual', message: `announcing ${want.virtual.join('; ')}`, slot: 'virtual' });
+    actions.push({
+      kind: 'event',
+      type: 'Normal',
+      reason: 'AnnouncingVirtual',
+      message: `announcing ${want.virtual.join('; ')}`,
+      slot: 'virtual',
+    });
   }
 }
 

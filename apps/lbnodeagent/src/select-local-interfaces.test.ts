@@ -32,21 +32,34 @@ const pattern = (p: string): AgentConfig => {
 };
 
 const summary = (c: AgentConfig, v: NetworkView = view): Record<string, [string, string[]]> =>
-  Object.fromEntries(Object.entries(selectLocalInterfaces(c, v)).map(([f, l]) => [f, [l.name, l.subnets.map(formatCidr)]]));
+  Object.fromEntries(
+    Object.entries(selectLocalInterfaces(c, v)).map(([f, l]) => [f, [l.name, l.subnets.map(formatCidr)]]),
+  );
 
 describe('selectLocalInterfaces', () => {
   it('default: the default route interface per family, its own subnets most specific first (not ours, not link-local)', () => {
-    expect(summary(DEFAULT_CONFIG)).toEqual({ IPv4: ['eth0', ['192.0.2.128/25', '192.0.2.0/24']], IPv6: ['eth1', ['2001:db8:1::/64']] });
+    expect(summary(DEFAULT_CONFIG)).toEqual({
+      IPv4: ['eth0', ['192.0.2.128/25', '192.0.2.0/24']],
+      IPv6: ['eth1', ['2001:db8:1::/64']],
+    });
   });
 
   it('a pattern: the first matching interface with an address of the family', () => {
-    expect(summary(pattern('^eth'))).toEqual({ IPv4: ['eth0', ['192.0.2.128/25', '192.0.2.0/24']], IPv6: ['eth1', ['2001:db8:1::/64']] });
-    expect(summary(pattern('1$'))).toEqual({ IPv4: ['eth1', ['198.51.100.0/24']], IPv6: ['eth1', ['2001:db8:1::/64']] });
+    expect(summary(pattern('^eth'))).toEqual({
+      IPv4: ['eth0', ['192.0.2.128/25', '192.0.2.0/24']],
+      IPv6: ['eth1', ['2001:db8:1::/64']],
+    });
+    expect(summary(pattern('1$'))).toEqual({
+      IPv4: ['eth1', ['198.51.100.0/24']],
+      IPv6: ['eth1', ['2001:db8:1::/64']],
+    });
   });
 
   it('never the virtual interface or loopback; nothing when no interface qualifies', () => {
     expect(summary(pattern('^(lo|kube-lb0)$'))).toEqual({});
-    expect(summary(DEFAULT_CONFIG, { ...view, defaultRoutes: { IPv4: ['kube-lb0', 'eth1'], IPv6: [] } })).toEqual({ IPv4: ['eth1', ['198.51.100.0/24']] });
+    expect(summary(DEFAULT_CONFIG, { ...view, defaultRoutes: { IPv4: ['kube-lb0', 'eth1'], IPv6: [] } })).toEqual({
+      IPv4: ['eth1', ['198.51.100.0/24']],
+    });
   });
 
   it('subnetHolding finds the most specific subnet holding an address', () => {

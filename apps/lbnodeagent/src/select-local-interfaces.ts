@@ -21,7 +21,8 @@ function subnetsOf(view: NetworkView, name: string, family: IpFamily): Cidr[] {
     const parsed = parseCidr(`${a.address}/${a.prefixLength}`);
     if (!parsed.ok) continue;
     const cidr = parsed.value;
-    if (linkLocalV6.ok && family === 'IPv6' && rangeContains(linkLocalV6.value, { family, value: cidr.address })) continue;
+    if (linkLocalV6.ok && family === 'IPv6' && rangeContains(linkLocalV6.value, { family, value: cidr.address }))
+      continue;
     if (!out.some((c) => c.first === cidr.first && c.prefixLength === cidr.prefixLength)) out.push(cidr);
   }
   return out.sort((a, b) => b.prefixLength - a.prefixLength);
@@ -39,7 +40,9 @@ export function selectLocalInterfaces(config: AgentConfig, view: NetworkView): L
     const names =
       config.localInterface.kind === 'default'
         ? view.defaultRoutes[family]
-        : view.links.map((l) => l.name).filter((n) => (config.localInterface.kind === 'pattern' ? config.localInterface.regex.test(n) : false));
+        : view.links
+            .map((l) => l.name)
+            .filter((n) => (config.localInterface.kind === 'pattern' ? config.localInterface.regex.test(n) : false));
     for (const name of names) {
       if (!usable(name)) continue;
       const subnets = subnetsOf(view, name, family);

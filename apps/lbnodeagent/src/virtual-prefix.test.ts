@@ -13,9 +13,21 @@ const groups = groupsByName([
       },
     },
   },
-  { metadata: { name: 'agg' }, spec: { local: { v4pools: [{ pool: '203.0.113.64/26', subnet: '203.0.113.0/24', aggregation: '/26' }] } } },
+  {
+    metadata: { name: 'agg' },
+    spec: { local: { v4pools: [{ pool: '203.0.113.64/26', subnet: '203.0.113.0/24', aggregation: '/26' }] } },
+  },
 ]);
-const view = (group: string | undefined): ServiceView => ({ key: 'ns/s', owned: true, addresses: [], group, poolType: 'local', trafficPolicy: 'Cluster', sharingKey: undefined, announcedBy: {} });
+const view = (group: string | undefined): ServiceView => ({
+  key: 'ns/s',
+  owned: true,
+  addresses: [],
+  group,
+  poolType: 'local',
+  trafficPolicy: 'Cluster',
+  sharingKey: undefined,
+  announcedBy: {},
+});
 const prefix = virtualPrefixLength(groups);
 
 describe('virtualPrefixLength', () => {

@@ -5,7 +5,9 @@ import { aggregationPrefixLength, familyBits, groupPools, parseAddress, rangeCon
 import type { ServiceGroup } from '@purelb/ipam-core';
 import type { ServiceAddress, ServiceView } from './objects-to-domain.ts';
 
-export function virtualPrefixLength(groups: ReadonlyMap<string, ServiceGroup>): (service: ServiceView, address: ServiceAddress) => number {
+export function virtualPrefixLength(
+  groups: ReadonlyMap<string, ServiceGroup>,
+): (service: ServiceView, address: ServiceAddress) => number {
   return (service, address) => {
     const parsed = parseAddress(address.address);
     if (!parsed.ok) return familyBits(address.family);

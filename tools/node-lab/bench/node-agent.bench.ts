@@ -90,7 +90,9 @@ for (;;) {
 function startProber(lab: AgentLab, address: string): { answers: { t: number; node: string }[]; stop: () => void } {
   const file = join(work, 'prober.mjs');
   writeFileSync(file, PROBER);
-  const child = lab.lab.spawnIn(lab.lab.client, [process.execPath, file, address], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = lab.lab.spawnIn(lab.lab.client, [process.execPath, file, address], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const answers: { t: number; node: string }[] = [];
   if (child.stdout !== null) {
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -121,17 +123,29 @@ function usage(pid: number): { rssMb: number; cpuS: number } {
 }
 
 /** The agent's own view of its memory (prom-client's process and heap gauges), in MB. */
-async function agentMemory(lab: AgentLab, node: LabNode): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number }> {
+async function agentMemory(
+  lab: AgentLab,
+  node: LabNode,
+): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number }> {
   const agent = lab.agents.get(node.name);
   const port = agent?.logs.find((l) => l.event === 'listening')?.['port'];
   const script = `fetch('http://127.0.0.1:${String(port)}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
   const res = await lab.lab.exec(node, [process.execPath, '-e', script]);
-  const gauge = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res.stdout)?.[1] ?? Number.NaN) / 1024 / 1024;
-  return { heapUsedMb: round(gauge('nodejs_heap_size_used_bytes')), heapTotalMb: round(gauge('nodejs_heap_size_total_bytes')), externalMb: round(gauge('nodejs_external_memory_bytes')) };
+  const gauge = (name: string): number =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res.stdout)?.[1] ?? Number.NaN) / 1024 / 1024;
+  return {
+    heapUsedMb: round(gauge('nodejs_heap_size_used_bytes')),
+    heapTotalMb: round(gauge('nodejs_heap_size_total_bytes')),
+    externalMb: round(gauge('nodejs_external_memory_bytes')),
+  };
 }
 
 /** Creates Services of our class that already show an address, as the allocator leaves them. */
-async function createAllocated(api: KubeClient, ns: string, items: readonly { name: string; address: string }[]): Promise<void> {
+async function createAllocated(
+  api: KubeClient,
+  ns: string,
+  items: readonly { name: string; address: string }[],
+): Promise<void> {
   const inFlight = 16;
   let next = 0;
   const one = async (): Promise<void> => {
@@ -141,11 +155,31 @@ async function createAllocated(api: KubeClient, ns: string, items: readonly { na
       const body = {
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { name: item.name, namespace: ns, annotations: { 'purelb.io/allocated-by': 'PureLB', 'purelb.io/allocated-from': 'default', 'purelb.io/pool-type': 'local' } },
-        spec: { type: 'LoadBalancer', loadBalancerClass: 'purelb.io/purelb', ports: [{ port: 8080, protocol: 'TCP' }], allocateLoadBalancerNodePorts: false, ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' },
+        metadata: {
+          name: item.name,
+          namespace: ns,
+          annotations: {
+            'purelb.io/allocated-by': 'PureLB',
+            'purelb.io/allocated-from': 'default',
+            'purelb.io/pool-type': 'local',
+          },
+        },
+        spec: {
+          type: 'LoadBalancer',
+          loadBalancerClass: 'purelb.io/purelb',
+          ports: [{ port: 8080, protocol: 'TCP' }],
+          allocateLoadBalancerNodePorts: false,
+          ipFamilies: ['IPv6'],
+          ipFamilyPolicy: 'SingleStack',
+        },
       };
       expectOk(await api.post(`/api/v1/namespaces/${ns}/services`, body), `create ${item.name}`);
-      expectOk(await api.patch(`/api/v1/namespaces/${ns}/services/${item.name}/status`, { status: { loadBalancer: { ingress: [{ ip: item.address, ipMode: 'VIP' }] } } }), `ingress of ${item.name}`);
+      expectOk(
+        await api.patch(`/api/v1/namespaces/${ns}/services/${item.name}/status`, {
+          status: { loadBalancer: { ingress: [{ ip: item.address, ipMode: 'VIP' }] } },
+        }),
+        `ingress of ${item.name}`,
+      );
     }
   };
   await Promise.all(Array.from({ length: inFlight }, one));
@@ -161,7 +195,9 @@ async function failover(lab: AgentLab, monitor: AddressMonitor, hard: boolean): 
   const winner = lab.lab.nodes.find((n) => n.name === winnerName);
   if (winner === undefined) throw new Error(`no holder of ${address}`);
   const prober = startProber(lab, address);
-  await waitFor('the client to reach the winner', () => prober.answers.some((a) => a.node === winner.name), { timeoutMs: 10_000 });
+  await waitFor('the client to reach the winner', () => prober.answers.some((a) => a.node === winner.name), {
+    timeoutMs: 10_000,
+  });
   const agent = lab.agents.get(winner.name);
   const t0 = Date.now();
   if (hard) {
@@ -171,7 +207,11 @@ async function failover(lab: AgentLab, monitor: AddressMonitor, hard: boolean): 
   } else {
     void agent?.stop('SIGTERM');
   }
-  const answer = await waitFor('the client to reach another node', () => prober.answers.find((a) => a.t >= t0 && a.node !== winner.name), { timeoutMs: 20_000 });
+  const answer = await waitFor(
+    'the client to reach another node',
+    () => prober.answers.find((a) => a.t >= t0 && a.node !== winner.name),
+    { timeoutMs: 20_000 },
+  );
   prober.stop();
   const ms = answer.t - t0;
   log(`${hard ? 'hard' : 'graceful'} failover of ${address}: ${winner.name} → ${answer.node} reachable after ${ms} ms`);
@@ -182,7 +222,10 @@ async function failover(lab: AgentLab, monitor: AddressMonitor, hard: boolean): 
   }
   await agent?.exited;
   await lab.startAgent(winner);
-  await lab.waitForHolders(address, { match: (h) => h.length === 1 && h[0]?.startsWith(`${winner.name} `) === true, what: 'the address back on its winner' });
+  await lab.waitForHolders(address, {
+    match: (h) => h.length === 1 && h[0]?.startsWith(`${winner.name} `) === true,
+    what: 'the address back on its winner',
+  });
   return ms;
 }
 
@@ -196,14 +239,21 @@ async function programOneNode(kubeconfigPath: string): Promise<void> {
   try {
     await one.allocator.stop();
     const node = one.lab.nodes[0] as LabNode;
-    const batch = Array.from({ length: PROGRAM }, (_, i) => `address add ${v6(i, 3)}/64 dev bench0 noprefixroute nodad`).join('\n');
+    const batch = Array.from(
+      { length: PROGRAM },
+      (_, i) => `address add ${v6(i, 3)}/64 dev bench0 noprefixroute nodad`,
+    ).join('\n');
     await one.lab.exec(node, ['ip', 'link', 'add', 'bench0', 'type', 'ifb']);
     const b0 = performance.now();
     const res = await one.lab.exec(node, ['ip', '-batch', '-'], { input: `${batch}\n` });
     const ipBatchMs = performance.now() - b0;
     if (res.code !== 0) throw new Error(`ip -batch: ${res.stderr}`);
     await one.lab.exec(node, ['ip', 'link', 'del', 'bench0']);
-    await createAllocated(one.api, one.ns, Array.from({ length: PROGRAM }, (_, i) => ({ name: `p-${i}`, address: v6(i, 4) })));
+    await createAllocated(
+      one.api,
+      one.ns,
+      Array.from({ length: PROGRAM }, (_, i) => ({ name: `p-${i}`, address: v6(i, 4) })),
+    );
     const monitor = monitorAddresses(one, [node]);
     await sleep(200);
     const started = Date.now();
@@ -211,15 +261,24 @@ async function programOneNode(kubeconfigPath: string): Promise<void> {
     const agent = await waitFor('the agent', () => one.agents.get(node.name));
     await agent.waitForLog((l) => l.event === 'caches-synced');
     const synced = Date.now();
-    await waitFor(`${PROGRAM} addresses on the node`, () => monitor.count('2001:db8:1::4:') >= PROGRAM, { timeoutMs: 120_000, intervalMs: 5 });
-    const programmed = Math.max(...[...monitor.added.entries()].filter(([a]) => a.startsWith('2001:db8:1::4:')).map(([, m]) => Math.max(...m.values())));
+    await waitFor(`${PROGRAM} addresses on the node`, () => monitor.count('2001:db8:1::4:') >= PROGRAM, {
+      timeoutMs: 120_000,
+      intervalMs: 5,
+    });
+    const programmed = Math.max(
+      ...[...monitor.added.entries()]
+        .filter(([a]) => a.startsWith('2001:db8:1::4:'))
+        .map(([, m]) => Math.max(...m.values())),
+    );
     await agentStart;
     monitor.stop();
     result['program1000Ms'] = programmed - synced;
     result['agentStartTo1000Ms'] = programmed - started;
     result['ipBatch1000Ms'] = round(ipBatchMs);
     result['program1000VsIpBatch'] = round(result['program1000Ms'] / ipBatchMs);
-    log(`${PROGRAM} addresses on one node: ${result['program1000Ms']} ms after the caches synced (${result['agentStartTo1000Ms']} ms from process start); ip -batch: ${result['ipBatch1000Ms']} ms (ratio ${result['program1000VsIpBatch']})`);
+    log(
+      `${PROGRAM} addresses on one node: ${result['program1000Ms']} ms after the caches synced (${result['agentStartTo1000Ms']} ms from process start); ip -batch: ${result['ipBatch1000Ms']} ms (ratio ${result['program1000VsIpBatch']})`,
+    );
   } finally {
     await one.close();
   }
@@ -236,14 +295,20 @@ async function threeNodes(kubeconfigPath: string): Promise<void> {
       const before = new Set(monitor.added.keys());
       const t0 = Date.now();
       await createLabService(lab, `lat-${i}`);
-      const address = await waitFor('a new address on a node', () => [...monitor.added.keys()].find((a) => !before.has(a) && a.startsWith('192.0.2.')), { intervalMs: 2, timeoutMs: 10_000 });
+      const address = await waitFor(
+        'a new address on a node',
+        () => [...monitor.added.keys()].find((a) => !before.has(a) && a.startsWith('192.0.2.')),
+        { intervalMs: 2, timeoutMs: 10_000 },
+      );
       const at = Math.min(...(monitor.added.get(address)?.values() ?? []));
       latencies.push(at - t0);
       await sleep(50);
     }
     result['createToAddressP50Ms'] = round(percentile(latencies, 50));
     result['createToAddressP99Ms'] = round(percentile(latencies, 99));
-    log(`create → address on the winner, ${LATENCY_SAMPLES} Services one after another: p50 ${result['createToAddressP50Ms']} ms, p99 ${result['createToAddressP99Ms']} ms`);
+    log(
+      `create → address on the winner, ${LATENCY_SAMPLES} Services one after another: p50 ${result['createToAddressP50Ms']} ms, p99 ${result['createToAddressP99Ms']} ms`,
+    );
 
     result['gracefulFailoverMs'] = await failover(lab, monitor, false);
     result['hardFailoverMs'] = await failover(lab, monitor, true);
@@ -256,15 +321,24 @@ async function threeNodes(kubeconfigPath: string): Promise<void> {
     const idle = usage(pid);
     const idleHeap = await agentMemory(lab, node);
     const t0 = Date.now();
-    await createAllocated(lab.api, lab.ns, Array.from({ length: BIG }, (_, i) => ({ name: `big-${i}`, address: v6(i, 2) })));
+    await createAllocated(
+      lab.api,
+      lab.ns,
+      Array.from({ length: BIG }, (_, i) => ({ name: `big-${i}`, address: v6(i, 2) })),
+    );
     const created = Date.now();
-    await waitFor(`${BIG} addresses on the nodes`, () => monitor.count('2001:db8:1::2:') >= BIG, { timeoutMs: 300_000, intervalMs: 50 });
+    await waitFor(`${BIG} addresses on the nodes`, () => monitor.count('2001:db8:1::2:') >= BIG, {
+      timeoutMs: 300_000,
+      intervalMs: 50,
+    });
     const converged = Date.now();
     const after = usage(pid);
     await sleep(10_000);
     const idleAfter = usage(pid);
     const heap = await agentMemory(lab, node);
-    const held = (await lab.lab.exec(node, ['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout.split('\n').filter((l) => l.includes('2001:db8:1::2:')).length;
+    const held = (await lab.lab.exec(node, ['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('2001:db8:1::2:')).length;
     result['agentRssIdleMb'] = round(idle.rssMb);
     result['agentHeapUsedIdleMb'] = idleHeap.heapUsedMb;
     result['agentRss5000Mb'] = round(after.rssMb);
@@ -273,8 +347,12 @@ async function threeNodes(kubeconfigPath: string): Promise<void> {
     result['agentCpu5000S'] = round(after.cpuS - idle.cpuS);
     result['agentIdleCpu5000Pct'] = round(((idleAfter.cpuS - after.cpuS) / 10) * 100);
     result['agentAddresses5000'] = held;
-    log(`  creating ${BIG} Services took ${created - t0} ms; every address was on its node ${converged - created} ms after the last write`);
-    log(`  agent on ${node.name} (holding ${held} of them): RSS ${result['agentRssIdleMb']} MB idle (heap used ${idleHeap.heapUsedMb} MB) → ${result['agentRss5000Mb']} MB with ${BIG} Services, ${result['agentRss5000After10sMb']} MB 10 s later (heap used ${heap.heapUsedMb} MB of ${heap.heapTotalMb} MB, external ${heap.externalMb} MB); ${result['agentCpu5000S']} s CPU to take them in; ${result['agentIdleCpu5000Pct']} % CPU over the next 10 s`);
+    log(
+      `  creating ${BIG} Services took ${created - t0} ms; every address was on its node ${converged - created} ms after the last write`,
+    );
+    log(
+      `  agent on ${node.name} (holding ${held} of them): RSS ${result['agentRssIdleMb']} MB idle (heap used ${idleHeap.heapUsedMb} MB) → ${result['agentRss5000Mb']} MB with ${BIG} Services, ${result['agentRss5000After10sMb']} MB 10 s later (heap used ${heap.heapUsedMb} MB of ${heap.heapTotalMb} MB, external ${heap.externalMb} MB); ${result['agentCpu5000S']} s CPU to take them in; ${result['agentIdleCpu5000Pct']} % CPU over the next 10 s`,
+    );
   } finally {
     monitor.stop();
     await lab.close();

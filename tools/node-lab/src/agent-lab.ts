@@ -37,7 +37,10 @@ export interface AgentLab {
   /** The nodes holding the address: `node iface/prefix`, sorted. */
   holders(address: string): Promise<string[]>;
   /** Waits until `match(holders)`; returns them. */
-  waitForHolders(address: string, until: { readonly match: (h: string[]) => boolean; readonly what: string }): Promise<string[]>;
+  waitForHolders(
+    address: string,
+    until: { readonly match: (h: string[]) => boolean; readonly what: string },
+  ): Promise<string[]>;
   /** TCP connect from the client to `address:8080`; the name of the node that answered, or undefined. */
   connect(address: string): Promise<string | undefined>;
   /** The client's neighbour entry for the address (MAC), if any. */
@@ -68,9 +71,15 @@ interface IpAddressJson {
 }
 
 export const SERVICE_GROUPS = {
-  default: { v4pools: [{ pool: '192.0.2.128/26', subnet: '192.0.2.0/24' }], v6pools: [{ pool: '2001:db8:1::1:0/112', subnet: '2001:db8:1::/64' }] },
+  default: {
+    v4pools: [{ pool: '192.0.2.128/26', subnet: '192.0.2.0/24' }],
+    v6pools: [{ pool: '2001:db8:1::1:0/112', subnet: '2001:db8:1::/64' }],
+  },
   lan2: { v4pools: [{ pool: '198.51.100.128/26', subnet: '198.51.100.0/24' }] },
-  virtual: { v4pools: [{ pool: '203.0.113.128/26', subnet: '203.0.113.0/24', aggregation: 'default' }], v6pools: [{ pool: '2001:db8:3::1:0/112', subnet: '2001:db8:3::/64', aggregation: '/120' }] },
+  virtual: {
+    v4pools: [{ pool: '203.0.113.128/26', subnet: '203.0.113.0/24', aggregation: 'default' }],
+    v6pools: [{ pool: '2001:db8:3::1:0/112', subnet: '2001:db8:3::/64', aggregation: '/120' }],
+  },
 } as const;
 
 export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab> {
@@ -81,7 +90,12 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
   const ns = await createTestNamespace(kc, 'lbna-lab');
   for (const [name, local] of Object.entries(SERVICE_GROUPS)) {
     expectOk(
-      await api.post(`/apis/purelb.io/v1/namespaces/${ns}/servicegroups`, { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name, namespace: ns }, spec: { local } }),
+      await api.post(`/apis/purelb.io/v1/namespaces/${ns}/servicegroups`, {
+        apiVersion: 'purelb.io/v1',
+        kind: 'ServiceGroup',
+        metadata: { name, namespace: ns },
+        spec: { local },
+      }),
       `create ServiceGroup ${name}`,
     );
   }
@@ -103,11 +117,14 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
   for (const index of secondLan) {
     const node = lab.nodes[index - 1];
     if (node === undefined) continue;
-    for (const family of ['-4', '-6']) await lab.exec(node, ['ip', family, 'addr', 'flush', 'dev', 'eth0', 'scope', 'global']);
+    for (const family of ['-4', '-6'])
+      await lab.exec(node, ['ip', family, 'addr', 'flush', 'dev', 'eth0', 'scope', 'global']);
   }
-  for (const node of lab.nodes) lab.spawnIn(node, [process.execPath, join(scripts, 'listener.mjs'), node.name], { stdio: 'ignore' });
+  for (const node of lab.nodes)
+    lab.spawnIn(node, [process.execPath, join(scripts, 'listener.mjs'), node.name], { stdio: 'ignore' });
 
-  const logFile = (name: string): { logFile: string } | object => (options.logDir === undefined ? {} : { logFile: join(options.logDir, `${name}.log`) });
+  const logFile = (name: string): { logFile: string } | object =>
+    options.logDir === undefined ? {} : { logFile: join(options.logDir, `${name}.log`) };
   const allocator = startAllocatorProcess({
     kubeconfigPath: options.kubeconfigPath,
     namespace: ns,
@@ -143,7 +160,8 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
       lab.nodes.map(async (node) => {
         const res = await lab.exec(node, ['ip', '-j', 'addr', 'show']);
         for (const link of JSON.parse(res.stdout) as IpAddressJson[]) {
-          for (const a of link.addr_info) if (a.local === address) out.push(`${node.name} ${link.ifname}/${a.prefixlen}`);
+          for (const a of link.addr_info)
+            if (a.local === address) out.push(`${node.name} ${link.ifname}/${a.prefixlen}`);
         }
       }),
     );
@@ -193,13 +211,25 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
 export async function createLabService(
   lab: Pick<AgentLab, 'api' | 'ns'>,
   name: string,
-  shape: { readonly group?: string; readonly families?: readonly ('IPv4' | 'IPv6')[]; readonly annotations?: Readonly<Record<string, string>>; readonly trafficPolicy?: 'Cluster' | 'Local' } = {},
+  shape: {
+    readonly group?: string;
+    readonly families?: readonly ('IPv4' | 'IPv6')[];
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly trafficPolicy?: 'Cluster' | 'Local';
+  } = {},
 ): Promise<void> {
   const families = shape.families ?? ['IPv4'];
   const body = {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: lab.ns, annotations: { ...(shape.group === undefined ? {} : { 'purelb.io/service-group': shape.group }), ...shape.annotations } },
+    metadata: {
+      name,
+      namespace: lab.ns,
+      annotations: {
+        ...(shape.group === undefined ? {} : { 'purelb.io/service-group': shape.group }),
+        ...shape.annotations,
+      },
+    },
     spec: {
       type: 'LoadBalancer',
       loadBalancerClass: 'purelb.io/purelb',
@@ -218,7 +248,9 @@ export async function createLabService(
 export function waitForIngress(lab: Pick<AgentLab, 'api' | 'ns'>, name: string, count = 1): Promise<string[]> {
   return waitFor(`Service ${name} to get ${count} address(es)`, async () => {
     const r = await lab.api.get(`/api/v1/namespaces/${lab.ns}/services/${name}`);
-    const ips = ((r.body as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }).status?.loadBalancer?.ingress ?? []).flatMap((e) => (e.ip === undefined ? [] : [e.ip]));
+    const ips = (
+      (r.body as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }).status?.loadBalancer?.ingress ?? []
+    ).flatMap((e) => (e.ip === undefined ? [] : [e.ip]));
     return ips.length === count ? ips : undefined;
   });
 }

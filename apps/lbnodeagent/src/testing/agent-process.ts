@@ -79,7 +79,9 @@ export function agentArgs(options: AgentProcessOptions): string[] {
 function parseLine(text: string): AgentLogLine | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as AgentLogLine) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as AgentLogLine)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -88,7 +90,8 @@ function parseLine(text: string): AgentLogLine | undefined {
 /** Starts the agent. It is killed if this process exits first. */
 export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
   const argv = [process.execPath, ...agentArgs(options)];
-  const child = options.spawn?.(argv) ?? spawn(argv[0] ?? process.execPath, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    options.spawn?.(argv) ?? spawn(argv[0] ?? process.execPath, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const name = `agent ${options.nodeName}`;
   const logs: AgentLogLine[] = [];
   const otherOutput: string[] = [];
@@ -129,8 +132,12 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     for (;;) {
       const hit = logs.find(match);
       if (hit !== undefined) return hit;
-      if (ended !== undefined) throw new Error(`${name} exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recent()}`);
-      if (performance.now() > deadline) throw new Error(`${name}: no matching log line within ${timeoutMs} ms; last output:\n${recent()}`);
+      if (ended !== undefined)
+        throw new Error(
+          `${name} exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recent()}`,
+        );
+      if (performance.now() > deadline)
+        throw new Error(`${name}: no matching log line within ${timeoutMs} ms; last output:\n${recent()}`);
       await sleep(20);
     }
   };

@@ -28,7 +28,12 @@ export interface OwnedService {
 
 /** Creates a LoadBalancer Service and gives it addresses as the allocator would (annotations, then ingress). */
 export async function createOwnedService({ api, ns }: Place, name: string, s: OwnedService): Promise<void> {
-  const annotations = { 'purelb.io/allocated-by': 'PureLB', 'purelb.io/allocated-from': s.group ?? 'default', 'purelb.io/pool-type': 'local', ...s.annotations };
+  const annotations = {
+    'purelb.io/allocated-by': 'PureLB',
+    'purelb.io/allocated-from': s.group ?? 'default',
+    'purelb.io/pool-type': 'local',
+    ...s.annotations,
+  };
   const families = s.addresses.map((a) => (a.includes(':') ? 'IPv6' : 'IPv4'));
   const body = {
     apiVersion: 'v1',
@@ -53,12 +58,17 @@ export async function createOwnedService({ api, ns }: Place, name: string, s: Ow
 
 export async function setIngress({ api, ns }: Place, name: string, addresses: readonly string[]): Promise<void> {
   const ingress = addresses.length === 0 ? null : addresses.map((ip) => ({ ip, ipMode: 'VIP' }));
-  expectOk(await api.patch(`${servicesPath(ns)}/${name}/status`, { status: { loadBalancer: { ingress } } }), `set ingress of ${ns}/${name}`);
+  expectOk(
+    await api.patch(`${servicesPath(ns)}/${name}/status`, { status: { loadBalancer: { ingress } } }),
+    `set ingress of ${ns}/${name}`,
+  );
 }
 
 export interface ServiceView {
   readonly metadata?: { readonly annotations?: Readonly<Record<string, string>> };
-  readonly status?: { readonly conditions?: readonly { type: string; status: string; reason: string; message: string }[] };
+  readonly status?: {
+    readonly conditions?: readonly { type: string; status: string; reason: string; message: string }[];
+  };
 }
 
 export async function getService({ api, ns }: Place, name: string): Promise<ServiceView | undefined> {
@@ -66,12 +76,18 @@ export async function getService({ api, ns }: Place, name: string): Promise<Serv
   return r.status === 200 ? (r.body as ServiceView) : undefined;
 }
 
-export function announced(svc: ServiceView | undefined): { status: string; reason: string; message: string } | undefined {
+export function announced(
+  svc: ServiceView | undefined,
+): { status: string; reason: string; message: string } | undefined {
   return svc?.status?.conditions?.find((c) => c.type === 'purelb.io/Announced');
 }
 
 /** Creates (or replaces) the EndpointSlice `<service>-1` with endpoints on the given nodes. */
-export async function setEndpoints({ api, ns }: Place, service: string, nodes: readonly { node: string; ready: boolean }[]): Promise<void> {
+export async function setEndpoints(
+  { api, ns }: Place,
+  service: string,
+  nodes: readonly { node: string; ready: boolean }[],
+): Promise<void> {
   const path = `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`;
   await api.delete(`${path}/${service}-1`);
   const body = {
@@ -80,14 +96,23 @@ export async function setEndpoints({ api, ns }: Place, service: string, nodes: r
     metadata: { name: `${service}-1`, namespace: ns, labels: { 'kubernetes.io/service-name': service } },
     addressType: 'IPv4',
     ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-    endpoints: nodes.map((n, i) => ({ addresses: [`10.0.0.${i + 1}`], nodeName: n.node, conditions: { ready: n.ready, serving: n.ready } })),
+    endpoints: nodes.map((n, i) => ({
+      addresses: [`10.0.0.${i + 1}`],
+      nodeName: n.node,
+      conditions: { ready: n.ready, serving: n.ready },
+    })),
   };
   expectOk(await api.post(path, body), `create EndpointSlice for ${ns}/${service}`);
 }
 
 export async function putAgentConfig({ api, ns }: Place, local: Record<string, unknown>): Promise<void> {
   const path = `/apis/purelb.io/v1/namespaces/${ns}/lbnodeagents`;
-  const body = { apiVersion: 'purelb.io/v1', kind: 'LBNodeAgent', metadata: { name: 'default', namespace: ns }, spec: { local } };
+  const body = {
+    apiVersion: 'purelb.io/v1',
+    kind: 'LBNodeAgent',
+    metadata: { name: 'default', namespace: ns },
+    spec: { local },
+  };
   const existing = await api.get(`${path}/default`);
   if (existing.status === 200) expectOk(await api.patch(`${path}/default`, { spec: { local } }), 'patch LBNodeAgent');
   else expectOk(await api.post(path, body), 'create LBNodeAgent');
@@ -140,10 +165,19 @@ export function startInProcessAgent({ kubeConfig, ns, node, index, network }: In
 
 /** The nodes whose fake kernel holds the address as ours, with where: `node address/prefix@iface`. */
 export function holders(agents: readonly InProcessAgent[], address: string): string[] {
-  return agents.flatMap((a) => a.network.ours().filter((o) => o.startsWith(`${address}/`)).map((o) => `${a.node} ${o}`));
+  return agents.flatMap((a) =>
+    a.network
+      .ours()
+      .filter((o) => o.startsWith(`${address}/`))
+      .map((o) => `${a.node} ${o}`),
+  );
 }
 
-export function waitForHolders(agents: readonly InProcessAgent[], address: string, until: { match: (h: string[]) => boolean; what: string }): Promise<string[]> {
+export function waitForHolders(
+  agents: readonly InProcessAgent[],
+  address: string,
+  until: { match: (h: string[]) => boolean; what: string },
+): Promise<string[]> {
   const { match, what } = until;
   return waitFor(`${what} (${address})`, () => {
     const h = holders(agents, address);

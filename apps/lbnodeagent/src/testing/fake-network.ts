@@ -4,7 +4,15 @@
 // interface fails with `NoSuchInterface`, and every change is announced on the stream.
 import { formatAddress, parseAddress } from '@purelb/ipam-core';
 import type { IpFamily } from '@purelb/ipam-core';
-import type { AddressSpec, NetworkAddress, NetworkFailure, NetworkLink, NetworkResult, NetworkView, NodeNetwork } from '../node-network.ts';
+import type {
+  AddressSpec,
+  NetworkAddress,
+  NetworkFailure,
+  NetworkLink,
+  NetworkResult,
+  NetworkView,
+  NodeNetwork,
+} from '../node-network.ts';
 
 export type FakeOperation = 'read' | 'add' | 'remove' | 'link' | 'announce';
 
@@ -44,14 +52,23 @@ const canonical = (address: string): string => {
 
 export function createFakeNetwork(options: FakeNetworkOptions = {}): FakeNetwork {
   const links: NetworkLink[] = [{ index: 1, name: 'lo', up: true }];
-  const addresses: Entry[] = [{ interface: 'lo', family: 'IPv4', address: '127.0.0.1', prefixLength: 8, ours: false, local: false }];
+  const addresses: Entry[] = [
+    { interface: 'lo', family: 'IPv4', address: '127.0.0.1', prefixLength: 8, ours: false, local: false },
+  ];
   for (const l of options.links ?? []) {
     links.push({ index: links.length + 1, name: l.name, up: l.up ?? true });
     for (const cidr of l.addresses ?? []) {
       const [address = '', prefix = '0'] = cidr.split('/');
       const parsed = parseAddress(address);
       if (!parsed.ok) throw new Error(`bad address ${cidr}`);
-      addresses.push({ interface: l.name, family: parsed.value.family, address: formatAddress(parsed.value), prefixLength: Number(prefix), ours: false, local: false });
+      addresses.push({
+        interface: l.name,
+        family: parsed.value.family,
+        address: formatAddress(parsed.value),
+        prefixLength: Number(prefix),
+        ours: false,
+        local: false,
+      });
     }
   }
   for (const text of options.ours ?? []) {
@@ -59,9 +76,19 @@ export function createFakeNetwork(options: FakeNetworkOptions = {}): FakeNetwork
     const [address = '', prefix = '0'] = cidr.split('/');
     const parsed = parseAddress(address);
     if (!parsed.ok) throw new Error(`bad address ${text}`);
-    addresses.push({ interface: iface, family: parsed.value.family, address: formatAddress(parsed.value), prefixLength: Number(prefix), ours: true, local: false });
+    addresses.push({
+      interface: iface,
+      family: parsed.value.family,
+      address: formatAddress(parsed.value),
+      prefixLength: Number(prefix),
+      ours: true,
+      local: false,
+    });
   }
-  const defaultRoutes: Record<IpFamily, readonly string[]> = { IPv4: options.defaultRoutes?.IPv4 ?? [], IPv6: options.defaultRoutes?.IPv6 ?? [] };
+  const defaultRoutes: Record<IpFamily, readonly string[]> = {
+    IPv4: options.defaultRoutes?.IPv4 ?? [],
+    IPv6: options.defaultRoutes?.IPv6 ?? [],
+  };
   const faults = new Map<FakeOperation, NetworkFailure>();
   const calls: Record<FakeOperation, number> = { read: 0, add: 0, remove: 0, link: 0, announce: 0 };
   const announced: AddressSpec[] = [];
@@ -80,7 +107,8 @@ export function createFakeNetwork(options: FakeNetworkOptions = {}): FakeNetwork
   const ok: NetworkResult = { ok: true, value: undefined };
   const fail = (error: NetworkFailure): NetworkResult => ({ ok: false, error });
   const hasLink = (name: string): boolean => links.some((l) => l.name === name);
-  const find = (address: string, iface: string): number => addresses.findIndex((a) => a.address === canonical(address) && a.interface === iface);
+  const find = (address: string, iface: string): number =>
+    addresses.findIndex((a) => a.address === canonical(address) && a.interface === iface);
 
   const fake: FakeNetwork = {
     read() {
@@ -96,8 +124,10 @@ export function createFakeNetwork(options: FakeNetworkOptions = {}): FakeNetwork
     addAddress(spec) {
       const f = fault('add');
       if (f !== undefined) return Promise.resolve(fail(f));
-      if (!hasLink(spec.interface)) return Promise.resolve(fail({ code: 'NoSuchInterface', message: `no interface ${spec.interface}` }));
-      if (find(spec.address, spec.interface) !== -1) return Promise.resolve(fail({ code: 'Exists', message: `${spec.address} is already on ${spec.interface}` }));
+      if (!hasLink(spec.interface))
+        return Promise.resolve(fail({ code: 'NoSuchInterface', message: `no interface ${spec.interface}` }));
+      if (find(spec.address, spec.interface) !== -1)
+        return Promise.resolve(fail({ code: 'Exists', message: `${spec.address} is already on ${spec.interface}` }));
       addresses.push({ ...spec, address: canonical(spec.address), ours: true, local: spec.local });
       changed();
       return Promise.resolve(ok);
@@ -106,7 +136,8 @@ export function createFakeNetwork(options: FakeNetworkOptions = {}): FakeNetwork
       const f = fault('remove');
       if (f !== undefined) return Promise.resolve(fail(f));
       const i = find(spec.address, spec.interface);
-      if (i === -1) return Promise.resolve(fail({ code: 'KernelError', message: `${spec.address} is not on ${spec.interface}` }));
+      if (i === -1)
+        return Promise.resolve(fail({ code: 'KernelError', message: `${spec.address} is not on ${spec.interface}` }));
       addresses.splice(i, 1);
       changed();
       return Promise.resolve(ok);
