@@ -38,7 +38,13 @@ function wrap(p: PinoLogger): Logger {
 
 /** A logger writing synchronously to stdout (or to `destination`), with `component` and `node` on every line. */
 export function createLogger(level: LogLevel, node: string, destination?: DestinationStream): Logger {
-  const options = { level, base: { component: 'purelb-lbnodeagent', node }, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = {
+    level,
+    base: { component: 'purelb-lbnodeagent', node },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // `"level":"info"`, not pino's number, as the allocator writes it.
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
   return wrap(
     destination === undefined ? pino(options, pino.destination({ fd: 1, sync: true })) : pino(options, destination),
   );

@@ -14,7 +14,8 @@ const MAIN = join(import.meta.dirname, '..', `main${extname(import.meta.filename
 /** One JSON log line of the agent. */
 export interface AgentLogLine {
   readonly event?: string;
-  readonly level?: number;
+  /** `fatal`, `error`, `warn`, `info` or `debug`. */
+  readonly level?: string;
   readonly [field: string]: unknown;
 }
 
