@@ -69,6 +69,7 @@ const variants: Readonly<Record<string, Values>> = {
     },
     metrics: {
       podMonitor: { enabled: true, labels: { release: 'prometheus' }, interval: '15s' },
+      dashboards: { enabled: true, labels: { grafana_dashboard: '1', team: 'network' } },
       prometheusRule: {
         enabled: true,
         labels: { release: 'prometheus' },
@@ -157,11 +158,6 @@ describe('values the chart refuses', () => {
       'both scrape objects',
       { metrics: { serviceMonitor: { enabled: true }, podMonitor: { enabled: true } } },
       'enable one of them',
-    ],
-    [
-      'dashboards when the chart ships none',
-      { metrics: { dashboards: { enabled: true } } },
-      'the chart ships no dashboard',
     ],
     [
       'a ServiceMonitor without the Services it selects',
@@ -307,6 +303,16 @@ describe('the rules and dashboards the chart ships (files/monitoring/, copies of
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  it('deploy/monitoring ships rules and a dashboard, and the chart carries both', async () => {
+    expect(shipped.map((f) => f.path.split('/').at(-1))).toEqual(['grafana-dashboard.json', 'prometheus-rules.yaml']);
+    const objects = await render('purelb', 'purelb', {
+      metrics: { prometheusRule: { enabled: true }, dashboards: { enabled: true } },
+    });
+    const dashboards = objects.find((o) => o.kind === 'ConfigMap');
+    const json = (dashboards?.['data'] as Record<string, string> | undefined)?.['grafana-dashboard.json'] ?? '';
+    expect(JSON.parse(json)).toEqual(JSON.parse(shipped.find((f) => f.path.endsWith('.json'))?.text ?? ''));
   });
 
   it('every rule group of deploy/monitoring is in the chart’s PrometheusRule', async () => {
