@@ -29,10 +29,26 @@ const projects = ['packages', 'apps', 'tools'].flatMap((dir) =>
 const byTag = (tag) => projects.filter((p) => p.tags.includes(tag)).map((p) => p.name);
 const byDirTag = (tag) => projects.filter((p) => p.tags.includes(tag)).map((p) => p.dir);
 const testFiles = ['**/*.test.ts', '**/*.int-fixture.ts', '**/bench/**'];
-const io = ['fs', 'fs/promises', 'net', 'dgram', 'child_process', 'http', 'https', 'http2', 'dns', 'tls', 'cluster', 'worker_threads'];
+const io = [
+  'fs',
+  'fs/promises',
+  'net',
+  'dgram',
+  'child_process',
+  'http',
+  'https',
+  'http2',
+  'dns',
+  'tls',
+  'cluster',
+  'worker_threads',
+];
 const ioModules = io.flatMap((m) => [m, `node:${m}`]);
 const deepImports = [
-  { group: ['@purelb/*/src', '@purelb/*/src/**', '@purelb/*/dist/**'], message: 'Import a package through its front door (its package.json exports).' },
+  {
+    group: ['@purelb/*/src', '@purelb/*/src/**', '@purelb/*/dist/**'],
+    message: 'Import a package through its front door (its package.json exports).',
+  },
   { group: ['**/packages/*/**', '**/apps/*/**'], message: 'Import another workspace project by its package name.' },
 ];
 
@@ -45,19 +61,30 @@ function boundary(project) {
   if (tags.includes('type:pure')) {
     paths.push(...ioModules.map((name) => ({ name, message: 'Pure libraries do no I/O.' })));
     paths.push({ name: 'rxjs', message: 'RxJS lives at the edges, not in pure libraries.' });
-    paths.push({ name: '@kubernetes/client-node', message: 'Pure libraries speak domain types, never Kubernetes types.' });
+    paths.push({
+      name: '@kubernetes/client-node',
+      message: 'Pure libraries speak domain types, never Kubernetes types.',
+    });
     const allowed = [...new Set([project.name, ...byTag('type:pure')])].map((n) => `!${n}`);
-    patterns.push({ group: ['@purelb/*', ...allowed, 'rxjs/*'], message: 'Pure libraries import no workspace package except other pure libraries.' });
+    patterns.push({
+      group: ['@purelb/*', ...allowed, 'rxjs/*'],
+      message: 'Pure libraries import no workspace package except other pure libraries.',
+    });
   } else {
     const forbidden = tags.includes('type:effect')
       ? byTag('type:app')
       : tags.includes('type:app')
         ? byTag('type:app').filter((n) => n !== project.name)
         : [];
-    paths.push(...forbidden.map((name) => ({ name, message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })));
+    paths.push(
+      ...forbidden.map((name) => ({ name, message: `${project.name} (${tags.join(', ')}) may not import ${name}.` })),
+    );
     // An effect library imports no entry of an app; an app's tests may use another app's `./testing`
     // (the node agent's lab runs the allocator), its shipped code may not (below).
-    const subpaths = forbidden.map((name) => ({ group: [`${name}/*`], message: `${project.name} (${tags.join(', ')}) may not import ${name}.` }));
+    const subpaths = forbidden.map((name) => ({
+      group: [`${name}/*`],
+      message: `${project.name} (${tags.join(', ')}) may not import ${name}.`,
+    }));
     if (tags.includes('type:effect')) patterns.push(...subpaths);
     else shippedOnly.patterns.push(...subpaths);
   }
@@ -74,7 +101,10 @@ function boundary(project) {
     files: [`${project.dir}/**/*.ts`],
     ignores: tags.includes('type:app') ? [...testFiles, '**/src/testing/**'] : testFiles,
     rules: {
-      'no-restricted-imports': ['error', { paths: [...paths, ...shippedOnly.paths], patterns: [...patterns, ...shippedOnly.patterns] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [...paths, ...shippedOnly.paths], patterns: [...patterns, ...shippedOnly.patterns] },
+      ],
     },
   };
   return [all, shipped];
@@ -86,7 +116,8 @@ const separateTypeImports = {
 };
 
 // Pure libraries are deterministic: no clock, no environment, no randomness (benches measure time).
-const nondeterministic = 'Pure libraries are deterministic: take the value (a clock, a seed, a setting) as a parameter.';
+const nondeterministic =
+  'Pure libraries are deterministic: take the value (a clock, a seed, a setting) as a parameter.';
 const pureDeterminism = {
   files: byDirTag('type:pure').map((dir) => `${dir}/src/**/*.ts`),
   rules: {
@@ -123,7 +154,10 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/max-params': ['error', { max: 3 }],
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'separate-type-imports' },
+      ],
       'no-console': 'off',
     },
   },
@@ -135,7 +169,10 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.test.ts', '**/*.int.test.ts', '**/bench/**/*.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  {
+    files: ['**/*.test.ts', '**/*.int.test.ts', '**/bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
   // A test table (`it.each`) hands each row's cells to the test as positional arguments.
   { files: ['**/*.test.ts'], rules: { '@typescript-eslint/max-params': 'off' } },
   ...projects.flatMap(boundary),

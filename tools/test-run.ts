@@ -20,14 +20,19 @@ const args = process.argv.slice(2);
 
 /** Whether the arguments may select integration tests (`--project` filters, then file filters). */
 function selectsIntegration(): boolean {
-  const projects = args.flatMap((a, i) => (a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : []));
-  const wildcard = (p: string): RegExp => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+  const projects = args.flatMap((a, i) =>
+    a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : [],
+  );
+  const wildcard = (p: string): RegExp =>
+    new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
   const positive = projects.filter((p) => !p.startsWith('!'));
   if (projects.some((p) => p.startsWith('!') && wildcard(p.slice(1)).test('integration'))) return false;
   if (positive.length > 0 && !positive.some((p) => wildcard(p).test('integration'))) return false;
   const words = args.filter((a) => !a.startsWith('-')).map((a) => a.replace(/:\d+$/, ''));
   if (words.length === 0) return true;
-  const sources = ['packages', 'apps', 'tools'].flatMap((group) => readdirSync(join(root, group)).map((p) => join(root, group, p, 'src')));
+  const sources = ['packages', 'apps', 'tools'].flatMap((group) =>
+    readdirSync(join(root, group)).map((p) => join(root, group, p, 'src')),
+  );
   const files = sources
     .filter((src) => existsSync(src))
     .flatMap((src) => readdirSync(src, { recursive: true, encoding: 'utf8' }).map((f) => join(src, f)))
@@ -40,7 +45,11 @@ function controlPlaneMissing(): string | undefined {
   if ((process.env['PURELB_CONTROL_PLANE_BIN'] ?? '') !== '' || !selectsIntegration()) return undefined;
   const check = spawnSync('bash', [join(root, 'tools', 'control-plane', 'build.sh'), '--check'], { encoding: 'utf8' });
   if (check.status === 0) return undefined;
-  const why = check.stderr.trim().split('\n').at(-1)?.replace(/^\[control-plane\] /, '');
+  const why = check.stderr
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.replace(/^\[control-plane\] /, '');
   return why === undefined || why === '' ? 'tools/control-plane/build.sh --check failed' : why;
 }
 

@@ -31,13 +31,17 @@ const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
 async function create(rest: KubeClient, path: string, body: unknown): Promise<void> {
   const res = await rest.post(path, body);
-  if (res.status !== 201 && res.status !== 409) throw new Error(`POST ${path}: ${res.status} ${statusMessage(res.body)}`);
+  if (res.status !== 201 && res.status !== 409)
+    throw new Error(`POST ${path}: ${res.status} ${statusMessage(res.body)}`);
 }
 
 function waitReady(port: number, timeoutMs: number): Promise<void> {
   return waitUntil(
     async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch((error: unknown) => ({ ok: false, statusText: String(error) }));
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch((error: unknown) => ({
+        ok: false,
+        statusText: String(error),
+      }));
       return res.ok ? { kind: 'done', value: undefined } : { kind: 'pending', reason: res.statusText };
     },
     { what: 'the allocator to be ready', timeoutMs },
@@ -46,7 +50,10 @@ function waitReady(port: number, timeoutMs: number): Promise<void> {
 
 /** Mean reconcile time and count from the allocator's own histogram. */
 async function reconcileSummary(port: number): Promise<string> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
   const total = (name: string): number =>
     text
       .split('\n')
@@ -75,7 +82,11 @@ try {
     metadata: { name: DEFAULT_SERVICE_GROUP, namespace: INSTALL_NS },
     spec: { local: { v4pools: [{ pool: '198.18.0.0/15', subnet: '198.18.0.0/15', aggregation: 'default' }] } },
   });
-  allocator = startAllocatorProcess({ kubeconfigPath: cp.kubeconfigPath, namespace: INSTALL_NS, logFile: join(work, 'allocator.log') });
+  allocator = startAllocatorProcess({
+    kubeconfigPath: cp.kubeconfigPath,
+    namespace: INSTALL_NS,
+    logFile: join(work, 'allocator.log'),
+  });
   const port = await allocator.port(30_000);
   await waitReady(port, 60_000);
   const watcher = startIngressWatcher(kubeConfig, rest, SERVICE_NS);

@@ -16,7 +16,11 @@ export interface BenchServiceManifest {
 }
 
 /** A plain LoadBalancer Service that needs no node ports: IPv4 only, or both families when `dualStack`. */
-export function benchService(namespace: string, name: string, options: { readonly dualStack?: boolean } = {}): BenchServiceManifest {
+export function benchService(
+  namespace: string,
+  name: string,
+  options: { readonly dualStack?: boolean } = {},
+): BenchServiceManifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -40,7 +44,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; rejects on the first failure. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

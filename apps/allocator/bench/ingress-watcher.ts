@@ -87,7 +87,11 @@ export function startIngressWatcher(kubeConfig: KubeConfig, rest: KubeClient, na
         const timer = setTimeout(() => {
           cleanup();
           const missing = names.filter((n) => !seen.has(n));
-          reject(new Error(`${missing.length} of ${names.length} Services got no ingress within ${timeoutMs} ms (first: ${missing.slice(0, 3).join(', ')})`));
+          reject(
+            new Error(
+              `${missing.length} of ${names.length} Services got no ingress within ${timeoutMs} ms (first: ${missing.slice(0, 3).join(', ')})`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = (): void => {
           clearTimeout(timer);

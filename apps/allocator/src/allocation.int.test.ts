@@ -66,7 +66,9 @@ describe('allocator process', () => {
       const svc = await t.getService(name);
       expect(ingressIps(svc)).toEqual([]);
       expect(allocatedCondition(svc)).toBeUndefined();
-      expect(Object.keys(svc?.metadata?.annotations ?? {}).filter((k) => k.startsWith('purelb.io/allocated'))).toEqual([]);
+      expect(Object.keys(svc?.metadata?.annotations ?? {}).filter((k) => k.startsWith('purelb.io/allocated'))).toEqual(
+        [],
+      );
       expect(await t.listEvents(name)).toEqual([]);
     }
   });
@@ -85,7 +87,11 @@ describe('allocator process', () => {
   it.each([
     ['unknown group', { 'purelb.io/service-group': 'no-such-group' }, 'GroupNotFound'],
     ['malformed addresses', { ...group(G), 'purelb.io/addresses': '192.0.2.300' }, 'InvalidAnnotation'],
-    ['two addresses of one family', { ...group(G), 'purelb.io/addresses': '192.0.2.35,192.0.2.36' }, 'InvalidAnnotation'],
+    [
+      'two addresses of one family',
+      { ...group(G), 'purelb.io/addresses': '192.0.2.35,192.0.2.36' },
+      'InvalidAnnotation',
+    ],
     ['address outside every pool', { ...group(G), 'purelb.io/addresses': '203.0.113.99' }, 'AddressNotInPool'],
     ['address in use', { ...group(G), 'purelb.io/addresses': '192.0.2.57' }, 'AddressInUse'],
   ])('%s → condition False with that reason and exactly one Warning Event', async (_name, annotations, reason) => {

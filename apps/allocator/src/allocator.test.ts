@@ -47,14 +47,25 @@ function startReplica(c: InMemoryCluster, name: string): Replica {
   };
   const logger = createMemoryLogger();
   const metrics = createMetrics({ processMetrics: false });
-  const allocator = startAllocator({ cluster: c.clusterFor(name), options, logger, metrics, clock: c.clock, now: () => c.clock.now(), random: () => 0.5 });
+  const allocator = startAllocator({
+    cluster: c.clusterFor(name),
+    options,
+    logger,
+    metrics,
+    clock: c.clock,
+    now: () => c.clock.now(),
+    random: () => 0.5,
+  });
   running.push({ c, allocator });
   return { name, allocator, logs: logger.lines, metrics };
 }
 
-const writesOf = (c: InMemoryCluster, replica: Replica): number[] => c.writesBy.filter((w) => w.replica === replica.name).map((w) => w.at);
-const leaseHolder = (c: InMemoryCluster): string | undefined => c.leases.read({ namespace: INSTALL_NAMESPACE, name: LEASE_NAME })?.holderIdentity;
-const allShown = (c: InMemoryCluster, count: number): string[] => Array.from({ length: count }, (_, i) => c.shows(NS, `svc-${i}`));
+const writesOf = (c: InMemoryCluster, replica: Replica): number[] =>
+  c.writesBy.filter((w) => w.replica === replica.name).map((w) => w.at);
+const leaseHolder = (c: InMemoryCluster): string | undefined =>
+  c.leases.read({ namespace: INSTALL_NAMESPACE, name: LEASE_NAME })?.holderIdentity;
+const allShown = (c: InMemoryCluster, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => c.shows(NS, `svc-${i}`));
 
 async function metric(r: Replica, name: string): Promise<number> {
   const m = (await r.metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
@@ -82,7 +93,9 @@ describe('two allocator replicas', () => {
     expect(leader.allocator.readiness()).toEqual({ ready: true, detail: 'ready: leader' });
     expect(standby.allocator.readiness()).toEqual({ ready: true, detail: `ready: standby (leader ${leader.name})` });
     expect(writesOf(c, standby)).toEqual([]);
-    expect([await metric(leader, 'purelb_allocator_leader'), await metric(standby, 'purelb_allocator_leader')]).toEqual([1, 0]);
+    expect([await metric(leader, 'purelb_allocator_leader'), await metric(standby, 'purelb_allocator_leader')]).toEqual(
+      [1, 0],
+    );
   });
 
   it('a leader that cannot renew stops writing within its renew deadline, before the standby may start, which then finishes the batch', async () => {
@@ -141,8 +154,12 @@ describe('two allocator replicas', () => {
     const [leader, standby] = await twoReplicas(c);
     await c.run(2000);
     const pendingOf = async (r: Replica): Promise<Record<string, number>> => {
-      const m = (await r.metrics.registry.getMetricsAsJSON()).find((x) => x.name === 'purelb_allocator_services_pending');
-      return Object.fromEntries((m?.values ?? []).filter((v) => v.value > 0).map((v) => [String(v.labels.reason), v.value]));
+      const m = (await r.metrics.registry.getMetricsAsJSON()).find(
+        (x) => x.name === 'purelb_allocator_services_pending',
+      );
+      return Object.fromEntries(
+        (m?.values ?? []).filter((v) => v.value > 0).map((v) => [String(v.labels.reason), v.value]),
+      );
     };
     const seriesOf = async (r: Replica, name: string): Promise<number> =>
       (await r.metrics.registry.getMetricsAsJSON()).find((x) => x.name === name)?.values.length ?? 0;

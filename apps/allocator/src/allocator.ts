@@ -9,7 +9,16 @@ import {
   systemClock,
   watchResource,
 } from '@purelb/k8s-watch';
-import type { ClusterAccess, ClusterWriter, Clock, LeaseClient, RandomSource, ResourceWatch, WatchStatus, WatchTransport } from '@purelb/k8s-watch';
+import type {
+  ClusterAccess,
+  ClusterWriter,
+  Clock,
+  LeaseClient,
+  RandomSource,
+  ResourceWatch,
+  WatchStatus,
+  WatchTransport,
+} from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { COMPONENT, SERVICE_GROUP_RESOURCE } from './constants.ts';
 import type { Readiness } from './health-server.ts';
@@ -60,13 +69,22 @@ export interface Allocator {
   stop(): Promise<void>;
 }
 
-function watchLogger(name: string, watch: ResourceWatch<object>, deps: Pick<AllocatorDeps, 'logger' | 'metrics'>): Subscription {
+function watchLogger(
+  name: string,
+  watch: ResourceWatch<object>,
+  deps: Pick<AllocatorDeps, 'logger' | 'metrics'>,
+): Subscription {
   let restarts = 0;
   return watch.status$.subscribe((s: WatchStatus) => {
     if (s.restarts > restarts) {
       for (let i = restarts; i < s.restarts; i++) deps.metrics.countWatchRestart(name);
       restarts = s.restarts;
-      deps.logger.warn('watch-restart', { resource: name, restarts: s.restarts, relists: s.relists, error: s.lastError });
+      deps.logger.warn('watch-restart', {
+        resource: name,
+        restarts: s.restarts,
+        relists: s.relists,
+        error: s.lastError,
+      });
     }
   });
 }
@@ -78,7 +96,13 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
   const random = deps.random ?? Math.random;
   const { transport, writer } = cluster;
   // The caches keep only what the decisions read (ADR 0014).
-  const services = watchResource<ServiceObject>({ transport, path: '/api/v1/services', clock, random, project: projectService });
+  const services = watchResource<ServiceObject>({
+    transport,
+    path: '/api/v1/services',
+    clock,
+    random,
+    project: projectService,
+  });
   const groups = watchResource<ServiceGroupObject>({
     transport,
     path: `/apis/${SERVICE_GROUP_RESOURCE.group}/${SERVICE_GROUP_RESOURCE.version}/namespaces/${options.namespace}/${SERVICE_GROUP_RESOURCE.plural}`,
@@ -86,7 +110,12 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
     random,
     project: projectServiceGroup,
   });
-  const recorder = createEventRecorder({ writer, component: COMPONENT, host: options.identity, wallClock: () => new Date(now()) });
+  const recorder = createEventRecorder({
+    writer,
+    component: COMPONENT,
+    host: options.identity,
+    wallClock: () => new Date(now()),
+  });
   const leadership = createLeadership({
     leaseClient: cluster.leaseClient,
     namespace: options.namespace,
@@ -133,50 +162,56 @@ export function startAllocator(deps: AllocatorDeps): Allocator {
       renewedAt = s.renewedAt;
       if (s.renewFailures > renewFailures) {
         metrics.countLeaseRenewFailures(s.renewFailures - renewFailures);
-        logger.warn('lease-renew-failed', { failures: s.renewFailures, code: s.lastError?.code, message: s.lastError?.message });
+        logger.warn('lease-renew-failed', {
+          failures: s.renewFailures,
+          code: s.lastError?.code,
+          message: s.lastError?.message,
+        });
         renewFailures = s.renewFailures;
       }
     }),
     leadership.isLeader$.subscribe((leading) => {
-      transitions = transitions.then(async () => {
-        if (leading && session === undefined && !stopping) {
-          logger.info('leadership-acquired', { identity: options.identity });
-          metrics.setLeader(true);
-          const s = startLeaderSession({
-            services,
-            groups,
-            namespace: options.namespace,
-            filter: { defaultClass: options.defaultClass },
-            execute: {
-              writer,
-              recorder,
-              onEventFailed: (reason, error) => {
-                metrics.countWriteFailure('event', error.code);
-                logger.warn('event-failed', { reason, code: error.code, message: error.message });
+      transitions = transitions
+        .then(async () => {
+          if (leading && session === undefined && !stopping) {
+            logger.info('leadership-acquired', { identity: options.identity });
+            metrics.setLeader(true);
+            const s = startLeaderSession({
+              services,
+              groups,
+              namespace: options.namespace,
+              filter: { defaultClass: options.defaultClass },
+              execute: {
+                writer,
+                recorder,
+                onEventFailed: (reason, error) => {
+                  metrics.countWriteFailure('event', error.code);
+                  logger.warn('event-failed', { reason, code: error.code, message: error.message });
+                },
               },
-            },
-            isLeader: leaseTrusted,
-            logger,
-            metrics,
-            clock,
-            now,
-            concurrency: 8,
-            groupStatusDelayMs: 200,
-          });
-          session = s;
-          void s.started.then((ok) => {
-            if (ok) logger.info('allocating', { identity: options.identity });
-          });
-        } else if (!leading && session !== undefined) {
-          logger.info('leadership-lost', { identity: options.identity });
-          metrics.setLeader(false);
-          const s = session;
-          session = undefined;
-          await s.stop();
-        }
-      }).catch((err: unknown) => {
-        logger.error('leadership-transition-failed', errorFields(err));
-      });
+              isLeader: leaseTrusted,
+              logger,
+              metrics,
+              clock,
+              now,
+              concurrency: 8,
+              groupStatusDelayMs: 200,
+            });
+            session = s;
+            void s.started.then((ok) => {
+              if (ok) logger.info('allocating', { identity: options.identity });
+            });
+          } else if (!leading && session !== undefined) {
+            logger.info('leadership-lost', { identity: options.identity });
+            metrics.setLeader(false);
+            const s = session;
+            session = undefined;
+            await s.stop();
+          }
+        })
+        .catch((err: unknown) => {
+          logger.error('leadership-transition-failed', errorFields(err));
+        });
     }),
   ];
   leadership.start();

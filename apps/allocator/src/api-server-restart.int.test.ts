@@ -33,9 +33,17 @@ describe('the default group', () => {
 
 describe('address families', () => {
   it('PreferDualStack in a group with one family gets that family; RequireDualStack there is FamilyUnavailable', async () => {
-    await t.createService('prefer', { annotations: v4only, ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] });
+    await t.createService('prefer', {
+      annotations: v4only,
+      ipFamilyPolicy: 'PreferDualStack',
+      ipFamilies: ['IPv4', 'IPv6'],
+    });
     expect(ingressIps(await t.waitForAllocated('prefer', { count: 1 }))).toEqual(['198.51.100.1']);
-    await t.createService('require', { annotations: v4only, ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] });
+    await t.createService('require', {
+      annotations: v4only,
+      ipFamilyPolicy: 'RequireDualStack',
+      ipFamilies: ['IPv4', 'IPv6'],
+    });
     const svc = await t.waitForReason('require', 'FamilyUnavailable');
     expect(ingressIps(svc)).toEqual([]);
     // nothing partial was kept: the next IPv4 Service gets the next address
@@ -44,14 +52,20 @@ describe('address families', () => {
   });
 
   it('RequireDualStack gets both families in spec.ipFamilies order; removing a family releases only that family; adding one keeps the existing address', async () => {
-    await t.createService('both', { annotations: dual, ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv6', 'IPv4'] });
+    await t.createService('both', {
+      annotations: dual,
+      ipFamilyPolicy: 'RequireDualStack',
+      ipFamilies: ['IPv6', 'IPv4'],
+    });
     const before = await t.waitForAllocated('both', { count: 2 });
     expect(before.status?.loadBalancer?.ingress).toEqual([
       { ip: '2001:db8::1', ipMode: 'VIP' },
       { ip: '192.0.2.1', ipMode: 'VIP' },
     ]);
     const clusterIPs = (before.spec as { clusterIPs?: string[] } | undefined)?.clusterIPs ?? [];
-    await t.patchService('both', { spec: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'], clusterIPs: clusterIPs.slice(0, 1) } });
+    await t.patchService('both', {
+      spec: { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'], clusterIPs: clusterIPs.slice(0, 1) },
+    });
     const single = await t.waitFor('both to keep only its IPv6 address', async () => {
       const svc = await t.getService('both');
       const ips = ingressIps(svc);
@@ -102,7 +116,10 @@ describe('API server restart during churn', () => {
       expect(ingressIps(await t.waitForAllocated(`pin-${i}`))).toEqual([ip]);
     }
     const expected = String(30 + freed.length);
-    await t.waitFor(`group churn to count ${expected} allocated`, async () => ((await t.getGroup('churn'))?.status?.v4?.allocated === expected));
+    await t.waitFor(
+      `group churn to count ${expected} allocated`,
+      async () => (await t.getGroup('churn'))?.status?.v4?.allocated === expected,
+    );
 
     const port = await t.allocator.port();
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

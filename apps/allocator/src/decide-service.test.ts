@@ -8,7 +8,12 @@ import { observeService } from './observe-service.ts';
 import { serviceToExisting, serviceToRequest } from './service-to-request.ts';
 
 const v4 = (pool: string) => ({ local: { v4pools: [{ pool, subnet: '192.0.2.0/24' }] } });
-const dual = { local: { v4pools: [{ pool: '198.51.100.1-198.51.100.2', subnet: '198.51.100.0/24' }], v6pools: [{ pool: '2001:db8::1-2001:db8::2', subnet: '2001:db8::/64' }] } };
+const dual = {
+  local: {
+    v4pools: [{ pool: '198.51.100.1-198.51.100.2', subnet: '198.51.100.0/24' }],
+    v6pools: [{ pool: '2001:db8::1-2001:db8::2', subnet: '2001:db8::/64' }],
+  },
+};
 const groups = (...inputs: [string, unknown][]): GroupInput[] =>
   inputs.map(([name, spec], i) => ({ name, createdAt: `2024-01-0${i + 1}T00:00:00Z`, spec }));
 
@@ -24,7 +29,12 @@ interface SvcSpec {
 }
 
 function service(s: SvcSpec): ServiceObject {
-  const annotations = { ...s.annotations, ...(s.allocatedFrom === undefined ? {} : { 'purelb.io/allocated-from': s.allocatedFrom, 'purelb.io/allocated-by': 'PureLB' }) };
+  const annotations = {
+    ...s.annotations,
+    ...(s.allocatedFrom === undefined
+      ? {}
+      : { 'purelb.io/allocated-from': s.allocatedFrom, 'purelb.io/allocated-by': 'PureLB' }),
+  };
   return {
     metadata: { namespace: 'ns', name: s.name, annotations },
     spec: {
@@ -40,12 +50,17 @@ function service(s: SvcSpec): ServiceObject {
 function decide(ipam: Ipam, s: SvcSpec | { readonly name: string; readonly deleted: true }): ServiceDecision {
   if ('deleted' in s) return decideService(ipam, { key: `ns/${s.name}`, intent: undefined, observed: undefined });
   const obj = service(s);
-  return decideService(ipam, { key: `ns/${s.name}`, intent: serviceToRequest(obj, { defaultClass: true }), observed: observeService(obj) });
+  return decideService(ipam, {
+    key: `ns/${s.name}`,
+    intent: serviceToRequest(obj, { defaultClass: true }),
+    observed: observeService(obj),
+  });
 }
 
 /** One line per step: the Service as it is now → what it should show (`ips reason`). */
 function show(d: ServiceDecision): string {
-  if (d.desire === undefined) return `gone${d.released.length > 0 ? ` released ${d.released.map((a) => a.address).join(',')}` : ''}`;
+  if (d.desire === undefined)
+    return `gone${d.released.length > 0 ? ` released ${d.released.map((a) => a.address).join(',')}` : ''}`;
   if (d.desire.kind === 'release') return `release ${d.desire.released.join(',')}`.trim();
   return `${d.desire.addresses.map((a) => a.address).join(',') || '-'} ${d.desire.reason}`;
 }
@@ -92,7 +107,10 @@ describe('decideService', () => {
       groups(['default', v4('192.0.2.10-192.0.2.12')]),
       [
         [{ name: 'a' }, '192.0.2.10 Allocated'],
-        [{ name: 'a', ingress: ['192.0.2.10'], annotations: { 'purelb.io/addresses': '1.2.3' } }, '192.0.2.10 InvalidAnnotation'],
+        [
+          { name: 'a', ingress: ['192.0.2.10'], annotations: { 'purelb.io/addresses': '1.2.3' } },
+          '192.0.2.10 InvalidAnnotation',
+        ],
         [{ name: 'b' }, '192.0.2.11 Allocated'],
       ],
     ],
@@ -100,12 +118,28 @@ describe('decideService', () => {
       'sharing: same key and distinct ports share, a port collision is refused',
       groups(['default', v4('192.0.2.10-192.0.2.12')]),
       [
-        [{ name: 'tcp', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 53, protocol: 'TCP' }] }, '192.0.2.10 Allocated'],
-        [{ name: 'udp', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 53, protocol: 'UDP' }] }, '192.0.2.10 Allocated'],
-        [{ name: 'clash', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 53, protocol: 'UDP' }] }, '- PortConflict'],
+        [
+          { name: 'tcp', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 53, protocol: 'TCP' }] },
+          '192.0.2.10 Allocated',
+        ],
+        [
+          { name: 'udp', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 53, protocol: 'UDP' }] },
+          '192.0.2.10 Allocated',
+        ],
+        [
+          {
+            name: 'clash',
+            annotations: { 'purelb.io/allow-shared-ip': 'dns' },
+            ports: [{ port: 53, protocol: 'UDP' }],
+          },
+          '- PortConflict',
+        ],
         [{ name: 'loner' }, '192.0.2.11 Allocated'],
         [{ name: 'tcp', deleted: true }, 'gone released 192.0.2.10'],
-        [{ name: 'c', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 80 }] }, '192.0.2.10 Allocated'],
+        [
+          { name: 'c', annotations: { 'purelb.io/allow-shared-ip': 'dns' }, ports: [{ port: 80 }] },
+          '192.0.2.10 Allocated',
+        ],
         [{ name: 'udp', deleted: true }, 'gone released 192.0.2.10'],
         [{ name: 'c', deleted: true }, 'gone released 192.0.2.10'],
         [{ name: 'next' }, '192.0.2.10 Allocated'],
@@ -118,8 +152,24 @@ describe('decideService', () => {
         [{ name: 'd', families: ['IPv6', 'IPv4'], policy: 'RequireDualStack' }, '2001:db8::1,198.51.100.1 Allocated'],
         [{ name: 'd', families: ['IPv6'], ingress: ['2001:db8::1', '198.51.100.1'] }, '2001:db8::1 Allocated'],
         [{ name: 'e' }, '198.51.100.1 Allocated'],
-        [{ name: 'r', families: ['IPv4', 'IPv6'], policy: 'RequireDualStack', annotations: { 'purelb.io/service-group': 'v4only' } }, '- FamilyUnavailable'],
-        [{ name: 'p', families: ['IPv4', 'IPv6'], policy: 'PreferDualStack', annotations: { 'purelb.io/service-group': 'v4only' } }, '192.0.2.10 Allocated'],
+        [
+          {
+            name: 'r',
+            families: ['IPv4', 'IPv6'],
+            policy: 'RequireDualStack',
+            annotations: { 'purelb.io/service-group': 'v4only' },
+          },
+          '- FamilyUnavailable',
+        ],
+        [
+          {
+            name: 'p',
+            families: ['IPv4', 'IPv6'],
+            policy: 'PreferDualStack',
+            annotations: { 'purelb.io/service-group': 'v4only' },
+          },
+          '192.0.2.10 Allocated',
+        ],
       ],
     ],
   ])('%s', (_name, inputs, steps) => {
@@ -159,7 +209,9 @@ describe('decideService', () => {
     // another Service does not get the address that is still held
     expect(show(decide(ipam, { name: 'b' }))).toBe('192.0.2.11 Allocated');
     ipam.setGroups(validateServiceGroups(before));
-    expect(show(decide(ipam, { name: 'a', ingress: ['192.0.2.10'], allocatedFrom: 'default' }))).toBe('192.0.2.10 Allocated');
+    expect(show(decide(ipam, { name: 'a', ingress: ['192.0.2.10'], allocatedFrom: 'default' }))).toBe(
+      '192.0.2.10 Allocated',
+    );
   });
 
   it('a pinned address that a pool edit left outside is AddressOutsidePool too, until the Service asks for another', () => {
@@ -167,8 +219,15 @@ describe('decideService', () => {
     const pinned = { name: 'a', annotations: { 'purelb.io/addresses': '192.0.2.12' } };
     expect(show(decide(ipam, pinned))).toBe('192.0.2.12 Allocated');
     ipam.setGroups(validateServiceGroups(groups(['default', v4('192.0.2.10-192.0.2.11')])));
-    expect(show(decide(ipam, { ...pinned, ingress: ['192.0.2.12'], allocatedFrom: 'default' }))).toBe('192.0.2.12 AddressOutsidePool');
-    const moved = decide(ipam, { name: 'a', annotations: { 'purelb.io/addresses': '192.0.2.11' }, ingress: ['192.0.2.12'], allocatedFrom: 'default' });
+    expect(show(decide(ipam, { ...pinned, ingress: ['192.0.2.12'], allocatedFrom: 'default' }))).toBe(
+      '192.0.2.12 AddressOutsidePool',
+    );
+    const moved = decide(ipam, {
+      name: 'a',
+      annotations: { 'purelb.io/addresses': '192.0.2.11' },
+      ingress: ['192.0.2.12'],
+      allocatedFrom: 'default',
+    });
     expect([show(moved), moved.released.map((r) => r.address)]).toEqual(['192.0.2.11 Allocated', ['192.0.2.12']]);
   });
 
@@ -177,15 +236,24 @@ describe('decideService', () => {
     const svc = { name: 'a', annotations: { 'purelb.io/service-group': 'web' } };
     expect(show(decide(ipam, svc))).toBe('192.0.2.10 Allocated');
     ipam.setGroups([]);
-    expect(show(decide(ipam, { ...svc, ingress: ['192.0.2.10'], allocatedFrom: 'web' }))).toBe('192.0.2.10 AddressOutsidePool');
+    expect(show(decide(ipam, { ...svc, ingress: ['192.0.2.10'], allocatedFrom: 'web' }))).toBe(
+      '192.0.2.10 AddressOutsidePool',
+    );
   });
 
   it('a Service pinned without a group keeps naming the group that held its address after that group shrank', () => {
-    const ipam = createIpam(validateServiceGroups(groups(['default', v4('192.0.2.100/30')], ['virtual', v4('192.0.2.16/28')])));
+    const ipam = createIpam(
+      validateServiceGroups(groups(['default', v4('192.0.2.100/30')], ['virtual', v4('192.0.2.16/28')])),
+    );
     const pinned = { name: 'a', annotations: { 'purelb.io/addresses': '192.0.2.20' } };
     const first = decide(ipam, pinned);
-    expect([show(first), first.desire?.kind === 'hold' && first.desire.group]).toEqual(['192.0.2.20 Allocated', 'virtual']);
-    ipam.setGroups(validateServiceGroups(groups(['default', v4('192.0.2.100/30')], ['virtual', v4('192.0.2.16-192.0.2.19')])));
+    expect([show(first), first.desire?.kind === 'hold' && first.desire.group]).toEqual([
+      '192.0.2.20 Allocated',
+      'virtual',
+    ]);
+    ipam.setGroups(
+      validateServiceGroups(groups(['default', v4('192.0.2.100/30')], ['virtual', v4('192.0.2.16-192.0.2.19')])),
+    );
     const shrunk = decide(ipam, { ...pinned, ingress: ['192.0.2.20'], allocatedFrom: 'virtual' });
     expect(show(shrunk)).toBe('192.0.2.20 AddressOutsidePool');
     expect(shrunk.desire?.kind === 'hold' && [shrunk.desire.group, shrunk.desire.message]).toEqual([
@@ -224,8 +292,15 @@ describe('decideService', () => {
     expect([first.assigned, first.groups, first.released]).toEqual([true, ['default'], []]);
     const again = decide(ipam, { name: 'a', ingress: ['192.0.2.10'] });
     expect(again.assigned).toBe(false);
-    const moved = decide(ipam, { name: 'a', ingress: ['192.0.2.10'], annotations: { 'purelb.io/addresses': '192.0.2.12' } });
-    expect([show(moved), moved.released]).toEqual(['192.0.2.12 Allocated', [{ family: 'IPv4', address: '192.0.2.10' }]]);
+    const moved = decide(ipam, {
+      name: 'a',
+      ingress: ['192.0.2.10'],
+      annotations: { 'purelb.io/addresses': '192.0.2.12' },
+    });
+    expect([show(moved), moved.released]).toEqual([
+      '192.0.2.12 Allocated',
+      [{ family: 'IPv4', address: '192.0.2.10' }],
+    ]);
   });
 
   it('bounds hostile group annotations in its messages', () => {
@@ -240,11 +315,15 @@ describe('decideService', () => {
     const existing = serviceToExisting(imported);
     ipam.importAllocations(existing === undefined ? [] : [existing]);
     const hostile = 'h'.repeat(102_400);
-    const kept = decide(ipam, { name: 'b', ingress: ['203.0.113.1'], allocatedFrom: hostile, annotations: { 'purelb.io/service-group': hostile } });
+    const kept = decide(ipam, {
+      name: 'b',
+      ingress: ['203.0.113.1'],
+      allocatedFrom: hostile,
+      annotations: { 'purelb.io/service-group': hostile },
+    });
     expect(kept.desire?.kind === 'hold' && [kept.desire.reason, kept.desire.message]).toEqual([
       'AddressOutsidePool',
       `203.0.113.1 lies outside every pool of service group "${'h'.repeat(76)}…" (102,400 characters); the address is kept until the Service is changed or deleted`,
     ]);
   });
 });
-

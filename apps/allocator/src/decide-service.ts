@@ -37,7 +37,9 @@ function parseObserved(observed: ObservedService | undefined): AllocatedAddress[
   return out;
 }
 
-const groupsOf = (...groups: (string | undefined)[]): string[] => [...new Set(groups.filter((g): g is string => g !== undefined))];
+const groupsOf = (...groups: (string | undefined)[]): string[] => [
+  ...new Set(groups.filter((g): g is string => g !== undefined)),
+];
 
 function describe(addresses: readonly AllocatedAddress[]): string {
   return addresses.map((a) => a.address).join(', ');
@@ -58,7 +60,8 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
   const before = ipam.allocationOf(key);
   if (intent === undefined || intent.kind === 'ignore') {
     const released = ipam.release(key);
-    const desire: ServiceDesire | undefined = intent === undefined ? undefined : { kind: 'release', released: released.map((a) => a.address) };
+    const desire: ServiceDesire | undefined =
+      intent === undefined ? undefined : { kind: 'release', released: released.map((a) => a.address) };
     return { desire, released, assigned: false, groups: groupsOf(before?.group) };
   }
 
@@ -116,7 +119,10 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
     ]);
     const collision = report.issues.find((i) => i.code === 'AddressCollision');
     if (collision !== undefined) {
-      blocked.push({ address: shown, message: `address ${shown.address} is held by "${collision.heldBy}"; it is not reassigned (remove one of the Services or ask for another address)` });
+      blocked.push({
+        address: shown,
+        message: `address ${shown.address} is held by "${collision.heldBy}"; it is not reassigned (remove one of the Services or ask for another address)`,
+      });
     } else if (report.imported > 0) {
       adopted = true;
     }
@@ -125,7 +131,13 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
   if (blocked.length > 0) {
     const addresses = [...(current?.addresses ?? []), ...blocked.map((b) => b.address)];
     const message = blocked.map((b) => b.message).join('; ');
-    const desire = hold({ addresses, group: current?.group ?? observed?.allocatedFrom, status: 'False', reason: 'AddressInUse', message });
+    const desire = hold({
+      addresses,
+      group: current?.group ?? observed?.allocatedFrom,
+      status: 'False',
+      reason: 'AddressInUse',
+      message,
+    });
     return { desire, released: [], assigned: adopted, groups: groupsOf(current?.group) };
   }
 
@@ -133,11 +145,19 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
   // for something else (another address or another group).
   const wantGroup = wantedGroup(ipam, { named: request.group, requested: [...requested.values()], current });
   if (current !== undefined && (current.group === undefined || current.group === wantGroup)) {
-    const outside = current.addresses.filter((a) => !movesAway(a) && wanted(a.family) && !inGroupPool(ipam, a, current.group));
+    const outside = current.addresses.filter(
+      (a) => !movesAway(a) && wanted(a.family) && !inGroupPool(ipam, a, current.group),
+    );
     if (outside.length > 0) {
       const where = current.group === undefined ? 'any service group' : `service group ${boundText(current.group)}`;
       const message = `${describe(outside)} ${outside.length === 1 ? 'lies' : 'lie'} outside every pool of ${where}; the address is kept until the Service is changed or deleted`;
-      const desire = hold({ addresses: current.addresses, group: current.group, status: 'False', reason: 'AddressOutsidePool', message });
+      const desire = hold({
+        addresses: current.addresses,
+        group: current.group,
+        status: 'False',
+        reason: 'AddressOutsidePool',
+        message,
+      });
       return { desire, released: [], assigned: adopted, groups: groupsOf(current.group) };
     }
   }
@@ -145,7 +165,13 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
   const result = ipam.allocate(request);
   if (!result.ok) {
     const now = ipam.allocationOf(key);
-    const desire = hold({ addresses: now?.addresses ?? [], group: now?.group, status: 'False', reason: result.error.code, message: result.error.message });
+    const desire = hold({
+      addresses: now?.addresses ?? [],
+      group: now?.group,
+      status: 'False',
+      reason: result.error.code,
+      message: result.error.message,
+    });
     return { desire, released: [], assigned: adopted, groups: groupsOf(now?.group) };
   }
   const { value: allocation } = result;
@@ -172,7 +198,11 @@ export function decideService(ipam: Ipam, input: ServiceInput): ServiceDecision 
  */
 function wantedGroup(
   ipam: Ipam,
-  { named, requested, current }: { named: string | undefined; requested: readonly string[]; current: Allocation | undefined },
+  {
+    named,
+    requested,
+    current,
+  }: { named: string | undefined; requested: readonly string[]; current: Allocation | undefined },
 ): string | undefined {
   if (named !== undefined) return named;
   if (requested.length === 0) return DEFAULT_SERVICE_GROUP;

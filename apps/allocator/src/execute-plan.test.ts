@@ -7,7 +7,10 @@ import type { ServiceAction } from './plan-service.ts';
 type Call = [string, ...unknown[]];
 const ok: ApiResult<Written> = { ok: true, value: { resourceVersion: '1' } };
 
-function fakes(results: Partial<Record<'status' | 'annotations' | 'custom', ApiResult<Written>>> = {}, event: RecordOutcome = { kind: 'posted' }) {
+function fakes(
+  results: Partial<Record<'status' | 'annotations' | 'custom', ApiResult<Written>>> = {},
+  event: RecordOutcome = { kind: 'posted' },
+) {
   const calls: Call[] = [];
   const writer: ExecuteDeps['writer'] = {
     patchServiceStatus: (ref, status) => {
@@ -46,7 +49,12 @@ describe('executeServicePlan', () => {
     expect(r).toEqual({ kind: 'done', writes: 3 });
     expect(f.calls.map((c) => c[0])).toEqual(['status', 'annotations', 'event']);
     expect(f.calls[2]?.[1]).toEqual({ apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'web', uid: 'u-1' });
-    expect(f.calls[2]?.[2]).toEqual({ type: 'Normal', reason: 'AddressAssigned', message: 'Assigned 192.0.2.1', slot: 'allocation' });
+    expect(f.calls[2]?.[2]).toEqual({
+      type: 'Normal',
+      reason: 'AddressAssigned',
+      message: 'Assigned 192.0.2.1',
+      slot: 'allocation',
+    });
   });
 
   it('asks for leadership before every write and stops at once without it', async () => {
@@ -73,7 +81,11 @@ describe('executeServicePlan', () => {
   it('a failed or duplicate Event does not fail the batch; failures are reported', async () => {
     const failed: string[] = [];
     const f = fakes({}, { kind: 'failed', error: { code: 'Forbidden', status: 403, message: 'no' } });
-    const r = await executeServicePlan(plan, ref, { ...f, canWrite: () => true, onEventFailed: (reason) => failed.push(reason) });
+    const r = await executeServicePlan(plan, ref, {
+      ...f,
+      canWrite: () => true,
+      onEventFailed: (reason) => failed.push(reason),
+    });
     expect(r).toEqual({ kind: 'done', writes: 2 });
     expect(failed).toEqual(['AddressAssigned']);
     const d = fakes({}, { kind: 'duplicate' });
@@ -93,7 +105,16 @@ describe('executeGroupPlan', () => {
       { ...f, canWrite: () => true },
     );
     expect(r).toEqual({ kind: 'done', writes: 2 });
-    expect(f.calls[0]).toEqual(['custom', { group: 'purelb.io', version: 'v1', plural: 'servicegroups', namespace: 'purelb', name: 'b' }, { observedGeneration: 2 }]);
-    expect(f.calls[1]?.[1]).toEqual({ apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', namespace: 'purelb', name: 'b' });
+    expect(f.calls[0]).toEqual([
+      'custom',
+      { group: 'purelb.io', version: 'v1', plural: 'servicegroups', namespace: 'purelb', name: 'b' },
+      { observedGeneration: 2 },
+    ]);
+    expect(f.calls[1]?.[1]).toEqual({
+      apiVersion: 'purelb.io/v1',
+      kind: 'ServiceGroup',
+      namespace: 'purelb',
+      name: 'b',
+    });
   });
 });

@@ -28,14 +28,24 @@ export interface ObjectRef {
 }
 
 function involved(apiVersion: string, kind: string, ref: ObjectRef): InvolvedObject {
-  return { apiVersion, kind, namespace: ref.namespace, name: ref.name, ...(ref.uid === undefined ? {} : { uid: ref.uid }) };
+  return {
+    apiVersion,
+    kind,
+    namespace: ref.namespace,
+    name: ref.name,
+    ...(ref.uid === undefined ? {} : { uid: ref.uid }),
+  };
 }
 
 function failure(action: string, error: ApiError): ExecuteOutcome {
   return error.code === 'NotFound' ? { kind: 'gone' } : { kind: 'failed', action, error };
 }
 
-export async function executeServicePlan(actions: readonly ServiceAction[], ref: ObjectRef, deps: ExecuteDeps): Promise<ExecuteOutcome> {
+export async function executeServicePlan(
+  actions: readonly ServiceAction[],
+  ref: ObjectRef,
+  deps: ExecuteDeps,
+): Promise<ExecuteOutcome> {
   let writes = 0;
   for (const action of actions) {
     if (!deps.canWrite()) return { kind: 'not-leader' };
@@ -71,13 +81,20 @@ export async function executeServicePlan(actions: readonly ServiceAction[], ref:
   return { kind: 'done', writes };
 }
 
-export async function executeGroupPlan(actions: readonly GroupAction[], ref: ObjectRef, deps: ExecuteDeps): Promise<ExecuteOutcome> {
+export async function executeGroupPlan(
+  actions: readonly GroupAction[],
+  ref: ObjectRef,
+  deps: ExecuteDeps,
+): Promise<ExecuteOutcome> {
   let writes = 0;
   for (const action of actions) {
     if (!deps.canWrite()) return { kind: 'not-leader' };
     switch (action.kind) {
       case 'patch-status': {
-        const r = await deps.writer.patchCustomStatus({ ...SERVICE_GROUP_RESOURCE, namespace: ref.namespace, name: ref.name }, action.status);
+        const r = await deps.writer.patchCustomStatus(
+          { ...SERVICE_GROUP_RESOURCE, namespace: ref.namespace, name: ref.name },
+          action.status,
+        );
         if (!r.ok) return failure(action.kind, r.error);
         writes++;
         break;

@@ -7,7 +7,13 @@ import { COMPONENT } from './constants.ts';
 import type { ServiceGroupObject, ServiceObject } from './kube-objects.ts';
 import { startLeaderSession } from './leader-session.ts';
 import { createMetrics } from './metrics.ts';
-import { createInMemoryCluster, createMemoryLogger, groupsPath, INSTALL_NAMESPACE, servicesPath } from './testing/in-memory-cluster.ts';
+import {
+  createInMemoryCluster,
+  createMemoryLogger,
+  groupsPath,
+  INSTALL_NAMESPACE,
+  servicesPath,
+} from './testing/in-memory-cluster.ts';
 import type { InMemoryCluster } from './testing/in-memory-cluster.ts';
 
 const NS = 'apps';
@@ -17,7 +23,11 @@ afterEach(async () => {
 });
 
 function startSession(c: InMemoryCluster, isLeader: () => boolean = () => true) {
-  const services = watchResource<ServiceObject>({ transport: c.api.transport, path: '/api/v1/services', clock: c.clock });
+  const services = watchResource<ServiceObject>({
+    transport: c.api.transport,
+    path: '/api/v1/services',
+    clock: c.clock,
+  });
   const groups = watchResource<ServiceGroupObject>({ transport: c.api.transport, path: groupsPath(), clock: c.clock });
   const logger = createMemoryLogger();
   const session = startLeaderSession({
@@ -25,7 +35,10 @@ function startSession(c: InMemoryCluster, isLeader: () => boolean = () => true) 
     groups,
     namespace: INSTALL_NAMESPACE,
     filter: { defaultClass: true },
-    execute: { writer: c.api.writer, recorder: createEventRecorder({ writer: c.api.writer, component: COMPONENT, wallClock: () => new Date(0) }) },
+    execute: {
+      writer: c.api.writer,
+      recorder: createEventRecorder({ writer: c.api.writer, component: COMPONENT, wallClock: () => new Date(0) }),
+    },
     isLeader,
     logger,
     metrics: createMetrics({ processMetrics: false }),
@@ -58,7 +71,11 @@ describe('a leader session', () => {
     expect([c.shows(NS, 'a-new'), c.shows(NS, 'z-old')]).toEqual(['192.0.2.11 Allocated', '192.0.2.10 Allocated']);
     const events = logger.lines.map((l) => l.event);
     expect(events.indexOf('allocations-imported')).toBeLessThan(events.indexOf('address-assigned'));
-    expect(logger.lines.find((l) => l.event === 'allocations-imported')?.fields).toMatchObject({ services: 1, imported: 1, issues: 0 });
+    expect(logger.lines.find((l) => l.event === 'allocations-imported')?.fields).toMatchObject({
+      services: 1,
+      imported: 1,
+      issues: 0,
+    });
   });
 
   it('retries a write that failed for a passing reason until it succeeds', async () => {
@@ -66,18 +83,28 @@ describe('a leader session', () => {
     c.putGroup('default', ['192.0.2.10-192.0.2.11']);
     c.putService(NS, 'web');
     let refusals = 2;
-    c.api.setWriteRule((w) => (w.op === 'patch-status' && toService(c, 'web')(w) && refusals-- > 0 ? { code: 'Unavailable', status: 503, message: 'try later' } : undefined));
+    c.api.setWriteRule((w) =>
+      w.op === 'patch-status' && toService(c, 'web')(w) && refusals-- > 0
+        ? { code: 'Unavailable', status: 503, message: 'try later' }
+        : undefined,
+    );
     startSession(c);
     await c.run(10_000);
     expect(c.shows(NS, 'web')).toBe('192.0.2.10 Allocated');
-    expect(c.api.writes.filter((w) => w.op === 'patch-status' && toService(c, 'web')(w)).map((w) => w.outcome)).toEqual(['Unavailable', 'Unavailable', 'ok']);
+    expect(c.api.writes.filter((w) => w.op === 'patch-status' && toService(c, 'web')(w)).map((w) => w.outcome)).toEqual(
+      ['Unavailable', 'Unavailable', 'ok'],
+    );
   });
 
   it('does not retry a write the server refused as invalid, until the Service changes', async () => {
     const c = createInMemoryCluster();
     c.putGroup('default', ['192.0.2.10-192.0.2.11']);
     c.putService(NS, 'web');
-    c.api.setWriteRule((w) => (toService(c, 'web')(w) ? { code: 'Invalid', status: 422, message: 'metadata.annotations: Invalid value' } : undefined));
+    c.api.setWriteRule((w) =>
+      toService(c, 'web')(w)
+        ? { code: 'Invalid', status: 422, message: 'metadata.annotations: Invalid value' }
+        : undefined,
+    );
     const { logger } = startSession(c);
     await c.run(60_000);
     const attempts = (): number => c.api.writes.filter(toService(c, 'web')).length;

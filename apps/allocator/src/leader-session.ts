@@ -76,7 +76,8 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     const list = validateServiceGroups(inputs);
     checks = new Map(list.map((c) => [c.name, c]));
     const outside = ipam.setGroups(list);
-    for (const o of outside) logger.warn('address-outside-pool', { key: o.key, address: o.address, message: o.message });
+    for (const o of outside)
+      logger.warn('address-outside-pool', { key: o.key, address: o.address, message: o.message });
     logger.info('groups-applied', { groups: list.length, invalid: list.filter((c) => !c.ok).map((c) => c.name) });
     return true;
   };
@@ -90,8 +91,16 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
         return { kind: 'converged' };
       case 'failed':
         metrics.countWriteFailure(r.action, r.error.code);
-        logger.warn('write-failed', { key, action: r.action, code: r.error.code, status: r.error.status, message: r.error.message });
-        return r.error.code === 'Invalid' || r.error.code === 'Forbidden' ? { kind: 'terminal', reason: r.error.message } : { kind: 'retry', reason: r.error.message };
+        logger.warn('write-failed', {
+          key,
+          action: r.action,
+          code: r.error.code,
+          status: r.error.status,
+          message: r.error.message,
+        });
+        return r.error.code === 'Invalid' || r.error.code === 'Forbidden'
+          ? { kind: 'terminal', reason: r.error.message }
+          : { kind: 'retry', reason: r.error.message };
     }
   };
 
@@ -107,7 +116,8 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     const observed = obj === undefined ? undefined : observeService(obj);
     const decision = decideService(ipam, { key, intent, observed });
     const desired = decision.desire;
-    if (desired?.kind === 'hold' && desired.status === 'False' && desired.reason !== 'Allocated') pending.set(key, desired.reason);
+    if (desired?.kind === 'hold' && desired.status === 'False' && desired.reason !== 'Allocated')
+      pending.set(key, desired.reason);
     else pending.delete(key);
     for (const g of decision.groups) groupQueue.add(g);
     if (decision.released.length > 0) {
@@ -202,16 +212,22 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
       },
       formatTime(deps.now()),
     );
-    for (const a of actions) if (a.kind === 'event') logger.warn('group-invalid', { group: name, reason: a.reason, message: a.message });
-    const result = await executeGroupPlan(actions, { namespace: deps.namespace, name, uid: obj.metadata?.uid }, executeDeps);
+    for (const a of actions)
+      if (a.kind === 'event') logger.warn('group-invalid', { group: name, reason: a.reason, message: a.message });
+    const result = await executeGroupPlan(
+      actions,
+      { namespace: deps.namespace, name, uid: obj.metadata?.uid },
+      executeDeps,
+    );
     logWrites(result, `group:${name}`);
     return outcomeOf(result, `group:${name}`) ?? { kind: 'converged' };
   };
 
-  const onSettled = (kind: 'service' | 'group') => (s: { key: string; outcome: ReconcileOutcome; durationMs: number }) => {
-    if (kind === 'service') metrics.observeReconcile(s.durationMs / 1000, s.outcome.kind);
-    if (s.outcome.kind === 'retry') logger.debug('reconcile-retry', { kind, key: s.key, reason: s.outcome.reason });
-  };
+  const onSettled =
+    (kind: 'service' | 'group') => (s: { key: string; outcome: ReconcileOutcome; durationMs: number }) => {
+      if (kind === 'service') metrics.observeReconcile(s.durationMs / 1000, s.outcome.kind);
+      if (s.outcome.kind === 'retry') logger.debug('reconcile-retry', { kind, key: s.key, reason: s.outcome.reason });
+    };
   const queue: WorkQueue<string> = createWorkQueue<string>({
     reconcile: reconcileService,
     concurrency: deps.concurrency,
@@ -246,8 +262,13 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
         return e === undefined ? [] : [e];
       });
     const report = ipam.importAllocations(existing);
-    logger.info('allocations-imported', { services: existing.length, imported: report.imported, issues: report.issues.length });
-    for (const issue of report.issues) logger.warn('import-issue', { code: issue.code, key: issue.key, address: issue.address, message: issue.message });
+    logger.info('allocations-imported', {
+      services: existing.length,
+      imported: report.imported,
+      issues: report.issues.length,
+    });
+    for (const issue of report.issues)
+      logger.warn('import-issue', { code: issue.code, key: issue.key, address: issue.address, message: issue.message });
 
     // The watches replay their latest update on subscription: what the snapshots read above already cover.
     const groupSnapshot = groups.current();

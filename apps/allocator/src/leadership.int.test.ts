@@ -21,7 +21,12 @@ const annotations = { 'purelb.io/service-group': 'ha' };
 /** A fresh install namespace with the group `ha`, and a Service namespace. */
 async function haCluster(prefix: string): Promise<TestCluster> {
   const c = await t.fresh(prefix);
-  await c.createGroup('ha', { v4pools: [{ pool: '198.51.100.0/24', subnet: '198.51.100.0/24' }, { pool: '203.0.113.0/24', subnet: '203.0.113.0/24' }] });
+  await c.createGroup('ha', {
+    v4pools: [
+      { pool: '198.51.100.0/24', subnet: '198.51.100.0/24' },
+      { pool: '203.0.113.0/24', subnet: '203.0.113.0/24' },
+    ],
+  });
   return c;
 }
 
@@ -60,7 +65,10 @@ async function allAllocated(c: TestCluster, count: number): Promise<string[]> {
     `${count} Services allocated`,
     async () => {
       const list = await c.listServices();
-      return list.length === count && list.every((s) => ingressIps(s).length === 1 && allocatedCondition(s)?.reason === 'Allocated') ? list : undefined;
+      return list.length === count &&
+        list.every((s) => ingressIps(s).length === 1 && allocatedCondition(s)?.reason === 'Allocated')
+        ? list
+        : undefined;
     },
     { timeoutMs: 180_000, intervalMs: 1000 },
   );
@@ -100,7 +108,9 @@ describe('two replicas', () => {
     const [leader, standby] = await twoReplicas(c, 'term');
     const exit = await leader.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(leader.logs.filter((l) => l.event === 'leadership-released' || l.event === 'stopped').map((l) => l.event)).toEqual(['leadership-released', 'stopped']);
+    expect(
+      leader.logs.filter((l) => l.event === 'leadership-released' || l.event === 'stopped').map((l) => l.event),
+    ).toEqual(['leadership-released', 'stopped']);
     await standby.waitForLog((l) => l.event === 'allocating', t.budget());
     expect(await leaseHolder(c)).toBe(standby.identity);
     await c.createService('after-handover', { annotations });
@@ -139,7 +149,10 @@ describe('two replicas', () => {
     expect(await readyz(b)).toContain('standby');
     writeFileSync(trigger, 'throw');
 
-    await t.waitFor(`${a.identity ?? 'the allocator'} to exit`, () => a.child.exitCode !== null || a.child.signalCode !== null);
+    await t.waitFor(
+      `${a.identity ?? 'the allocator'} to exit`,
+      () => a.child.exitCode !== null || a.child.signalCode !== null,
+    );
     const exit = await a.exited;
     expect(exit).toEqual({ code: 70, signal: null });
     const fatal = a.logs.filter((l) => l.level === 'fatal');
@@ -162,12 +175,19 @@ async function shown(c: TestCluster, name: string): Promise<unknown> {
   return {
     ingress: ingressIps(svc),
     allocatedFrom: svc?.metadata?.annotations?.['purelb.io/allocated-from'],
-    condition: condition === undefined ? undefined : { status: condition.status, reason: condition.reason, message: condition.message },
+    condition:
+      condition === undefined
+        ? undefined
+        : { status: condition.status, reason: condition.reason, message: condition.message },
   };
 }
 
 /** Hands over to the standby (SIGTERM), waits until it has reconciled a new Service, and returns it. */
-async function handOver(c: TestCluster, pair: [AllocatorProcess, AllocatorProcess], probe: { readonly group: string }): Promise<AllocatorProcess> {
+async function handOver(
+  c: TestCluster,
+  pair: [AllocatorProcess, AllocatorProcess],
+  probe: { readonly group: string },
+): Promise<AllocatorProcess> {
   const [leader, standby] = pair;
   expect(await leader.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   await standby.waitForLog((l) => l.event === 'allocating', t.budget());
@@ -176,7 +196,8 @@ async function handOver(c: TestCluster, pair: [AllocatorProcess, AllocatorProces
   return standby;
 }
 
-const writesFor = (p: AllocatorProcess, c: TestCluster, name: string): LogLine[] => writesIn(p.logs).filter((l) => l.key === `${c.ns}/${name}`);
+const writesFor = (p: AllocatorProcess, c: TestCluster, name: string): LogLine[] =>
+  writesIn(p.logs).filter((l) => l.key === `${c.ns}/${name}`);
 
 describe('the same cluster state gives the same result on every replica', () => {
   it('after pool edits and a deleted group, a new leader shows every Service exactly as the old one did', async () => {
@@ -187,13 +208,22 @@ describe('the same cluster state gives the same result on every replica', () => 
     await c.createGroup('virtual', v4('198.51.100.16/28', '198.51.100.0/24'));
     await c.createGroup('a', v4('203.0.113.1-203.0.113.10', '203.0.113.0/24'));
     const pair = await twoReplicas(c, 'same');
-    await c.waitForGroup('overlap', 'Overlap', (g) => g.status?.conditions?.some((x) => x.type === 'Ready' && x.reason === 'Overlap') === true);
+    await c.waitForGroup(
+      'overlap',
+      'Overlap',
+      (g) => g.status?.conditions?.some((x) => x.type === 'Ready' && x.reason === 'Overlap') === true,
+    );
     // Pinned by spec.loadBalancerIP in `virtual`; pinned by annotation in `default`, inside `overlap` too; named `a`.
     await c.createService('pinned-shrunk', { loadBalancerIP: '198.51.100.20' });
     await c.createService('pinned-moved', { annotations: { 'purelb.io/addresses': '192.0.2.250' } });
     await c.createService('named', { annotations: { 'purelb.io/service-group': 'a' } });
-    const from = async (name: string) => (await c.waitForAllocated(name)).metadata?.annotations?.['purelb.io/allocated-from'];
-    expect([await from('pinned-shrunk'), await from('pinned-moved'), await from('named')]).toEqual(['virtual', 'default', 'a']);
+    const from = async (name: string) =>
+      (await c.waitForAllocated(name)).metadata?.annotations?.['purelb.io/allocated-from'];
+    expect([await from('pinned-shrunk'), await from('pinned-moved'), await from('named')]).toEqual([
+      'virtual',
+      'default',
+      'a',
+    ]);
     expect(ingressIps(await c.getService('named'))).toEqual(['203.0.113.1']);
 
     // `virtual` shrinks away from its Service's address; `default` is deleted (so `overlap` becomes
@@ -204,8 +234,16 @@ describe('the same cluster state gives the same result on every replica', () => 
     await c.createGroup('b', v4('203.0.113.1-203.0.113.4', '203.0.113.0/24'));
     await c.waitForReason('pinned-shrunk', 'AddressOutsidePool');
     await c.waitForReason('named', 'AddressOutsidePool');
-    await c.waitFor('pinned-moved to be counted in overlap', async () => (await c.getService('pinned-moved'))?.metadata?.annotations?.['purelb.io/allocated-from'] === 'overlap');
-    const before = { shrunk: await shown(c, 'pinned-shrunk'), moved: await shown(c, 'pinned-moved'), named: await shown(c, 'named') };
+    await c.waitFor(
+      'pinned-moved to be counted in overlap',
+      async () =>
+        (await c.getService('pinned-moved'))?.metadata?.annotations?.['purelb.io/allocated-from'] === 'overlap',
+    );
+    const before = {
+      shrunk: await shown(c, 'pinned-shrunk'),
+      moved: await shown(c, 'pinned-moved'),
+      named: await shown(c, 'named'),
+    };
     expect(before).toEqual({
       // keeps naming the group that held its address
       shrunk: {
@@ -214,14 +252,19 @@ describe('the same cluster state gives the same result on every replica', () => 
         condition: {
           status: 'False',
           reason: 'AddressOutsidePool',
-          message: '198.51.100.20 lies outside every pool of service group "virtual"; the address is kept until the Service is changed or deleted',
+          message:
+            '198.51.100.20 lies outside every pool of service group "virtual"; the address is kept until the Service is changed or deleted',
         },
       },
       // its address now lies in `overlap`: counted there
       moved: {
         ingress: ['192.0.2.250'],
         allocatedFrom: 'overlap',
-        condition: { status: 'True', reason: 'Allocated', message: 'Allocated 192.0.2.250 from service group "overlap"' },
+        condition: {
+          status: 'True',
+          reason: 'Allocated',
+          message: 'Allocated 192.0.2.250 from service group "overlap"',
+        },
       },
       // names its group: not moved into `b`
       named: {
@@ -230,7 +273,8 @@ describe('the same cluster state gives the same result on every replica', () => 
         condition: {
           status: 'False',
           reason: 'AddressOutsidePool',
-          message: '203.0.113.1 lies outside every pool of service group "a"; the address is kept until the Service is changed or deleted',
+          message:
+            '203.0.113.1 lies outside every pool of service group "a"; the address is kept until the Service is changed or deleted',
         },
       },
     });
@@ -239,12 +283,22 @@ describe('the same cluster state gives the same result on every replica', () => 
       return all.length === 2 ? all : undefined;
     });
     expect(assigned.map((e) => e.message)).toContain('Assigned 192.0.2.250 from group overlap (was group default)');
-    await c.waitForGroup('overlap', 'Ready, counting the pinned address', (g) => g.status?.v4?.allocated === '1' && g.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true);
+    await c.waitForGroup(
+      'overlap',
+      'Ready, counting the pinned address',
+      (g) =>
+        g.status?.v4?.allocated === '1' &&
+        g.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') === true,
+    );
 
     const next = await handOver(c, pair, { group: 'b' });
     // `b` hands out its lowest free address, not the one `named` holds.
     expect(ingressIps(await c.getService('probe'))).toEqual(['203.0.113.2']);
-    expect({ shrunk: await shown(c, 'pinned-shrunk'), moved: await shown(c, 'pinned-moved'), named: await shown(c, 'named') }).toEqual(before);
+    expect({
+      shrunk: await shown(c, 'pinned-shrunk'),
+      moved: await shown(c, 'pinned-moved'),
+      named: await shown(c, 'named'),
+    }).toEqual(before);
     for (const name of ['pinned-shrunk', 'pinned-moved', 'named']) expect(writesFor(next, c, name), name).toEqual([]);
     expect((await c.listEvents('pinned-moved')).filter((e) => e.reason === 'AddressAssigned')).toHaveLength(2);
   });

@@ -9,7 +9,11 @@ import { createMetrics } from './metrics.ts';
 import { parseOptions, usage } from './options.ts';
 import { readVersion } from './read-version.ts';
 
-const parsed = parseOptions(process.argv.slice(2), process.env, { hostname: hostname(), pid: process.pid, homedir: homedir() });
+const parsed = parseOptions(process.argv.slice(2), process.env, {
+  hostname: hostname(),
+  pid: process.pid,
+  homedir: homedir(),
+});
 if (!parsed.ok) {
   for (const e of parsed.errors) process.stderr.write(`allocator: ${e.message}\n`);
   process.stderr.write(`\n${usage}\n`);
@@ -45,7 +49,12 @@ if (!kube.ok) {
 }
 
 const metrics = createMetrics({ build: { version, node: process.env['NODE_NAME'] ?? hostname() } });
-const allocator = startAllocator({ cluster: connectCluster(kube.value, options.renewDeadlineMs), options, logger, metrics });
+const allocator = startAllocator({
+  cluster: connectCluster(kube.value, options.renewDeadlineMs),
+  options,
+  logger,
+  metrics,
+});
 releaseLeadership = () => allocator.stop();
 logger.info('started', {
   identity: options.identity,
@@ -53,10 +62,12 @@ logger.info('started', {
   defaultClass: options.defaultClass,
   kubeconfig: options.kubeconfig.kind === 'file' ? options.kubeconfig.path : 'in-cluster',
 });
-const server = await startHealthServer(options.listen, metrics.registry, () => allocator.readiness()).catch((err: unknown) => {
-  logger.error('startup-failed', { path: '--listen', ...errorFields(err) });
-  process.exit(1);
-});
+const server = await startHealthServer(options.listen, metrics.registry, () => allocator.readiness()).catch(
+  (err: unknown) => {
+    logger.error('startup-failed', { path: '--listen', ...errorFields(err) });
+    process.exit(1);
+  },
+);
 logger.info('listening', { host: server.address.host, port: server.address.port });
 
 let stopping = false;

@@ -56,7 +56,8 @@ export function formatTime(epochMs: number): string {
 }
 
 function toJson(value: unknown): JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return value;
   if (value instanceof Date) return timeText(value) ?? null;
   if (Array.isArray(value)) return value.map(toJson);
   if (typeof value === 'object') {

@@ -33,15 +33,21 @@ describe('parseOptions', () => {
     const o = ok(
       parseOptions(
         [
-          '--kubeconfig', '/tmp/kc',
+          '--kubeconfig',
+          '/tmp/kc',
           '--namespace=lb-system',
           '--default-class=false',
-          '--identity', 'pod-1',
-          '--lease-duration', '3000',
+          '--identity',
+          'pod-1',
+          '--lease-duration',
+          '3000',
           '--renew-deadline=2000',
-          '--retry-period', '500',
-          '--listen', '127.0.0.1:0',
-          '--log-level', 'debug',
+          '--retry-period',
+          '500',
+          '--listen',
+          '127.0.0.1:0',
+          '--log-level',
+          'debug',
         ],
         {},
         host,
@@ -127,7 +133,23 @@ describe('parseOptions', () => {
   });
 
   it('gives every problem a code from the closed set', () => {
-    const r = parseOptions(['stray', '--nope', '--listen', '--identity', 'a', '--identity', 'b', '--lease-duration', '0', '--retry-period', 'x'], {}, host);
+    const r = parseOptions(
+      [
+        'stray',
+        '--nope',
+        '--listen',
+        '--identity',
+        'a',
+        '--identity',
+        'b',
+        '--lease-duration',
+        '0',
+        '--retry-period',
+        'x',
+      ],
+      {},
+      host,
+    );
     expect(r.ok ? [] : r.errors.map((e) => [e.code, e.path])).toEqual([
       ['UnexpectedArgument', 'stray'],
       ['UnknownFlag', '--nope'],
@@ -138,18 +160,28 @@ describe('parseOptions', () => {
     ]);
     const inconsistent = parseOptions(['--renew-deadline', '20000'], {}, host);
     expect(inconsistent.ok ? [] : inconsistent.errors.map((e) => [e.code, e.path, e.message])).toEqual([
-      ['Inconsistent', '--renew-deadline', '--renew-deadline (20000 ms) must be shorter than --lease-duration (15000 ms)'],
+      [
+        'Inconsistent',
+        '--renew-deadline',
+        '--renew-deadline (20000 ms) must be shorter than --lease-duration (15000 ms)',
+      ],
     ]);
   });
 
   it('recognises --help', () => {
     expect(parseOptions(['--help'], {}, host)).toEqual({ ok: true, value: { kind: 'help', text: usage } });
-    expect(parseOptions(['--lease-duration', 'x', '-h'], {}, host)).toMatchObject({ ok: true, value: { kind: 'help' } });
+    expect(parseOptions(['--lease-duration', 'x', '-h'], {}, host)).toMatchObject({
+      ok: true,
+      value: { kind: 'help' },
+    });
   });
 
   it('recognises --version', () => {
     expect(parseOptions(['--version'], {}, host)).toEqual({ ok: true, value: { kind: 'version' } });
-    expect(parseOptions(['--log-level', 'loud', '--version'], {}, host)).toEqual({ ok: true, value: { kind: 'version' } });
+    expect(parseOptions(['--log-level', 'loud', '--version'], {}, host)).toEqual({
+      ok: true,
+      value: { kind: 'version' },
+    });
     expect(usage).toContain('--version');
   });
 });

@@ -52,8 +52,7 @@ export type Invocation =
   | { readonly kind: 'version' };
 
 export type ParseOptionsResult =
-  | { readonly ok: true; readonly value: Invocation }
-  | { readonly ok: false; readonly errors: readonly OptionError[] };
+  { readonly ok: true; readonly value: Invocation } | { readonly ok: false; readonly errors: readonly OptionError[] };
 
 /** What the caller knows about the host; passed in so parsing stays pure. */
 export interface HostFacts {
@@ -122,7 +121,11 @@ function readFlags(argv: readonly string[]): {
       continue;
     }
     if (!arg.startsWith('--')) {
-      errors.push({ code: 'UnexpectedArgument', path: arg, message: `unexpected argument "${arg}"; flags start with --` });
+      errors.push({
+        code: 'UnexpectedArgument',
+        path: arg,
+        message: `unexpected argument "${arg}"; flags start with --`,
+      });
       continue;
     }
     const eq = arg.indexOf('=');
@@ -158,7 +161,11 @@ const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function parseMillis(path: string, raw: string, errors: OptionError[]): number {
   if (!/^\d+$/.test(raw.trim())) {
-    errors.push({ code: 'InvalidValue', path, message: `${path} must be a whole number of milliseconds, got "${raw}"` });
+    errors.push({
+      code: 'InvalidValue',
+      path,
+      message: `${path} must be a whole number of milliseconds, got "${raw}"`,
+    });
     return 0;
   }
   const n = Number(raw.trim());
@@ -180,7 +187,11 @@ function parseBool(path: string, raw: string, errors: OptionError[]): boolean {
 export function parseListen(path: string, raw: string, errors: OptionError[]): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d+)$/.exec(raw.trim());
   if (m === null) {
-    errors.push({ code: 'InvalidValue', path, message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"` });
+    errors.push({
+      code: 'InvalidValue',
+      path,
+      message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"`,
+    });
     return { host: '0.0.0.0', port: 0 };
   }
   const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '0.0.0.0' : m[2]);
@@ -210,12 +221,16 @@ export function parseOptions(
   const kubeFlag = flags.get('kubeconfig');
   const kubeEnv = nonEmptyEnv('KUBECONFIG');
   if (kubeFlag !== undefined) {
-    if (kubeFlag.trim() === '') errors.push({ code: 'InvalidValue', path: '--kubeconfig', message: '--kubeconfig must not be empty' });
+    if (kubeFlag.trim() === '')
+      errors.push({ code: 'InvalidValue', path: '--kubeconfig', message: '--kubeconfig must not be empty' });
     kubeconfig = { kind: 'file', path: kubeFlag.trim(), from: '--kubeconfig' };
   } else if (kubeEnv !== undefined) {
     // KUBECONFIG may list several files; the first one is used.
     kubeconfig = { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
-  } else if (nonEmptyEnv('KUBERNETES_SERVICE_HOST') !== undefined && nonEmptyEnv('KUBERNETES_SERVICE_PORT') !== undefined) {
+  } else if (
+    nonEmptyEnv('KUBERNETES_SERVICE_HOST') !== undefined &&
+    nonEmptyEnv('KUBERNETES_SERVICE_PORT') !== undefined
+  ) {
     kubeconfig = { kind: 'in-cluster' };
   } else {
     kubeconfig = { kind: 'file', path: `${host.homedir}/.kube/config`, from: 'home' };
@@ -225,7 +240,11 @@ export function parseOptions(
   const nsPath = nsFlag !== undefined ? '--namespace' : 'PURELB_NAMESPACE';
   const namespace = (nsFlag ?? nonEmptyEnv('PURELB_NAMESPACE') ?? 'purelb').trim();
   if (namespace.length > 63 || !dns1123Label.test(namespace)) {
-    errors.push({ code: 'InvalidValue', path: nsPath, message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"` });
+    errors.push({
+      code: 'InvalidValue',
+      path: nsPath,
+      message: `${nsPath} must be a DNS-1123 label (lower-case letters, digits, "-"), got "${namespace}"`,
+    });
   }
 
   const dc = flags.get('default-class');
@@ -268,7 +287,11 @@ export function parseOptions(
   const levelRaw = (flags.get('log-level') ?? 'info').trim().toLowerCase();
   const logLevel = logLevels.find((l) => l === levelRaw);
   if (logLevel === undefined) {
-    errors.push({ code: 'InvalidValue', path: '--log-level', message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"` });
+    errors.push({
+      code: 'InvalidValue',
+      path: '--log-level',
+      message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"`,
+    });
   }
 
   if (errors.length > 0 || logLevel === undefined) return { ok: false, errors };

@@ -13,10 +13,23 @@ const inputs: GroupInput[] = [
   {
     name: 'big',
     createdAt: '2024-01-01T00:00:00Z',
-    spec: { local: { v4pools: [{ pool: '192.0.2.0/24', subnet: '192.0.2.0/24' }], v6pools: [{ pool: '2001:db8::/64', subnet: '2001:db8::/64' }] } },
+    spec: {
+      local: {
+        v4pools: [{ pool: '192.0.2.0/24', subnet: '192.0.2.0/24' }],
+        v6pools: [{ pool: '2001:db8::/64', subnet: '2001:db8::/64' }],
+      },
+    },
   },
-  { name: 'late', createdAt: '2024-01-02T00:00:00Z', spec: { local: { v4pools: [{ pool: '192.0.2.250-192.0.2.255', subnet: '192.0.2.0/24' }] } } },
-  { name: 'outside', createdAt: '2024-01-03T00:00:00Z', spec: { local: { v4pools: [{ pool: '198.51.100.1-198.51.100.3', subnet: '203.0.113.0/24' }] } } },
+  {
+    name: 'late',
+    createdAt: '2024-01-02T00:00:00Z',
+    spec: { local: { v4pools: [{ pool: '192.0.2.250-192.0.2.255', subnet: '192.0.2.0/24' }] } },
+  },
+  {
+    name: 'outside',
+    createdAt: '2024-01-03T00:00:00Z',
+    spec: { local: { v4pools: [{ pool: '198.51.100.1-198.51.100.3', subnet: '203.0.113.0/24' }] } },
+  },
 ];
 const checks = validateServiceGroups(inputs);
 const ipam = createIpam(checks);
@@ -41,7 +54,16 @@ describe('planGroupStatus', () => {
           v4: { capacity: '256', allocated: '1', available: '255' },
           v6: { capacity: '18446744073709551616', allocated: '1', available: '18446744073709551615' },
           usage: { v4: '1/256', v6: '1/18.4E' },
-          conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: '2 pool(s) in use', lastTransitionTime: NOW, observedGeneration: 3 }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'Valid',
+              message: '2 pool(s) in use',
+              lastTransitionTime: NOW,
+              observedGeneration: 3,
+            },
+          ],
         },
       },
     ]);
@@ -59,7 +81,9 @@ describe('planGroupStatus', () => {
     const ready = (status?.conditions ?? [])[0] as Record<string, unknown>;
     expect(ready).toMatchObject({ type: 'Ready', status: 'False', reason: 'Overlap' });
     expect(ready.message).toContain('"big"');
-    expect(first.filter((a) => a.kind === 'event')).toEqual([{ kind: 'event', type: 'Warning', reason: 'Overlap', message: ready.message }]);
+    expect(first.filter((a) => a.kind === 'event')).toEqual([
+      { kind: 'event', type: 'Warning', reason: 'Overlap', message: ready.message },
+    ]);
     const { pools: _pools, ...written } = status ?? {};
     expect(planGroupStatus(input('late', written), NOW)).toEqual([]);
   });
@@ -70,16 +94,42 @@ describe('planGroupStatus', () => {
   });
 
   it('keeps the transition time and other conditions when only the counts change', () => {
-    const other = { type: 'example.com/Audit', status: 'True', reason: 'Seen', message: '', lastTransitionTime: EARLIER };
+    const other = {
+      type: 'example.com/Audit',
+      status: 'True',
+      reason: 'Seen',
+      message: '',
+      lastTransitionTime: EARLIER,
+    };
     const observed = {
       observedGeneration: 1,
       pools: '192.0.2.0-192.0.2.255, 2001:db8::-2001:db8::ffff:ffff:ffff:ffff',
       v4: { capacity: '256', allocated: '0', available: '256' },
       v6: { capacity: '18446744073709551616', allocated: '1', available: '18446744073709551615' },
-      conditions: [other, { type: 'Ready', status: 'True', reason: 'Valid', message: '2 pool(s) in use', lastTransitionTime: EARLIER, observedGeneration: 1 }],
+      conditions: [
+        other,
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Valid',
+          message: '2 pool(s) in use',
+          lastTransitionTime: EARLIER,
+          observedGeneration: 1,
+        },
+      ],
     };
     const patch = patchOf(planGroupStatus(input('big', observed), NOW));
-    expect(patch?.conditions).toEqual([other, { type: 'Ready', status: 'True', reason: 'Valid', message: '2 pool(s) in use', lastTransitionTime: EARLIER, observedGeneration: 1 }]);
+    expect(patch?.conditions).toEqual([
+      other,
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Valid',
+        message: '2 pool(s) in use',
+        lastTransitionTime: EARLIER,
+        observedGeneration: 1,
+      },
+    ]);
     expect(patch?.v4).toEqual({ capacity: '256', allocated: '1', available: '255' });
   });
 
@@ -100,7 +150,8 @@ describe('planGroupStatus', () => {
     const check = small[0]!;
     const plan = (observed: ServiceGroupObject['status']) =>
       planGroupStatus({ generation: 1, check, stats: state.groupStats('small'), held: none, observed }, NOW);
-    for (const key of ['ns/a', 'ns/b']) state.allocate({ key, group: 'small', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+    for (const key of ['ns/a', 'ns/b'])
+      state.allocate({ key, group: 'small', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
     const full = plan(undefined);
     const status = patchOf(full) as ServiceGroupObject['status'];
     expect(status).toMatchObject({
@@ -122,20 +173,41 @@ describe('planGroupStatus', () => {
     state.release('ns/a');
     const again = plan(status);
     expect(again.map((a) => a.kind)).toEqual(['patch-status']);
-    expect((patchOf(again)?.conditions as Record<string, unknown>[])[0]).toMatchObject({ status: 'True', reason: 'Valid' });
+    expect((patchOf(again)?.conditions as Record<string, unknown>[])[0]).toMatchObject({
+      status: 'True',
+      reason: 'Valid',
+    });
   });
 
   it('shows "-" as the usage of a family without pools and of an invalid group', () => {
     expect(patchOf(planGroupStatus(input('outside', undefined), NOW))?.usage).toEqual({ v4: '-', v6: '-' });
-    const v4only = validateServiceGroups([{ name: 'v4', createdAt: 1, spec: { local: { v4pool: { pool: '198.51.100.0/24', subnet: '198.51.100.0/24' } } } }]);
-    const patch = patchOf(planGroupStatus({ generation: 1, check: v4only[0]!, stats: createIpam(v4only).groupStats('v4'), held: none, observed: undefined }, NOW));
+    const v4only = validateServiceGroups([
+      { name: 'v4', createdAt: 1, spec: { local: { v4pool: { pool: '198.51.100.0/24', subnet: '198.51.100.0/24' } } } },
+    ]);
+    const patch = patchOf(
+      planGroupStatus(
+        {
+          generation: 1,
+          check: v4only[0]!,
+          stats: createIpam(v4only).groupStats('v4'),
+          held: none,
+          observed: undefined,
+        },
+        NOW,
+      ),
+    );
     expect(patch?.usage).toEqual({ v4: '0/256', v6: '-' });
   });
 
   it('an invalid group shows what is still held under its name', () => {
     const check = checks.find((c) => c.name === 'late');
     if (check === undefined) throw new Error('late');
-    const patch = patchOf(planGroupStatus({ generation: 1, check, stats: undefined, held: { IPv4: 2n, IPv6: 0n }, observed: undefined }, NOW));
+    const patch = patchOf(
+      planGroupStatus(
+        { generation: 1, check, stats: undefined, held: { IPv4: 2n, IPv6: 0n }, observed: undefined },
+        NOW,
+      ),
+    );
     expect(patch?.v4).toEqual({ capacity: '0', allocated: '2', available: '0' });
   });
 });

@@ -35,7 +35,8 @@ function readyCondition(observed: ServiceGroupObject['status']): Record<string, 
   const list: unknown = observed?.conditions;
   if (!Array.isArray(list)) return undefined;
   return (list as unknown[]).find(
-    (c): c is Record<string, unknown> => typeof c === 'object' && c !== null && (c as Record<string, unknown>).type === READY_CONDITION,
+    (c): c is Record<string, unknown> =>
+      typeof c === 'object' && c !== null && (c as Record<string, unknown>).type === READY_CONDITION,
   );
 }
 
@@ -96,7 +97,8 @@ export function planGroupStatus(input: GroupStatusInput, now: string): GroupActi
 
   const actions: GroupAction[] = [];
   if (!same) {
-    const lastTransitionTime = current !== undefined && current.status === status ? (timeText(current.lastTransitionTime) ?? now) : now;
+    const lastTransitionTime =
+      current !== undefined && current.status === status ? (timeText(current.lastTransitionTime) ?? now) : now;
     const condition: Record<string, JsonValue> = { type: READY_CONDITION, status, reason, message, lastTransitionTime };
     if (input.generation !== undefined) condition.observedGeneration = input.generation;
     const patch: Record<string, JsonValue> = {

@@ -53,7 +53,12 @@ const kinds = (actions: ServiceAction[]): string[] =>
 
 describe('planService', () => {
   it.each<[string, ObservedService, ServiceDesire, string[]]>([
-    ['a fresh Service gets annotations, then status, then AddressAssigned', bare, holdV4, ['patch-annotations', 'patch-status', 'event:Normal:AddressAssigned']],
+    [
+      'a fresh Service gets annotations, then status, then AddressAssigned',
+      bare,
+      holdV4,
+      ['patch-annotations', 'patch-status', 'event:Normal:AddressAssigned'],
+    ],
     ['a converged Service needs nothing', converged, holdV4, []],
     ['a Service without our marks that is not ours is left alone', bare, { kind: 'release', released: [] }, []],
     [
@@ -65,13 +70,34 @@ describe('planService', () => {
     [
       'a pending Service gets a False condition and one Warning',
       bare,
-      { ...holdV4, addresses: [], status: 'False', reason: 'PoolExhausted', message: 'group default has no free IPv4 address' },
+      {
+        ...holdV4,
+        addresses: [],
+        status: 'False',
+        reason: 'PoolExhausted',
+        message: 'group default has no free IPv4 address',
+      },
       ['patch-status', 'event:Warning:PoolExhausted'],
     ],
     [
       'a still pending Service with the same condition needs nothing',
-      { ...bare, condition: { status: 'False', reason: 'PoolExhausted', message: 'group default has no free IPv4 address', lastTransitionTime: EARLIER, observedGeneration: 1 } },
-      { ...holdV4, addresses: [], status: 'False', reason: 'PoolExhausted', message: 'group default has no free IPv4 address' },
+      {
+        ...bare,
+        condition: {
+          status: 'False',
+          reason: 'PoolExhausted',
+          message: 'group default has no free IPv4 address',
+          lastTransitionTime: EARLIER,
+          observedGeneration: 1,
+        },
+      },
+      {
+        ...holdV4,
+        addresses: [],
+        status: 'False',
+        reason: 'PoolExhausted',
+        message: 'group default has no free IPv4 address',
+      },
       [],
     ],
     [
@@ -103,7 +129,12 @@ describe('planService', () => {
     expect(status).toEqual({
       kind: 'patch-status',
       status: {
-        loadBalancer: { ingress: [{ ip: '2001:db8::10', ipMode: 'VIP' }, { ip: '192.0.2.10', ipMode: 'VIP' }] },
+        loadBalancer: {
+          ingress: [
+            { ip: '2001:db8::10', ipMode: 'VIP' },
+            { ip: '192.0.2.10', ipMode: 'VIP' },
+          ],
+        },
         conditions: [
           {
             type: 'purelb.io/Allocated',
@@ -118,21 +149,45 @@ describe('planService', () => {
     });
     expect(annotations).toEqual({
       kind: 'patch-annotations',
-      set: { 'purelb.io/allocated-by': 'PureLB', 'purelb.io/allocated-from': 'default', 'purelb.io/pool-type': 'local' },
+      set: {
+        'purelb.io/allocated-by': 'PureLB',
+        'purelb.io/allocated-from': 'default',
+        'purelb.io/pool-type': 'local',
+      },
       remove: [],
     });
-    expect(event).toMatchObject({ type: 'Normal', reason: 'AddressAssigned', message: 'Assigned 2001:db8::10, 192.0.2.10 from group default' });
+    expect(event).toMatchObject({
+      type: 'Normal',
+      reason: 'AddressAssigned',
+      message: 'Assigned 2001:db8::10, 192.0.2.10 from group default',
+    });
   });
 
   it('keeps other controllers’ conditions and the transition time when the status stays the same', () => {
-    const other = { type: 'example.com/Other', status: 'True', reason: 'Fine', message: '', lastTransitionTime: EARLIER };
+    const other = {
+      type: 'example.com/Other',
+      status: 'True',
+      reason: 'Fine',
+      message: '',
+      lastTransitionTime: EARLIER,
+    };
     const observed: ObservedService = { ...converged, otherConditions: [other], generation: 2 };
     const actions = planService(observed, holdV4, NOW);
     expect(actions).toEqual([
       {
         kind: 'patch-status',
         status: {
-          conditions: [other, { type: 'purelb.io/Allocated', status: 'True', reason: 'Allocated', message: allocatedCondition.message, lastTransitionTime: EARLIER, observedGeneration: 2 }],
+          conditions: [
+            other,
+            {
+              type: 'purelb.io/Allocated',
+              status: 'True',
+              reason: 'Allocated',
+              message: allocatedCondition.message,
+              lastTransitionTime: EARLIER,
+              observedGeneration: 2,
+            },
+          ],
         },
       },
     ]);
@@ -149,16 +204,36 @@ describe('planService', () => {
     const actions = planService(dual, holdV4, NOW);
     expect(actions).toEqual([
       { kind: 'patch-status', status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } } },
-      { kind: 'event', type: 'Normal', reason: 'AddressReleased', message: 'Released 2001:db8::10', slot: 'allocation' },
+      {
+        kind: 'event',
+        type: 'Normal',
+        reason: 'AddressReleased',
+        message: 'Released 2001:db8::10',
+        slot: 'allocation',
+      },
     ]);
   });
 
   it('release keeps other conditions and removes only our annotations', () => {
-    const other = { type: 'example.com/Other', status: 'True', reason: 'Fine', message: '', lastTransitionTime: EARLIER };
-    const actions = planService({ ...converged, otherConditions: [other] }, { kind: 'release', released: ['192.0.2.10'] }, NOW);
+    const other = {
+      type: 'example.com/Other',
+      status: 'True',
+      reason: 'Fine',
+      message: '',
+      lastTransitionTime: EARLIER,
+    };
+    const actions = planService(
+      { ...converged, otherConditions: [other] },
+      { kind: 'release', released: ['192.0.2.10'] },
+      NOW,
+    );
     expect(actions).toEqual([
       { kind: 'patch-status', status: { loadBalancer: { ingress: null }, conditions: [other] } },
-      { kind: 'patch-annotations', set: {}, remove: ['purelb.io/allocated-by', 'purelb.io/allocated-from', 'purelb.io/pool-type'] },
+      {
+        kind: 'patch-annotations',
+        set: {},
+        remove: ['purelb.io/allocated-by', 'purelb.io/allocated-from', 'purelb.io/pool-type'],
+      },
       { kind: 'event', type: 'Normal', reason: 'AddressReleased', message: 'Released 192.0.2.10', slot: 'allocation' },
     ]);
   });
@@ -166,43 +241,95 @@ describe('planService', () => {
   it('a failure that changes its message posts a new Warning; returning to Allocated posts AddressAssigned only if the address changed', () => {
     const pending: ObservedService = {
       ...bare,
-      condition: { status: 'False', reason: 'AddressInUse', message: 'old message', lastTransitionTime: EARLIER, observedGeneration: 1 },
+      condition: {
+        status: 'False',
+        reason: 'AddressInUse',
+        message: 'old message',
+        lastTransitionTime: EARLIER,
+        observedGeneration: 1,
+      },
     };
-    const desire: ServiceDesire = { ...holdV4, addresses: [], status: 'False', reason: 'AddressInUse', message: 'new message' };
+    const desire: ServiceDesire = {
+      ...holdV4,
+      addresses: [],
+      status: 'False',
+      reason: 'AddressInUse',
+      message: 'new message',
+    };
     expect(kinds(planService(pending, desire, NOW))).toEqual(['patch-status', 'event:Warning:AddressInUse']);
-    const recovered = planService({ ...converged, condition: { ...allocatedCondition, status: 'False', reason: 'AddressOutsidePool' } }, holdV4, NOW);
+    const recovered = planService(
+      { ...converged, condition: { ...allocatedCondition, status: 'False', reason: 'AddressOutsidePool' } },
+      holdV4,
+      NOW,
+    );
     expect(recovered).toEqual([
       {
         kind: 'patch-status',
-        status: { conditions: [{ type: 'purelb.io/Allocated', status: 'True', reason: 'Allocated', message: allocatedCondition.message, lastTransitionTime: NOW, observedGeneration: 1 }] },
+        status: {
+          conditions: [
+            {
+              type: 'purelb.io/Allocated',
+              status: 'True',
+              reason: 'Allocated',
+              message: allocatedCondition.message,
+              lastTransitionTime: NOW,
+              observedGeneration: 1,
+            },
+          ],
+        },
       },
     ]);
   });
 
   it('the same address counted in another group rewrites allocated-from and says so in one AddressAssigned Event', () => {
-    const desire: ServiceDesire = { ...holdV4, group: 'overlap', message: 'Allocated 192.0.2.10 from service group "overlap"' };
+    const desire: ServiceDesire = {
+      ...holdV4,
+      group: 'overlap',
+      message: 'Allocated 192.0.2.10 from service group "overlap"',
+    };
     const actions = planService(converged, desire, NOW);
     expect(actions.filter((a) => a.kind !== 'patch-status')).toEqual([
       { kind: 'patch-annotations', set: { 'purelb.io/allocated-from': 'overlap' }, remove: [] },
-      { kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: 'Assigned 192.0.2.10 from group overlap (was group default)', slot: 'allocation' },
+      {
+        kind: 'event',
+        type: 'Normal',
+        reason: 'AddressAssigned',
+        message: 'Assigned 192.0.2.10 from group overlap (was group default)',
+        slot: 'allocation',
+      },
     ]);
-    const after: ObservedService = { ...converged, allocatedFrom: 'overlap', condition: { ...allocatedCondition, message: desire.message } };
+    const after: ObservedService = {
+      ...converged,
+      allocatedFrom: 'overlap',
+      condition: { ...allocatedCondition, message: desire.message },
+    };
     expect(planService(after, desire, NOW)).toEqual([]);
   });
 
   it('a pending Service that lost its addresses drops our annotations', () => {
-    const desire: ServiceDesire = { ...holdV4, addresses: [], status: 'False', reason: 'GroupNotFound', message: 'no group "x"' };
+    const desire: ServiceDesire = {
+      ...holdV4,
+      addresses: [],
+      status: 'False',
+      reason: 'GroupNotFound',
+      message: 'no group "x"',
+    };
     const actions = planService(converged, desire, NOW);
     expect(actions.find((a) => a.kind === 'patch-annotations')).toEqual({
       kind: 'patch-annotations',
       set: {},
       remove: ['purelb.io/allocated-by', 'purelb.io/allocated-from', 'purelb.io/pool-type'],
     });
-    expect(actions.find((a) => a.kind === 'patch-status')).toMatchObject({ status: { loadBalancer: { ingress: null } } });
+    expect(actions.find((a) => a.kind === 'patch-status')).toMatchObject({
+      status: { loadBalancer: { ingress: null } },
+    });
   });
 
   it('rewrites an entry written without ipMode', () => {
-    const observed: ObservedService = { ...converged, ingress: [{ ip: '192.0.2.10', ipMode: undefined, hostname: undefined }] };
+    const observed: ObservedService = {
+      ...converged,
+      ingress: [{ ip: '192.0.2.10', ipMode: undefined, hostname: undefined }],
+    };
     expect(planService(observed, holdV4, NOW)).toEqual([
       { kind: 'patch-status', status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } } },
     ]);
@@ -210,7 +337,13 @@ describe('planService', () => {
 
   it('cuts a message longer than MAX_MESSAGE in the condition and the Warning alike, and converges on it', () => {
     const long = `requested ${'192.0.2.1,'.repeat(10_240)}`;
-    const desire: ServiceDesire = { ...holdV4, addresses: [], status: 'False', reason: 'InvalidAnnotation', message: long };
+    const desire: ServiceDesire = {
+      ...holdV4,
+      addresses: [],
+      status: 'False',
+      reason: 'InvalidAnnotation',
+      message: long,
+    };
     const actions = planService(bare, desire, NOW);
     const status = actions.find((a) => a.kind === 'patch-status');
     const condition = (status?.kind === 'patch-status' ? (status.status.conditions as { message: string }[]) : [])[0];
@@ -219,7 +352,13 @@ describe('planService', () => {
     expect(actions.find((a) => a.kind === 'event')).toMatchObject({ type: 'Warning', message: condition?.message });
     const shown: ObservedService = {
       ...bare,
-      condition: { status: 'False', reason: 'InvalidAnnotation', message: condition?.message ?? '', lastTransitionTime: NOW, observedGeneration: 1 },
+      condition: {
+        status: 'False',
+        reason: 'InvalidAnnotation',
+        message: condition?.message ?? '',
+        lastTransitionTime: NOW,
+        observedGeneration: 1,
+      },
     };
     expect(planService(shown, desire, NOW)).toEqual([]);
   });
@@ -229,6 +368,8 @@ describe('planService', () => {
     const actions = planService({ ...converged, allocatedFrom: hostile }, { ...holdV4, group: 'overlap' }, NOW);
     const event = actions.find((a) => a.kind === 'event');
     expect(event).toMatchObject({ reason: 'AddressAssigned' });
-    expect(event?.kind === 'event' ? event.message : '').toBe(`Assigned 192.0.2.10 from group overlap (was group ${'g'.repeat(78)}… (102,400 characters))`);
+    expect(event?.kind === 'event' ? event.message : '').toBe(
+      `Assigned 192.0.2.10 from group overlap (was group ${'g'.repeat(78)}… (102,400 characters))`,
+    );
   });
 });

@@ -30,7 +30,11 @@ export type ServiceDesire =
 
 export type ServiceAction =
   | { readonly kind: 'patch-status'; readonly status: JsonObject }
-  | { readonly kind: 'patch-annotations'; readonly set: Readonly<Record<string, string>>; readonly remove: readonly string[] }
+  | {
+      readonly kind: 'patch-annotations';
+      readonly set: Readonly<Record<string, string>>;
+      readonly remove: readonly string[];
+    }
   | {
       readonly kind: 'event';
       readonly type: 'Normal' | 'Warning';
@@ -73,7 +77,13 @@ function releaseActions(observed: ObservedService, released: readonly string[]):
   const remove = OUR_ANNOTATIONS.filter((a) => annotationValue(observed, a) !== undefined);
   if (remove.length > 0) actions.push({ kind: 'patch-annotations', set: {}, remove });
   if (ips.length > 0) {
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: bounded(`Released ${ips.join(', ')}`), slot: 'allocation' });
+    actions.push({
+      kind: 'event',
+      type: 'Normal',
+      reason: 'AddressReleased',
+      message: bounded(`Released ${ips.join(', ')}`),
+      slot: 'allocation',
+    });
   }
   return actions;
 }
@@ -89,14 +99,20 @@ function annotationValue(observed: ObservedService, name: (typeof OUR_ANNOTATION
   }
 }
 
-function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, { kind: 'hold' }>, now: string): ServiceAction[] {
+function holdActions(
+  observed: ObservedService,
+  desire: Extract<ServiceDesire, { kind: 'hold' }>,
+  now: string,
+): ServiceAction[] {
   const actions: ServiceAction[] = [];
   const message = bounded(desire.message);
   const status: Record<string, JsonValue> = {};
 
   if (!ingressMatches(observed, desire.addresses)) {
     status.loadBalancer =
-      desire.addresses.length > 0 ? { ingress: desire.addresses.map((a) => ({ ip: a.address, ipMode: 'VIP' })) } : { ingress: null };
+      desire.addresses.length > 0
+        ? { ingress: desire.addresses.map((a) => ({ ip: a.address, ipMode: 'VIP' })) }
+        : { ingress: null };
   }
 
   const current = observed.condition;
@@ -106,7 +122,8 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
     current.message !== message ||
     current.observedGeneration !== observed.generation;
   if (conditionChanged) {
-    const lastTransitionTime = current?.status === desire.status && current.lastTransitionTime !== undefined ? current.lastTransitionTime : now;
+    const lastTransitionTime =
+      current?.status === desire.status && current.lastTransitionTime !== undefined ? current.lastTransitionTime : now;
     const condition: Record<string, JsonValue> = {
       type: ALLOCATED_CONDITION,
       status: desire.status,
@@ -122,7 +139,8 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   const remove: string[] = [];
   if (desire.addresses.length > 0) {
     if (observed.allocatedBy !== ALLOCATED_BY) set[ANNOTATIONS.allocatedBy] = ALLOCATED_BY;
-    if (desire.group !== undefined && observed.allocatedFrom !== desire.group) set[ANNOTATIONS.allocatedFrom] = desire.group;
+    if (desire.group !== undefined && observed.allocatedFrom !== desire.group)
+      set[ANNOTATIONS.allocatedFrom] = desire.group;
     if (observed.poolType !== POOL_TYPE_LOCAL) set[ANNOTATIONS.poolType] = POOL_TYPE_LOCAL;
   } else {
     for (const a of OUR_ANNOTATIONS) if (annotationValue(observed, a) !== undefined) remove.push(a);
@@ -136,19 +154,42 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
   const released = before.filter((ip) => !after.includes(ip));
   const assigned = after.filter((ip) => !before.includes(ip));
   if (released.length > 0) {
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressReleased', message: bounded(`Released ${released.join(', ')}`), slot: 'allocation' });
+    actions.push({
+      kind: 'event',
+      type: 'Normal',
+      reason: 'AddressReleased',
+      message: bounded(`Released ${released.join(', ')}`),
+      slot: 'allocation',
+    });
   }
   // The same addresses now counted in another group (its group was deleted or shrank and another
   // group's pool holds them): a change of state the operator hears of, like an assignment.
   const regrouped =
-    assigned.length === 0 && after.length > 0 && desire.status === 'True' && observed.allocatedFrom !== undefined && desire.group !== undefined && observed.allocatedFrom !== desire.group;
+    assigned.length === 0 &&
+    after.length > 0 &&
+    desire.status === 'True' &&
+    observed.allocatedFrom !== undefined &&
+    desire.group !== undefined &&
+    observed.allocatedFrom !== desire.group;
   if (regrouped) {
     const text = `Assigned ${after.join(', ')} from group ${groupName(desire.group)} (was group ${groupName(observed.allocatedFrom)})`;
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: bounded(text), slot: 'allocation' });
+    actions.push({
+      kind: 'event',
+      type: 'Normal',
+      reason: 'AddressAssigned',
+      message: bounded(text),
+      slot: 'allocation',
+    });
   }
   if (assigned.length > 0) {
     const from = desire.group === undefined ? '' : ` from group ${groupName(desire.group)}`;
-    actions.push({ kind: 'event', type: 'Normal', reason: 'AddressAssigned', message: bounded(`Assigned ${assigned.join(', ')}${from}`), slot: 'allocation' });
+    actions.push({
+      kind: 'event',
+      type: 'Normal',
+      reason: 'AddressAssigned',
+      message: bounded(`Assigned ${assigned.join(', ')}${from}`),
+      slot: 'allocation',
+    });
     if (desire.deprecatedLoadBalancerIP !== undefined) {
       actions.push({
         kind: 'event',
@@ -159,7 +200,8 @@ function holdActions(observed: ObservedService, desire: Extract<ServiceDesire, {
       });
     }
   }
-  const failureChanged = current?.status !== desire.status || current.reason !== desire.reason || current.message !== message;
+  const failureChanged =
+    current?.status !== desire.status || current.reason !== desire.reason || current.message !== message;
   if (desire.status === 'False' && failureChanged) {
     actions.push({ kind: 'event', type: 'Warning', reason: desire.reason, message, slot: 'allocation' });
   }

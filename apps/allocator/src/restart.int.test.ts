@@ -43,8 +43,13 @@ describe('restart safety', () => {
     const first = t.spawn('restart-1');
     await first.waitForLog((l) => l.event === 'allocating', t.budget());
     const names = Array.from({ length: BURST }, (_, i) => `burst-${String(i).padStart(3, '0')}`);
-    const creating = inParallel(names, 8, (name) => t.createService(name, { annotations: { 'purelb.io/service-group': 'burst' } }));
-    await first.waitForLog((l) => l.event === 'address-assigned' && typeof l.key === 'string' && l.key.endsWith('burst-100'), t.budget(120_000));
+    const creating = inParallel(names, 8, (name) =>
+      t.createService(name, { annotations: { 'purelb.io/service-group': 'burst' } }),
+    );
+    await first.waitForLog(
+      (l) => l.event === 'address-assigned' && typeof l.key === 'string' && l.key.endsWith('burst-100'),
+      t.budget(120_000),
+    );
     const killed = await first.stop('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
     await creating;
@@ -60,7 +65,10 @@ describe('restart safety', () => {
       `all ${BURST} Services to be allocated`,
       async () => {
         const services = await t.listServices();
-        return services.length === BURST && services.every((s) => ingressIps(s).length === 1 && allocatedCondition(s)?.reason === 'Allocated') ? services : undefined;
+        return services.length === BURST &&
+          services.every((s) => ingressIps(s).length === 1 && allocatedCondition(s)?.reason === 'Allocated')
+          ? services
+          : undefined;
       },
       { timeoutMs: 180_000, intervalMs: 1000 },
     );
@@ -76,7 +84,12 @@ describe('restart safety', () => {
 
   it('imports existing allocations first: a collision is reported on the younger Service and never reassigned; an address outside every pool is reported', async () => {
     await t.createGroup('imported', { v4pools: [{ pool: '192.0.2.100-192.0.2.101', subnet: '192.0.2.0/24' }] });
-    const annotations = { 'purelb.io/service-group': 'imported', 'purelb.io/allocated-by': 'PureLB', 'purelb.io/allocated-from': 'imported', 'purelb.io/pool-type': 'local' };
+    const annotations = {
+      'purelb.io/service-group': 'imported',
+      'purelb.io/allocated-by': 'PureLB',
+      'purelb.io/allocated-from': 'imported',
+      'purelb.io/pool-type': 'local',
+    };
     // Written while no allocator runs: two Services claim one address, a third one outside every pool.
     const claims: [string, string][] = [
       ['a-older', '192.0.2.100'],
@@ -86,7 +99,9 @@ describe('restart safety', () => {
     for (const [name, ip] of claims) {
       await t.createService(name, { annotations });
       expectOk(
-        await t.api.patch(`${servicesPath(t.ns)}/${name}/status`, { status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } }),
+        await t.api.patch(`${servicesPath(t.ns)}/${name}/status`, {
+          status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } },
+        }),
         `status of ${name}`,
       );
     }

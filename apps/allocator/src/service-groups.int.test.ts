@@ -17,7 +17,11 @@ describe('ServiceGroup status', () => {
     expect(readyCondition(g)).toMatchObject({ status: 'True', reason: 'Valid' });
     expect(g.status?.observedGeneration).toBe(g.metadata?.generation);
     expect(g.status?.v4).toEqual({ capacity: '16', allocated: '0', available: '16' });
-    expect(g.status?.v6).toEqual({ capacity: '18446744073709551616', allocated: '0', available: '18446744073709551616' });
+    expect(g.status?.v6).toEqual({
+      capacity: '18446744073709551616',
+      allocated: '0',
+      available: '18446744073709551616',
+    });
 
     await t.createService('counted', { annotations: group('sg-counted') });
     await t.waitForAllocated('counted');
@@ -58,7 +62,12 @@ describe('ServiceGroup status', () => {
     ['a range running backwards', { v4pools: [{ pool: '192.0.2.9-192.0.2.1', subnet: '192.0.2.0/24' }] }],
     ['a bad aggregation', { v4pools: [{ pool: '192.0.2.1/32', subnet: '192.0.2.0/24', aggregation: '/99' }] }],
   ])('%s is rejected by the API server', async (_name, pools) => {
-    const r = await t.api.post(groupsPath(t.install), { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name: 'sg-malformed' }, spec: { local: pools } });
+    const r = await t.api.post(groupsPath(t.install), {
+      apiVersion: 'purelb.io/v1',
+      kind: 'ServiceGroup',
+      metadata: { name: 'sg-malformed' },
+      spec: { local: pools },
+    });
     expect(r.status).toBe(422);
   });
 

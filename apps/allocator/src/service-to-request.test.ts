@@ -3,9 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { ingressAddresses, parseAddressList, serviceToExisting, serviceToRequest } from './service-to-request.ts';
 import type { ServiceIntent } from './service-to-request.ts';
 
-function svc(over: { annotations?: Record<string, string>; spec?: Partial<NonNullable<ServiceObject['spec']>>; ingress?: string[] } = {}): ServiceObject {
+function svc(
+  over: {
+    annotations?: Record<string, string>;
+    spec?: Partial<NonNullable<ServiceObject['spec']>>;
+    ingress?: string[];
+  } = {},
+): ServiceObject {
   return {
-    metadata: { namespace: 'ns', name: 'web', ...(over.annotations === undefined ? {} : { annotations: over.annotations }) },
+    metadata: {
+      namespace: 'ns',
+      name: 'web',
+      ...(over.annotations === undefined ? {} : { annotations: over.annotations }),
+    },
     spec: {
       type: 'LoadBalancer',
       ipFamilies: ['IPv4'],
@@ -13,7 +23,9 @@ function svc(over: { annotations?: Record<string, string>; spec?: Partial<NonNul
       ports: [{ port: 80, protocol: 'TCP' }],
       ...over.spec,
     },
-    ...(over.ingress === undefined ? {} : { status: { loadBalancer: { ingress: over.ingress.map((ip) => ({ ip })) } } }),
+    ...(over.ingress === undefined
+      ? {}
+      : { status: { loadBalancer: { ingress: over.ingress.map((ip) => ({ ip })) } } }),
   };
 }
 
@@ -28,7 +40,12 @@ describe('serviceToRequest', () => {
   it('translates a plain LoadBalancer Service', () => {
     expect(serviceToRequest(svc(), ours)).toEqual({
       kind: 'allocate',
-      request: { key: 'ns/web', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: [{ protocol: 'TCP', port: 80 }] },
+      request: {
+        key: 'ns/web',
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        ports: [{ protocol: 'TCP', port: 80 }],
+      },
       familyOrder: ['IPv4', 'IPv6'],
       deprecatedLoadBalancerIP: undefined,
     });
@@ -81,7 +98,9 @@ describe('serviceToRequest', () => {
   });
 
   it('reads purelb.io/addresses with whitespace, canonicalising each address', () => {
-    const intent = request(serviceToRequest(svc({ annotations: { 'purelb.io/addresses': ' 192.0.2.7 ,  2001:DB8:0:0::7 ' } }), ours));
+    const intent = request(
+      serviceToRequest(svc({ annotations: { 'purelb.io/addresses': ' 192.0.2.7 ,  2001:DB8:0:0::7 ' } }), ours),
+    );
     expect(intent.request.requestedAddresses).toEqual(['192.0.2.7', '2001:db8::7']);
     expect(intent.deprecatedLoadBalancerIP).toBeUndefined();
   });
@@ -90,7 +109,12 @@ describe('serviceToRequest', () => {
     const viaField = request(serviceToRequest(svc({ spec: { loadBalancerIP: '192.0.2.9' } }), ours));
     expect(viaField.request.requestedAddresses).toEqual(['192.0.2.9']);
     expect(viaField.deprecatedLoadBalancerIP).toBe('192.0.2.9');
-    const both = request(serviceToRequest(svc({ annotations: { 'purelb.io/addresses': '192.0.2.8' }, spec: { loadBalancerIP: '192.0.2.9' } }), ours));
+    const both = request(
+      serviceToRequest(
+        svc({ annotations: { 'purelb.io/addresses': '192.0.2.8' }, spec: { loadBalancerIP: '192.0.2.9' } }),
+        ours,
+      ),
+    );
     expect(both.request.requestedAddresses).toEqual(['192.0.2.8']);
     expect(both.deprecatedLoadBalancerIP).toBeUndefined();
   });
@@ -129,15 +153,29 @@ describe('serviceToRequest', () => {
   });
 
   it('treats empty annotations as absent and survives a Service with no spec at all', () => {
-    const intent = request(serviceToRequest(svc({ annotations: { 'purelb.io/addresses': '  ', 'purelb.io/service-group': '' } }), ours));
+    const intent = request(
+      serviceToRequest(svc({ annotations: { 'purelb.io/addresses': '  ', 'purelb.io/service-group': '' } }), ours),
+    );
     expect(intent.request.requestedAddresses).toBeUndefined();
     expect(intent.request.group).toBeUndefined();
-    expect(serviceToRequest({ metadata: { name: 'x', namespace: 'y' } }, ours)).toEqual({ kind: 'ignore', why: 'not-load-balancer' });
+    expect(serviceToRequest({ metadata: { name: 'x', namespace: 'y' } }, ours)).toEqual({
+      kind: 'ignore',
+      why: 'not-load-balancer',
+    });
   });
 
   it('skips unknown families and bad ports', () => {
     const intent = request(
-      serviceToRequest(svc({ spec: { ipFamilies: ['IPv9', 'IPv4', 'IPv4'], ipFamilyPolicy: 'Bogus', ports: [{ port: 0 }, { port: 70000 }] } }), ours),
+      serviceToRequest(
+        svc({
+          spec: {
+            ipFamilies: ['IPv9', 'IPv4', 'IPv4'],
+            ipFamilyPolicy: 'Bogus',
+            ports: [{ port: 0 }, { port: 70000 }],
+          },
+        }),
+        ours,
+      ),
     );
     expect(intent.request).toMatchObject({ ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: [] });
   });
@@ -160,7 +198,10 @@ describe('serviceToExisting', () => {
 
   it('is undefined for a Service without addresses, and hostname entries are skipped', () => {
     expect(serviceToExisting(svc())).toBeUndefined();
-    const withHostname: ServiceObject = { ...svc(), status: { loadBalancer: { ingress: [{ hostname: 'lb.example' }, { ip: '192.0.2.1' }] } } };
+    const withHostname: ServiceObject = {
+      ...svc(),
+      status: { loadBalancer: { ingress: [{ hostname: 'lb.example' }, { ip: '192.0.2.1' }] } },
+    };
     expect(ingressAddresses(withHostname)).toEqual(['192.0.2.1']);
   });
 });

@@ -2,7 +2,14 @@
 // (an AllocationRequest) and what it already holds (an ExistingAllocation, for the start-up import).
 import type { ServiceObject } from './kube-objects.ts';
 import { boundText, formatAddress, parseAddress } from '@purelb/ipam-core';
-import type { AllocationRequest, ExistingAllocation, IpFamily, IpFamilyPolicy, PortSpec, Protocol } from '@purelb/ipam-core';
+import type {
+  AllocationRequest,
+  ExistingAllocation,
+  IpFamily,
+  IpFamilyPolicy,
+  PortSpec,
+  Protocol,
+} from '@purelb/ipam-core';
 import { ANNOTATIONS, LOAD_BALANCER_CLASS } from './constants.ts';
 
 /** What a Service means to the allocator. */
@@ -67,7 +74,10 @@ type Addresses = { ok: true; value: string[] } | { ok: false; message: string };
 export function parseAddressList(raw: string, where: string): Addresses {
   const parts = raw.split(',').map((s) => s.trim());
   if (parts.length > 2) {
-    return { ok: false, message: `${where}: at most one address per family (two in all), got ${parts.length}: ${boundText(raw)}` };
+    return {
+      ok: false,
+      message: `${where}: at most one address per family (two in all), got ${parts.length}: ${boundText(raw)}`,
+    };
   }
   const value: string[] = [];
   const seen = new Set<IpFamily>();
@@ -76,7 +86,10 @@ export function parseAddressList(raw: string, where: string): Addresses {
     const parsed = parseAddress(part);
     if (!parsed.ok) return { ok: false, message: `${where}: ${boundText(part)} is not an IP address` };
     if (seen.has(parsed.value.family)) {
-      return { ok: false, message: `${where}: two ${parsed.value.family} addresses in ${boundText(raw)}; give one per family` };
+      return {
+        ok: false,
+        message: `${where}: two ${parsed.value.family} addresses in ${boundText(raw)}; give one per family`,
+      };
     }
     seen.add(parsed.value.family);
     value.push(formatAddress(parsed.value));

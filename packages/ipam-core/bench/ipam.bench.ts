@@ -7,7 +7,13 @@ import { createIpam, DEFAULT_SERVICE_GROUP, validateServiceGroups } from '../src
 import type { ExistingAllocation, GroupCheck, Ipam, IpFamily } from '../src/index.ts';
 
 const single = (family: 'IPv4' | 'IPv6', pool: string, subnet: string): readonly GroupCheck[] =>
-  validateServiceGroups([{ name: DEFAULT_SERVICE_GROUP, createdAt: 0, spec: { local: { [family === 'IPv4' ? 'v4pools' : 'v6pools']: [{ pool, subnet }] } } }]);
+  validateServiceGroups([
+    {
+      name: DEFAULT_SERVICE_GROUP,
+      createdAt: 0,
+      spec: { local: { [family === 'IPv4' ? 'v4pools' : 'v6pools']: [{ pool, subnet }] } },
+    },
+  ]);
 
 const V4_16 = single('IPv4', '198.18.0.0/16', '198.18.0.0/15');
 const V6_64 = single('IPv6', '2001:db8::/64', '2001:db8::/64');
@@ -81,7 +87,11 @@ function costAtFill({ groups, v6 }: Space, size: number, level: number): Sample 
   const ipam = createIpam(groups);
   for (let i = 0; i < size; i++) mustAllocate(ipam, `held-${i}`, v6);
   const free = Math.round(size * (1 - level));
-  for (const i of shuffle(Array.from({ length: size }, (_, i) => i), prng(42)).slice(0, free)) ipam.release(`held-${i}`);
+  for (const i of shuffle(
+    Array.from({ length: size }, (_, i) => i),
+    prng(42),
+  ).slice(0, free))
+    ipam.release(`held-${i}`);
   const batch = Math.min(512, free);
   const keys = Array.from({ length: batch }, (_, i) => `batch-${i}`);
   const costs: number[] = [];
@@ -124,7 +134,10 @@ function churn(): Sample {
 /** Milliseconds to import 100,000 existing allocations (random order, one in ten with a sharing key). */
 function importMs(): Sample {
   const count = 100_000;
-  const offsets = shuffle(Array.from({ length: 131_072 }, (_, i) => i), prng(99)).slice(0, count);
+  const offsets = shuffle(
+    Array.from({ length: 131_072 }, (_, i) => i),
+    prng(99),
+  ).slice(0, count);
   const existing: ExistingAllocation[] = offsets.map((o, i) => ({
     key: `ns/imported-${i}`,
     group: DEFAULT_SERVICE_GROUP,
@@ -144,7 +157,11 @@ function importMs(): Sample {
 }
 
 const perSec = (s: number): number => 1 / s;
-console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (best round / median round)`);
+console.log(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (best round / median round)`,
+);
 const v4Fill = fill({ groups: V4_16, v6: false }, 65_536, 9);
 console.log(`IPv4 /16, filling 65,536: ${fmt(perSec(v4Fill.best))} / ${fmt(perSec(v4Fill.median))} allocations/s`);
 const v6Fill = fill({ groups: V6_64, v6: true }, 65_536, 9);
@@ -164,7 +181,11 @@ const churned = churn();
 console.log(`IPv4 /16 at 50 %, release + reallocate: ${fmt(churned.best)} / ${fmt(churned.median)} ns per pair`);
 const imported = importMs();
 console.log(`import of 100,000 allocations: ${fmt(imported.best, 1)} / ${fmt(imported.median, 1)} ms`);
-console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average at end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 console.log(
   JSON.stringify({

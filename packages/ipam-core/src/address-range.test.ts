@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatAddress } from './address.ts';
-import { formatCidr, formatRange, parseCidr, parsePool, rangeContains, rangeCovers, rangeSize, rangesOverlap } from './address-range.ts';
+import {
+  formatCidr,
+  formatRange,
+  parseCidr,
+  parsePool,
+  rangeContains,
+  rangeCovers,
+  rangeSize,
+  rangesOverlap,
+} from './address-range.ts';
 import type { AddressRange } from './address-range.ts';
 
 const pool = (text: string): AddressRange => {
@@ -61,7 +70,10 @@ describe('parseCidr', () => {
   });
 
   it.each(['192.0.2.0', '192.0.2.0/24/1', 'x/24', '192.0.2.0/-1', '2001:db8::/x'])('rejects %j', (text) => {
-    expect(parseCidr(text)).toEqual({ ok: false, error: { code: 'InvalidCidr', message: `"${text}" is not a valid CIDR` } });
+    expect(parseCidr(text)).toEqual({
+      ok: false,
+      error: { code: 'InvalidCidr', message: `"${text}" is not a valid CIDR` },
+    });
   });
 });
 

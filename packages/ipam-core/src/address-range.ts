@@ -62,10 +62,16 @@ export function parsePool(text: string): Parsed<AddressRange> {
   const a = from.value;
   const b = to.value;
   if (a.family !== b.family) {
-    return parseFailure('InvalidPool', `range mixes IPv4 and IPv6 (${formatValue(a.family, a.value)}, ${formatValue(b.family, b.value)})`);
+    return parseFailure(
+      'InvalidPool',
+      `range mixes IPv4 and IPv6 (${formatValue(a.family, a.value)}, ${formatValue(b.family, b.value)})`,
+    );
   }
   if (a.value > b.value) {
-    return parseFailure('InvalidPool', `range start ${formatValue(a.family, a.value)} is after its end ${formatValue(b.family, b.value)}`);
+    return parseFailure(
+      'InvalidPool',
+      `range start ${formatValue(a.family, a.value)} is after its end ${formatValue(b.family, b.value)}`,
+    );
   }
   return { ok: true, value: { family: a.family, first: a.value, last: b.value } };
 }

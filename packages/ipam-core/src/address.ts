@@ -37,7 +37,10 @@ export function familyMax(family: IpFamily): bigint {
 }
 
 /** A failed parse. */
-export const parseFailure = (code: ParseErrorCode, message: string): { readonly ok: false; readonly error: ParseError } => ({
+export const parseFailure = (
+  code: ParseErrorCode,
+  message: string,
+): { readonly ok: false; readonly error: ParseError } => ({
   ok: false,
   error: { code, message },
 });
@@ -126,10 +129,14 @@ export function parseAddress(text: string): Parsed<IpAddress> {
   const t = text.trim();
   if (t.includes(':')) {
     const value = parseIpv6(t);
-    return value === undefined ? parseFailure('InvalidAddress', `${boundText(t)} is not a valid IPv6 address`) : { ok: true, value: { family: 'IPv6', value } };
+    return value === undefined
+      ? parseFailure('InvalidAddress', `${boundText(t)} is not a valid IPv6 address`)
+      : { ok: true, value: { family: 'IPv6', value } };
   }
   const v4 = parseIpv4Number(t);
-  return v4 < 0 ? parseFailure('InvalidAddress', `${boundText(t)} is not a valid IP address`) : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
+  return v4 < 0
+    ? parseFailure('InvalidAddress', `${boundText(t)} is not a valid IP address`)
+    : { ok: true, value: { family: 'IPv4', value: BigInt(v4) } };
 }
 
 const MASK32 = 0xffff_ffffn;
@@ -142,7 +149,7 @@ export function formatIpv6Words(words: readonly number[]): string {
   }
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;

@@ -27,7 +27,10 @@ describe('parseAggregation', () => {
     [' /24', 'IPv4', 'aggregation must be "default" or "/N" with N from 8 to 32 (got " /24")'],
     ['/024', 'IPv6', 'aggregation must be "default" or "/N" with N from 8 to 128 (got "/024")'],
   ] as const)('rejects %j for %s', (text, family: IpFamily, error) => {
-    expect(parseAggregation(text, family)).toEqual({ ok: false, error: { code: 'InvalidAggregation', message: error } });
+    expect(parseAggregation(text, family)).toEqual({
+      ok: false,
+      error: { code: 'InvalidAggregation', message: error },
+    });
   });
 });
 

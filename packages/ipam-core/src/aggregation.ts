@@ -18,7 +18,10 @@ export function parseAggregation(text: string | undefined, family: IpFamily): Pa
   const match = /^\/([1-9][0-9]{0,2})$/.exec(text);
   const n = match?.[1] === undefined ? Number.NaN : Number(match[1]);
   if (!(n >= 8 && n <= max)) {
-    return parseFailure('InvalidAggregation', `aggregation must be "default" or "/N" with N from 8 to ${max} (got ${boundText(text)})`);
+    return parseFailure(
+      'InvalidAggregation',
+      `aggregation must be "default" or "/N" with N from 8 to ${max} (got ${boundText(text)})`,
+    );
   }
   return { ok: true, value: { kind: 'prefix', prefixLength: n } };
 }

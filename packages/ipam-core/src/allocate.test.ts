@@ -8,12 +8,33 @@ const GROUPS = validateServiceGroups([
   {
     name: 'default',
     createdAt: 1,
-    spec: { local: { v4pools: [{ pool: '192.0.2.10-192.0.2.12', subnet: '192.0.2.0/24' }], v6pools: [{ pool: '2001:db8::10-2001:db8::12', subnet: '2001:db8::/64' }] } },
+    spec: {
+      local: {
+        v4pools: [{ pool: '192.0.2.10-192.0.2.12', subnet: '192.0.2.0/24' }],
+        v6pools: [{ pool: '2001:db8::10-2001:db8::12', subnet: '2001:db8::/64' }],
+      },
+    },
   },
-  { name: 'v4only', createdAt: 2, spec: { local: { v4pools: [{ pool: '198.51.100.0/30', subnet: '198.51.100.0/24' }] } } },
-  { name: 'v6only', createdAt: 3, spec: { local: { v6pools: [{ pool: '2001:db8:1::/64', subnet: '2001:db8:1::/64' }] } } },
-  { name: 'broken', createdAt: 5, spec: { local: { v4pools: [{ pool: '203.0.113.0/24', subnet: '203.0.113.0/28' }] } } },
-  { name: 'tiny6', createdAt: 6, spec: { local: { v6pools: [{ pool: '2001:db8:2::1/128', subnet: '2001:db8:2::/64' }] } } },
+  {
+    name: 'v4only',
+    createdAt: 2,
+    spec: { local: { v4pools: [{ pool: '198.51.100.0/30', subnet: '198.51.100.0/24' }] } },
+  },
+  {
+    name: 'v6only',
+    createdAt: 3,
+    spec: { local: { v6pools: [{ pool: '2001:db8:1::/64', subnet: '2001:db8:1::/64' }] } },
+  },
+  {
+    name: 'broken',
+    createdAt: 5,
+    spec: { local: { v4pools: [{ pool: '203.0.113.0/24', subnet: '203.0.113.0/28' }] } },
+  },
+  {
+    name: 'tiny6',
+    createdAt: 6,
+    spec: { local: { v6pools: [{ pool: '2001:db8:2::1/128', subnet: '2001:db8:2::/64' }] } },
+  },
 ]);
 
 interface Req {
@@ -62,7 +83,10 @@ describe('allocation failure messages', () => {
       { key: 'b', addrs: '192.0.2.11,2001:db8:1::1', fam: '46', policy: 'Require' },
       'requested addresses 192.0.2.11 and 2001:db8:1::1 are in different service groups ("default", "v6only")',
     ],
-    [{ key: 'b', addrs: '192.0.2.12', share: 'k' }, 'sharing key "k" is bound to 192.0.2.10 in service group "default", not to the requested 192.0.2.12'],
+    [
+      { key: 'b', addrs: '192.0.2.12', share: 'k' },
+      'sharing key "k" is bound to 192.0.2.10 in service group "default", not to the requested 192.0.2.12',
+    ],
     [{ key: '' }, 'the key is empty'],
   ])('%j', (req, message) => {
     const r = ipam.allocate(toRequest(req));
@@ -71,8 +95,16 @@ describe('allocation failure messages', () => {
 
   // User-supplied text (annotations) is quoted as a prefix and its length, never copied whole.
   it.each<[string, Req, string]>([
-    ['a 100 KB group name', { key: 'b', group: 'g'.repeat(102_400) }, `service group "${'g'.repeat(76)}…" (102,400 characters) does not exist`],
-    ['a 100 KB requested address', { key: 'b', addrs: '9'.repeat(102_400) }, `requested address "${'9'.repeat(76)}…" (102,400 characters) is not a valid IP address`],
+    [
+      'a 100 KB group name',
+      { key: 'b', group: 'g'.repeat(102_400) },
+      `service group "${'g'.repeat(76)}…" (102,400 characters) does not exist`,
+    ],
+    [
+      'a 100 KB requested address',
+      { key: 'b', addrs: '9'.repeat(102_400) },
+      `requested address "${'9'.repeat(76)}…" (102,400 characters) is not a valid IP address`,
+    ],
   ])('bounds %s', (_, req, message) => {
     const r = ipam.allocate(toRequest(req));
     expect(r.ok ? 'ok' : r.error.message).toBe(message);
@@ -92,7 +124,13 @@ describe('allocation failure messages', () => {
     const r = ipam.allocate(toRequest({ key: 'b', share: 'k', ports: 'TCP/80' }));
     expect(r).toEqual({
       ok: false,
-      error: { code: 'PortConflict', address: '192.0.2.10', otherKey: 'ns/a', port: { protocol: 'TCP', port: 80 }, message: 'port TCP/80 on 192.0.2.10 is already used by "ns/a"' },
+      error: {
+        code: 'PortConflict',
+        address: '192.0.2.10',
+        otherKey: 'ns/a',
+        port: { protocol: 'TCP', port: 80 },
+        message: 'port TCP/80 on 192.0.2.10 is already used by "ns/a"',
+      },
     });
   });
 });

@@ -8,7 +8,16 @@ import { chooseFamilies } from './choose-families.ts';
 import { entryValue, hasOtherUsers } from './family-space.ts';
 import { poolHasFree } from './pool-space.ts';
 import type { AddressEntry, PoolSpace, Value } from './family-space.ts';
-import { entryOf, FAMILY_INDEXES, familyIndex, newRecord, samePorts, setEntry, toAllocatedAddress, toAllocation } from './ipam-state.ts';
+import {
+  entryOf,
+  FAMILY_INDEXES,
+  familyIndex,
+  newRecord,
+  samePorts,
+  setEntry,
+  toAllocatedAddress,
+  toAllocation,
+} from './ipam-state.ts';
 import type { FamilyIndex, GroupState, IpamState, KeyRecord } from './ipam-state.ts';
 import { groupError, invalidAnnotation, resolveRequested } from './resolve-requested.ts';
 import type { Requested } from './resolve-requested.ts';
@@ -64,7 +73,11 @@ function planFamily(ctx: Context, fi: FamilyIndex, requested: Value | undefined)
     if (error !== undefined) return error;
     return boundElsewhere === held ? { kind: 'keep', fi, entry: held } : { kind: 'join', fi, entry: boundElsewhere };
   }
-  if (held !== undefined && (rec?.group === undefined || rec.group === want.group) && findSharingConflict(state, held, want) === undefined) {
+  if (
+    held !== undefined &&
+    (rec?.group === undefined || rec.group === want.group) &&
+    findSharingConflict(state, held, want) === undefined
+  ) {
     return { kind: 'keep', fi, entry: held };
   }
   if (gs?.check.ok !== true) return groupError(want.group, gs);
@@ -72,7 +85,12 @@ function planFamily(ctx: Context, fi: FamilyIndex, requested: Value | undefined)
     if (poolHasFree(pool)) return { kind: 'lowest', fi, pool };
   }
   const family = FAMILIES[fi];
-  return { code: 'PoolExhausted', group: want.group, family, message: `no free ${family} address left in service group ${boundText(want.group)}` };
+  return {
+    code: 'PoolExhausted',
+    group: want.group,
+    family,
+    message: `no free ${family} address left in service group ${boundText(want.group)}`,
+  };
 }
 
 /** The record being changed by one request, and the addresses it gave up so far. */
@@ -88,7 +106,10 @@ function apply(change: Change, plan: Plan): boolean {
   const space = state.spaces[plan.fi];
   const held = entryOf(rec, plan.fi);
   if (plan.kind === 'keep') {
-    if (plan.entry.sharers === undefined && (plan.entry.sharingKey !== want.sharingKey || plan.entry.group !== want.group)) {
+    if (
+      plan.entry.sharers === undefined &&
+      (plan.entry.sharingKey !== want.sharingKey || plan.entry.group !== want.group)
+    ) {
       space.rekey(plan.entry, want.group, want.sharingKey);
     }
     return false;
@@ -104,7 +125,11 @@ function apply(change: Change, plan: Plan): boolean {
       entry = plan.entry;
       break;
     case 'take':
-      entry = space.hold(plan.value, { user: rec.key, group: want.group, sharingKey: want.sharingKey }, { updateFree: true });
+      entry = space.hold(
+        plan.value,
+        { user: rec.key, group: want.group, sharingKey: want.sharingKey },
+        { updateFree: true },
+      );
       break;
     case 'lowest':
       entry = space.holdLowest(plan.pool, { user: rec.key, group: want.group, sharingKey: want.sharingKey });
@@ -119,7 +144,10 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
   if (key === '') return { ok: false, error: invalidAnnotation('the key is empty') };
   const rec = state.keys.get(key);
   const texts = request.requestedAddresses;
-  const requested = texts === undefined || texts.length === 0 ? NOTHING_REQUESTED : resolveRequested(state, texts, { rec, namedGroup: request.group });
+  const requested =
+    texts === undefined || texts.length === 0
+      ? NOTHING_REQUESTED
+      : resolveRequested(state, texts, { rec, namedGroup: request.group });
   if ('code' in requested) return { ok: false, error: requested };
   const sharing = request.sharingKey === undefined ? '' : request.sharingKey.trim();
   const want: Wanted = {
@@ -148,7 +176,12 @@ export function allocate(state: IpamState, request: AllocationRequest): Allocati
     const v = requested.values[fi];
     if (v !== undefined && !families.includes(FAMILIES[fi])) {
       const text = state.spaces[fi].format(v);
-      return { ok: false, error: invalidAnnotation(`requested address ${text} is ${FAMILIES[fi]} but the service gets ${families.join(' and ')} only`) };
+      return {
+        ok: false,
+        error: invalidAnnotation(
+          `requested address ${text} is ${FAMILIES[fi]} but the service gets ${families.join(' and ')} only`,
+        ),
+      };
     }
   }
   const ctx: Context = { state, want, rec, gs };

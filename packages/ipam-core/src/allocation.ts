@@ -113,7 +113,13 @@ export type ImportIssueCode = ImportIssue['code'];
 /** A problem found while importing; the import itself never fails. */
 export type ImportIssue =
   /** `address` is already held by `heldBy` and the two may not share; `key` does not get it. */
-  | { readonly code: 'AddressCollision'; readonly message: string; readonly key: string; readonly address: string; readonly heldBy: string }
+  | {
+      readonly code: 'AddressCollision';
+      readonly message: string;
+      readonly key: string;
+      readonly address: string;
+      readonly heldBy: string;
+    }
   /** `address` lies in no pool of any valid group; `key` keeps holding it. */
   | { readonly code: 'AddressOutsidePool'; readonly message: string; readonly key: string; readonly address: string }
   /** The text is not an address, or the key lists two addresses of one family; skipped. */

@@ -21,7 +21,11 @@ export interface FamilyFacts {
  * families of the requested addresses), and SingleStack then takes the first of them the group has.
  * Returns the families in order, or the family that is missing.
  */
-export function chooseFamilies(policy: IpFamilyPolicy, ipFamilies: readonly IpFamily[], facts: FamilyFacts): readonly IpFamily[] | IpFamily {
+export function chooseFamilies(
+  policy: IpFamilyPolicy,
+  ipFamilies: readonly IpFamily[],
+  facts: FamilyFacts,
+): readonly IpFamily[] | IpFamily {
   const { requested4, requested6, has4, has6 } = facts;
   const i4 = ipFamilies.indexOf('IPv4');
   const i6 = ipFamilies.indexOf('IPv6');

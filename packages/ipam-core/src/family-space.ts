@@ -3,7 +3,16 @@
 import { formatIpv4Number, formatIpv6Value, parseAddress, parseIpv4Number } from './address.ts';
 import type { IpFamily } from './address.ts';
 import { ChurnMap } from './churn-map.ts';
-import { claimOffset, createPoolSpace, formatAt, offsetOf, releaseOffset, resetFree, takeLowestOffset, valueAt } from './pool-space.ts';
+import {
+  claimOffset,
+  createPoolSpace,
+  formatAt,
+  offsetOf,
+  releaseOffset,
+  resetFree,
+  takeLowestOffset,
+  valueAt,
+} from './pool-space.ts';
 import type { Offset, PoolSpace as PoolSpaceOf, Value } from './pool-space.ts';
 import type { Pool } from './service-group.ts';
 
@@ -15,12 +24,16 @@ export type FamilyIndex = 0 | 1;
 export const FAMILY_INDEXES: readonly FamilyIndex[] = [0, 1];
 
 /** Parses an address straight to its family index and internal value (IPv4 without a bigint). */
-export function parseValue(text: string): { readonly fi: FamilyIndex; readonly value: Value } | { readonly error: string } {
+export function parseValue(
+  text: string,
+): { readonly fi: FamilyIndex; readonly value: Value } | { readonly error: string } {
   const v4 = parseIpv4Number(text);
   if (v4 >= 0) return { fi: 0, value: v4 };
   const parsed = parseAddress(text);
   if (!parsed.ok) return { error: parsed.error.message };
-  return parsed.value.family === 'IPv4' ? { fi: 0, value: Number(parsed.value.value) } : { fi: 1, value: parsed.value.value };
+  return parsed.value.family === 'IPv4'
+    ? { fi: 0, value: Number(parsed.value.value) }
+    : { fi: 1, value: parsed.value.value };
 }
 
 /** Who holds an address: the first user, and the group and sharing key it is bound under. */
@@ -170,7 +183,8 @@ export class FamilySpace {
 
   #bind(entry: AddressEntry): void {
     if (entry.sharingKey === undefined) return;
-    if (this.boundTo(entry.group, entry.sharingKey) === undefined) this.#bindings.set(this.#bindingKey(entry.group, entry.sharingKey), entry);
+    if (this.boundTo(entry.group, entry.sharingKey) === undefined)
+      this.#bindings.set(this.#bindingKey(entry.group, entry.sharingKey), entry);
   }
 
   #unbind(entry: AddressEntry): void {
@@ -185,7 +199,16 @@ export class FamilySpace {
    */
   hold(v: Value, holder: Holder, options: { readonly updateFree: boolean }): AddressEntry {
     const { user, group, sharingKey } = holder;
-    const entry: AddressEntry = { family: this.family, sharingKey, group, user, sharers: undefined, pool: undefined, offset: 0, loose: 0 };
+    const entry: AddressEntry = {
+      family: this.family,
+      sharingKey,
+      group,
+      user,
+      sharers: undefined,
+      pool: undefined,
+      offset: 0,
+      loose: 0,
+    };
     this.#place(entry, v);
     if (entry.pool !== undefined && options.updateFree && !claimOffset(entry.pool, entry.offset)) {
       throw new Error(`ipam-core: ${this.format(v)} is not free in its pool`);
@@ -199,7 +222,16 @@ export class FamilySpace {
     const { user, group, sharingKey } = holder;
     const offset = takeLowestOffset(pool);
     if (offset === undefined) throw new Error('ipam-core: holdLowest on a full pool');
-    const entry: AddressEntry = { family: this.family, sharingKey, group, user, sharers: undefined, pool, offset, loose: 0 };
+    const entry: AddressEntry = {
+      family: this.family,
+      sharingKey,
+      group,
+      user,
+      sharers: undefined,
+      pool,
+      offset,
+      loose: 0,
+    };
     pool.entries.add(offset, entry);
     if (sharingKey !== undefined) this.#bind(entry);
     return entry;

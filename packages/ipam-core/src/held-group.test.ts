@@ -7,7 +7,12 @@ import type { Ipam } from './ipam.ts';
 import { validateServiceGroups } from './validate-service-groups.ts';
 import type { GroupInput } from './validate-service-groups.ts';
 
-const v4 = (key: string, extra: Partial<AllocationRequest> = {}): AllocationRequest => ({ key, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ...extra });
+const v4 = (key: string, extra: Partial<AllocationRequest> = {}): AllocationRequest => ({
+  key,
+  ipFamilies: ['IPv4'],
+  ipFamilyPolicy: 'SingleStack',
+  ...extra,
+});
 const group = (name: string, createdAt: number, pool: string): GroupInput => ({
   name,
   createdAt,
@@ -28,7 +33,11 @@ function importedCopy(live: Ipam, groups: readonly GroupInput[]): Ipam {
 
 function view(ipam: Ipam, key: string, request: AllocationRequest) {
   const r = ipam.allocate(request);
-  return { result: r.ok ? { group: r.value.group, addresses: r.value.addresses } : r.error.code, outside: ipam.outsidePool(), held: ipam.allocationOf(key) };
+  return {
+    result: r.ok ? { group: r.value.group, addresses: r.value.addresses } : r.error.code,
+    outside: ipam.outsidePool(),
+    held: ipam.allocationOf(key),
+  };
 }
 
 describe('the group of a holder', () => {
@@ -37,7 +46,9 @@ describe('the group of a holder', () => {
     const pinned = v4('ns/pinned', { requestedAddresses: ['192.0.2.20'] });
     const first = ipam.allocate(pinned);
     expect(first.ok ? first.value.group : first.error.code).toBe('virtual');
-    ipam.setGroups(validateServiceGroups([group('virtual', 1, '192.0.2.16-192.0.2.19'), group('default', 2, '192.0.2.100/30')]));
+    ipam.setGroups(
+      validateServiceGroups([group('virtual', 1, '192.0.2.16-192.0.2.19'), group('default', 2, '192.0.2.100/30')]),
+    );
     expect(ipam.outsidePool().map((o) => [o.key, o.group])).toEqual([['ns/pinned', 'virtual']]);
     const again = ipam.allocate(pinned);
     expect(again.ok ? [again.value.group, again.changed] : again.error.code).toEqual(['virtual', false]);
@@ -52,7 +63,10 @@ describe('the group of a holder', () => {
     expect(live.allocate(pinned)).toMatchObject({ ok: true, value: { group: 'default' } });
     live.setGroups(validateServiceGroups(after));
     const copy = importedCopy(live, after);
-    const expected = { result: { group: 'overlap', addresses: [{ family: 'IPv4', address: '192.0.2.250' }] }, outside: [] };
+    const expected = {
+      result: { group: 'overlap', addresses: [{ family: 'IPv4', address: '192.0.2.250' }] },
+      outside: [],
+    };
     expect(view(live, 'ns/pinned', pinned)).toMatchObject(expected);
     expect(view(copy, 'ns/pinned', pinned)).toEqual(view(live, 'ns/pinned', pinned));
   });
@@ -62,7 +76,10 @@ describe('the group of a holder', () => {
     const after = [group('a', 1, '192.0.2.5-192.0.2.10'), group('b', 2, '192.0.2.1-192.0.2.4')];
     const live = createIpam(validateServiceGroups(before));
     const named = v4('ns/named', { group: 'a' });
-    expect(live.allocate(named)).toMatchObject({ ok: true, value: { group: 'a', addresses: [{ address: '192.0.2.1' }] } });
+    expect(live.allocate(named)).toMatchObject({
+      ok: true,
+      value: { group: 'a', addresses: [{ address: '192.0.2.1' }] },
+    });
     live.setGroups(validateServiceGroups(after));
     const copy = importedCopy(live, after);
     for (const ipam of [live, copy]) {

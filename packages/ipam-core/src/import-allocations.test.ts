@@ -14,10 +14,19 @@ const GROUPS = validateServiceGroups([
       },
     },
   },
-  { name: 'other', createdAt: 2, spec: { local: { v4pools: [{ pool: '198.51.100.0/29', subnet: '198.51.100.0/24' }] } } },
+  {
+    name: 'other',
+    createdAt: 2,
+    spec: { local: { v4pools: [{ pool: '198.51.100.0/29', subnet: '198.51.100.0/24' }] } },
+  },
 ]);
 
-const v4 = (key: string, extra: Partial<AllocationRequest> = {}): AllocationRequest => ({ key, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ...extra });
+const v4 = (key: string, extra: Partial<AllocationRequest> = {}): AllocationRequest => ({
+  key,
+  ipFamilies: ['IPv4'],
+  ipFamilyPolicy: 'SingleStack',
+  ...extra,
+});
 const tcp = (port: number) => ({ protocol: 'TCP' as const, port });
 const udp = (port: number) => ({ protocol: 'UDP' as const, port });
 
@@ -38,12 +47,19 @@ describe('importAllocations', () => {
     expect(ipam.allocationOf('ns/c')?.group).toBe('named');
     expect(ipam.allocationOf('ns/b')?.group).toBe('default');
     const fresh = ipam.allocate({ key: 'ns/new', ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
-    expect(fresh.ok ? fresh.value.addresses.map((a) => a.address) : fresh.error.code).toEqual(['192.0.2.12', '2001:db8::']);
+    expect(fresh.ok ? fresh.value.addresses.map((a) => a.address) : fresh.error.code).toEqual([
+      '192.0.2.12',
+      '2001:db8::',
+    ]);
     const again = ipam.allocate({ key: 'ns/b', ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'PreferDualStack' });
     expect(again.ok && !again.changed).toBe(true);
     expect(addressesOf(ipam, 'ns/b')).toEqual(['192.0.2.11', '2001:db8::1']);
     expect(ipam.groupStats('default')?.IPv4).toEqual({ capacity: 10n, allocated: 3n, available: 7n });
-    expect(ipam.groupStats('default')?.IPv6).toEqual({ capacity: 18446744073709551616n, allocated: 2n, available: 18446744073709551614n });
+    expect(ipam.groupStats('default')?.IPv6).toEqual({
+      capacity: 18446744073709551616n,
+      allocated: 2n,
+      available: 18446744073709551614n,
+    });
   });
 
   it('reports a collision and never hands the address to the second holder', () => {
@@ -53,7 +69,13 @@ describe('importAllocations', () => {
       { key: 'ns/second', addresses: ['192.0.2.15', '2001:db8::7'] },
     ]);
     expect(report.issues).toEqual([
-      { code: 'AddressCollision', key: 'ns/second', address: '192.0.2.15', heldBy: 'ns/first', message: '192.0.2.15 of "ns/second" is already held by "ns/first"; it was not imported' },
+      {
+        code: 'AddressCollision',
+        key: 'ns/second',
+        address: '192.0.2.15',
+        heldBy: 'ns/first',
+        message: '192.0.2.15 of "ns/second" is already held by "ns/first"; it was not imported',
+      },
     ]);
     expect(report.imported).toBe(2);
     expect(addressesOf(ipam, 'ns/first')).toEqual(['192.0.2.15']);
@@ -61,11 +83,31 @@ describe('importAllocations', () => {
   });
 
   it.each<[string, ExistingAllocation, ExistingAllocation, boolean]>([
-    ['same sharing key, TCP 53 and UDP 53', { key: 'a', addresses: ['192.0.2.10'], sharingKey: 'dns', ports: [tcp(53)] }, { key: 'b', addresses: ['192.0.2.10'], sharingKey: 'dns', ports: [udp(53)] }, true],
-    ['same sharing key, TCP 80 twice', { key: 'a', addresses: ['192.0.2.10'], sharingKey: 'web', ports: [tcp(80)] }, { key: 'b', addresses: ['192.0.2.10'], sharingKey: 'web', ports: [tcp(443), tcp(80)] }, false],
-    ['different sharing keys', { key: 'a', addresses: ['192.0.2.10'], sharingKey: 'x' }, { key: 'b', addresses: ['192.0.2.10'], sharingKey: 'y' }, false],
+    [
+      'same sharing key, TCP 53 and UDP 53',
+      { key: 'a', addresses: ['192.0.2.10'], sharingKey: 'dns', ports: [tcp(53)] },
+      { key: 'b', addresses: ['192.0.2.10'], sharingKey: 'dns', ports: [udp(53)] },
+      true,
+    ],
+    [
+      'same sharing key, TCP 80 twice',
+      { key: 'a', addresses: ['192.0.2.10'], sharingKey: 'web', ports: [tcp(80)] },
+      { key: 'b', addresses: ['192.0.2.10'], sharingKey: 'web', ports: [tcp(443), tcp(80)] },
+      false,
+    ],
+    [
+      'different sharing keys',
+      { key: 'a', addresses: ['192.0.2.10'], sharingKey: 'x' },
+      { key: 'b', addresses: ['192.0.2.10'], sharingKey: 'y' },
+      false,
+    ],
     ['no sharing key', { key: 'a', addresses: ['192.0.2.10'] }, { key: 'b', addresses: ['192.0.2.10'] }, false],
-    ['blank sharing key', { key: 'a', addresses: ['192.0.2.10'], sharingKey: ' ' }, { key: 'b', addresses: ['192.0.2.10'], sharingKey: ' ' }, false],
+    [
+      'blank sharing key',
+      { key: 'a', addresses: ['192.0.2.10'], sharingKey: ' ' },
+      { key: 'b', addresses: ['192.0.2.10'], sharingKey: ' ' },
+      false,
+    ],
   ])('%s: shared = %s', (_name, a, b, shared) => {
     const ipam = createIpam(GROUPS);
     const report = ipam.importAllocations([a, b]);
@@ -82,17 +124,37 @@ describe('importAllocations', () => {
     const report = ipam.importAllocations([{ key: 'ns/old', group: 'gone', addresses: ['203.0.113.77'] }]);
     expect(report).toEqual({
       imported: 1,
-      issues: [{ code: 'AddressOutsidePool', key: 'ns/old', address: '203.0.113.77', message: '203.0.113.77 of "ns/old" is in no pool of a valid service group' }],
+      issues: [
+        {
+          code: 'AddressOutsidePool',
+          key: 'ns/old',
+          address: '203.0.113.77',
+          message: '203.0.113.77 of "ns/old" is in no pool of a valid service group',
+        },
+      ],
     });
-    expect(ipam.allocationOf('ns/old')).toEqual({ key: 'ns/old', group: 'gone', addresses: [{ family: 'IPv4', address: '203.0.113.77' }], ports: [] });
+    expect(ipam.allocationOf('ns/old')).toEqual({
+      key: 'ns/old',
+      group: 'gone',
+      addresses: [{ family: 'IPv4', address: '203.0.113.77' }],
+      ports: [],
+    });
     const other = ipam.allocate(v4('ns/thief', { requestedAddresses: ['203.0.113.77'] }));
     expect(other.ok ? 'ok' : other.error.code).toBe('AddressNotInPool');
     const mine = ipam.allocate(v4('ns/old', { group: 'gone', requestedAddresses: ['203.0.113.77'] }));
     expect(mine.ok && !mine.changed).toBe(true);
-    expect(ipam.outsidePool().map((o) => o.message)).toEqual(['203.0.113.77 of "ns/old" is outside every pool of service group "gone"']);
+    expect(ipam.outsidePool().map((o) => o.message)).toEqual([
+      '203.0.113.77 of "ns/old" is outside every pool of service group "gone"',
+    ]);
     // A pool that later covers the address does not hand it out again.
     ipam.setGroups(
-      validateServiceGroups([{ name: 'gone', createdAt: 1, spec: { local: { v4pools: [{ pool: '203.0.113.76/31', subnet: '203.0.113.0/24' }] } } }]),
+      validateServiceGroups([
+        {
+          name: 'gone',
+          createdAt: 1,
+          spec: { local: { v4pools: [{ pool: '203.0.113.76/31', subnet: '203.0.113.0/24' }] } },
+        },
+      ]),
     );
     expect(ipam.outsidePool()).toEqual([]);
     const next = ipam.allocate(v4('ns/next', { group: 'gone' }));
@@ -109,9 +171,25 @@ describe('importAllocations', () => {
       { key: 'ns/bad', addresses: ['192.0.2.16'] },
     ]);
     expect(report.issues).toEqual([
-      { code: 'MalformedAddress', key: 'ns/bad', address: 'bogus', message: '"ns/bad": "bogus" is not a valid IP address' },
-      { code: 'MalformedAddress', key: 'ns/two', address: '192.0.2.14', message: '"ns/two" lists a second IPv4 address 192.0.2.14' },
-      { code: 'AddressCollision', key: 'ns/bad', address: '192.0.2.16', heldBy: 'ns/bad', message: '"ns/bad" already holds 192.0.2.12; 192.0.2.16 was not imported' },
+      {
+        code: 'MalformedAddress',
+        key: 'ns/bad',
+        address: 'bogus',
+        message: '"ns/bad": "bogus" is not a valid IP address',
+      },
+      {
+        code: 'MalformedAddress',
+        key: 'ns/two',
+        address: '192.0.2.14',
+        message: '"ns/two" lists a second IPv4 address 192.0.2.14',
+      },
+      {
+        code: 'AddressCollision',
+        key: 'ns/bad',
+        address: '192.0.2.16',
+        heldBy: 'ns/bad',
+        message: '"ns/bad" already holds 192.0.2.12; 192.0.2.16 was not imported',
+      },
     ]);
     expect(addressesOf(ipam, 'ns/bad')).toEqual(['192.0.2.12']);
     expect(addressesOf(ipam, 'ns/two')).toEqual(['192.0.2.13']);

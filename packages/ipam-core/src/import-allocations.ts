@@ -11,7 +11,11 @@ import { findSharingConflict } from './sharing-rule.ts';
 const NO_PORTS: readonly PortSpec[] = [];
 
 /** One value per family from the texts; malformed or second addresses become issues. */
-function parseExisting(state: IpamState, item: ExistingAllocation, issues: ImportIssue[]): [Value | undefined, Value | undefined] {
+function parseExisting(
+  state: IpamState,
+  item: ExistingAllocation,
+  issues: ImportIssue[],
+): [Value | undefined, Value | undefined] {
   const { key } = item;
   const values: [Value | undefined, Value | undefined] = [undefined, undefined];
   for (const text of item.addresses) {
@@ -59,7 +63,8 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
       // The group the holder names wins: it is the group the address was given from, whatever pool
       // holds it now (pool edits never move a holder); the pool decides only when none is named.
       const sharingKey = sharing === undefined || sharing === '' ? undefined : sharing;
-      const candidate = rec ?? newRecord({ key, group: item.group ?? pool?.group, sharingKey, ports: item.ports ?? NO_PORTS });
+      const candidate =
+        rec ?? newRecord({ key, group: item.group ?? pool?.group, sharingKey, ports: item.ports ?? NO_PORTS });
       const entry = space.get(value);
       if (entry !== undefined) {
         const conflict = findSharingConflict(state, entry, candidate);
@@ -74,11 +79,24 @@ export function importAllocations(state: IpamState, existing: readonly ExistingA
         setEntry(candidate, fi, entry);
       } else {
         candidate.group ??= pool?.group;
-        setEntry(candidate, fi, space.hold(value, { user: key, group: candidate.group, sharingKey: candidate.sharingKey }, { updateFree: false }));
+        setEntry(
+          candidate,
+          fi,
+          space.hold(
+            value,
+            { user: key, group: candidate.group, sharingKey: candidate.sharingKey },
+            { updateFree: false },
+          ),
+        );
         touched = true;
         if (pool === undefined) {
           const text = space.format(value);
-          issues.push({ code: 'AddressOutsidePool', key, address: text, message: `${text} of "${key}" is in no pool of a valid service group` });
+          issues.push({
+            code: 'AddressOutsidePool',
+            key,
+            address: text,
+            message: `${text} of "${key}" is in no pool of a valid service group`,
+          });
         }
       }
       if (rec === undefined) {

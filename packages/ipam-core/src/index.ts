@@ -4,7 +4,16 @@ export type { IpAddress, IpFamily, Parsed, ParseError, ParseErrorCode } from './
 export { IP_FAMILIES, familyBits, formatAddress, parseAddress } from './address.ts';
 
 export type { AddressRange, Cidr } from './address-range.ts';
-export { formatCidr, formatRange, parseCidr, parsePool, rangeContains, rangeCovers, rangeSize, rangesOverlap } from './address-range.ts';
+export {
+  formatCidr,
+  formatRange,
+  parseCidr,
+  parsePool,
+  rangeContains,
+  rangeCovers,
+  rangeSize,
+  rangesOverlap,
+} from './address-range.ts';
 
 export type { Aggregation } from './aggregation.ts';
 export { aggregationPrefixLength, parseAggregation } from './aggregation.ts';

@@ -27,12 +27,30 @@ const GROUPS = validateServiceGroups([
 ]);
 // g1 shrinks, and g2 moves onto addresses g1 gave out: holders keep them, reported outside their group.
 const SHRUNK = validateServiceGroups([
-  { name: 'g1', createdAt: 1, spec: { local: { v4pools: [{ pool: '192.0.2.0-192.0.2.2', subnet: '192.0.2.0/24' }], v6pools: [{ pool: '2001:db8::2/127', subnet: '2001:db8::/64' }] } } },
+  {
+    name: 'g1',
+    createdAt: 1,
+    spec: {
+      local: {
+        v4pools: [{ pool: '192.0.2.0-192.0.2.2', subnet: '192.0.2.0/24' }],
+        v6pools: [{ pool: '2001:db8::2/127', subnet: '2001:db8::/64' }],
+      },
+    },
+  },
   { name: 'g2', createdAt: 2, spec: { local: { v4pools: [{ pool: '192.0.2.20/30', subnet: '192.0.2.0/24' }] } } },
 ]);
 
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8'];
-const UNIVERSE = ['192.0.2.0', '192.0.2.3', '192.0.2.21', '192.0.2.9', '198.51.100.2', '2001:db8::1', '2001:db8::4', '2001:db8::9'];
+const UNIVERSE = [
+  '192.0.2.0',
+  '192.0.2.3',
+  '192.0.2.21',
+  '192.0.2.9',
+  '198.51.100.2',
+  '2001:db8::1',
+  '2001:db8::4',
+  '2001:db8::9',
+];
 const PORTS: PortSpec[] = [
   { protocol: 'TCP', port: 53 },
   { protocol: 'UDP', port: 53 },
@@ -76,7 +94,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ key: fc.constantFrom(...KEYS), family: fc.option(fc.constantFrom<IpFamily>('IPv4', 'IPv6'), { freq: 3 }) })
+      .record({
+        key: fc.constantFrom(...KEYS),
+        family: fc.option(fc.constantFrom<IpFamily>('IPv4', 'IPv6'), { freq: 3 }),
+      })
       .map(({ key, family }) => ({ kind: 'release' as const, key, family: family ?? undefined })),
   },
   { weight: 1, arbitrary: fc.boolean().map((shrunk) => ({ kind: 'reconfigure' as const, shrunk })) },
@@ -94,13 +115,15 @@ function addressesOf(groups: readonly GroupCheck[], name: string, family: IpFami
   if (check?.ok !== true) return [];
   const pools = family === 'IPv4' ? check.value.v4pools : check.value.v6pools;
   const out: string[] = [];
-  for (const p of pools) for (let v = p.range.first; v <= p.range.last; v++) out.push(formatAddress({ family, value: v }));
+  for (const p of pools)
+    for (let v = p.range.first; v <= p.range.last; v++) out.push(formatAddress({ family, value: v }));
   return out;
 }
 
 function holders(allocations: readonly Allocation[]): Map<string, Allocation[]> {
   const byAddress = new Map<string, Allocation[]>();
-  for (const a of allocations) for (const { address } of a.addresses) byAddress.set(address, [...(byAddress.get(address) ?? []), a]);
+  for (const a of allocations)
+    for (const { address } of a.addresses) byAddress.set(address, [...(byAddress.get(address) ?? []), a]);
   return byAddress;
 }
 
@@ -112,7 +135,9 @@ function expectedOutside(allocations: readonly Allocation[], groups: readonly Gr
     for (const family of ['IPv4', 'IPv6'] as const) {
       const held = a.addresses.find((x) => x.family === family);
       if (held === undefined) continue;
-      const inside = (a.group === undefined ? names : [a.group]).some((g) => addressesOf(groups, g, family).includes(held.address));
+      const inside = (a.group === undefined ? names : [a.group]).some((g) =>
+        addressesOf(groups, g, family).includes(held.address),
+      );
       if (!inside) out.push([a.key, a.group, family, held.address]);
     }
   }
@@ -148,7 +173,11 @@ function checkInvariants(ipam: Ipam, groups: readonly GroupCheck[]): void {
     for (const family of ['IPv4', 'IPv6'] as const) {
       const all = addressesOf(groups, name, family);
       const held = all.filter((x) => byAddress.has(x)).length;
-      expect(stats[family]).toEqual({ capacity: BigInt(all.length), allocated: BigInt(held), available: BigInt(all.length - held) });
+      expect(stats[family]).toEqual({
+        capacity: BigInt(all.length),
+        allocated: BigInt(held),
+        available: BigInt(all.length - held),
+      });
     }
   }
 }
@@ -175,7 +204,9 @@ describe('Ipam invariants', () => {
                 expect(ipam.allocations()).toEqual(before);
                 if (plain && r.error.code === 'PoolExhausted') {
                   const family = op.request.ipFamilies[0] ?? 'IPv4';
-                  expect(addressesOf(groups, op.request.group ?? 'default', family).filter((x) => !held.has(x))).toEqual([]);
+                  expect(
+                    addressesOf(groups, op.request.group ?? 'default', family).filter((x) => !held.has(x)),
+                  ).toEqual([]);
                 }
                 break;
               }
@@ -198,7 +229,9 @@ describe('Ipam invariants', () => {
             case 'release': {
               const before = ipam.allocationOf(op.key);
               const released = ipam.release(op.key, op.family);
-              const expected = (before?.addresses ?? []).filter((a) => op.family === undefined || a.family === op.family);
+              const expected = (before?.addresses ?? []).filter(
+                (a) => op.family === undefined || a.family === op.family,
+              );
               expect(released).toEqual(expected);
               break;
             }
@@ -208,7 +241,9 @@ describe('Ipam invariants', () => {
               const outside = ipam.setGroups(groups);
               // Every holding stays held, and what is reported outside is exactly what brute force finds.
               expect(ipam.allocations()).toEqual(before);
-              expect(outside.map((o) => [o.key, o.group, o.family, o.address])).toEqual(expectedOutside(before, groups));
+              expect(outside.map((o) => [o.key, o.group, o.family, o.address])).toEqual(
+                expectedOutside(before, groups),
+              );
               // The pools are those of a state built from scratch with the same groups.
               const fresh = createIpam(groups);
               for (const address of UNIVERSE) expect(ipam.locate(address), address).toEqual(fresh.locate(address));

@@ -20,8 +20,16 @@ const GROUPS = validateServiceGroups([
       },
     },
   },
-  { name: 'v4only', createdAt: 2, spec: { local: { v4pools: [{ pool: '198.51.100.0/30', subnet: '198.51.100.0/24' }] } } },
-  { name: 'v6only', createdAt: 3, spec: { local: { v6pools: [{ pool: '2001:db8:1::/64', subnet: '2001:db8:1::/64' }] } } },
+  {
+    name: 'v4only',
+    createdAt: 2,
+    spec: { local: { v4pools: [{ pool: '198.51.100.0/30', subnet: '198.51.100.0/24' }] } },
+  },
+  {
+    name: 'v6only',
+    createdAt: 3,
+    spec: { local: { v6pools: [{ pool: '2001:db8:1::/64', subnet: '2001:db8:1::/64' }] } },
+  },
   {
     name: 'ordered',
     createdAt: 4,
@@ -34,8 +42,21 @@ const GROUPS = validateServiceGroups([
       },
     },
   },
-  { name: 'broken', createdAt: 5, spec: { local: { v4pools: [{ pool: '203.0.113.0/24', subnet: '203.0.113.0/28' }] } } },
-  { name: 'tiny6', createdAt: 6, spec: { local: { v4pools: [{ pool: '203.0.113.30/31', subnet: '203.0.113.0/24' }], v6pools: [{ pool: '2001:db8:2::1/128', subnet: '2001:db8:2::/64' }] } } },
+  {
+    name: 'broken',
+    createdAt: 5,
+    spec: { local: { v4pools: [{ pool: '203.0.113.0/24', subnet: '203.0.113.0/28' }] } },
+  },
+  {
+    name: 'tiny6',
+    createdAt: 6,
+    spec: {
+      local: {
+        v4pools: [{ pool: '203.0.113.30/31', subnet: '203.0.113.0/24' }],
+        v6pools: [{ pool: '2001:db8:2::1/128', subnet: '2001:db8:2::/64' }],
+      },
+    },
+  },
 ]);
 
 /** Short request: families `4`, `6`, `46`, `64`, `-` (none listed); ports as `TCP/80 UDP/53`. */
@@ -58,7 +79,8 @@ type Step =
 function toRequest(r: Req): AllocationRequest {
   const fam = r.fam ?? '4';
   const ipFamilies: IpFamily[] = fam === '-' ? [] : fam.split('').map((c) => (c === '4' ? 'IPv4' : 'IPv6'));
-  const policy: IpFamilyPolicy = `${r.policy ?? 'Single'}${r.policy === undefined || r.policy === 'Single' ? 'Stack' : 'DualStack'}` as IpFamilyPolicy;
+  const policy: IpFamilyPolicy =
+    `${r.policy ?? 'Single'}${r.policy === undefined || r.policy === 'Single' ? 'Stack' : 'DualStack'}` as IpFamilyPolicy;
   const ports: PortSpec[] = (r.ports ?? '')
     .split(' ')
     .filter((p) => p !== '')
@@ -100,7 +122,11 @@ function describeResult(r: AllocationResult): string {
 
 function run(ipam: Ipam, step: Step): string {
   if ('alloc' in step) return describeResult(ipam.allocate(toRequest(step.alloc)));
-  if ('release' in step) return ipam.release(step.release, step.family).map((a) => a.address).join(' ');
+  if ('release' in step)
+    return ipam
+      .release(step.release, step.family)
+      .map((a) => a.address)
+      .join(' ');
   if ('holds' in step) {
     const a = ipam.allocationOf(step.holds);
     return a === undefined ? 'nothing' : a.addresses.map((x) => x.address).join(' ');
@@ -157,7 +183,10 @@ const scenarios: [string, Step[]][] = [
       { alloc: { key: 'none-listed', fam: '-', group: 'v6only' }, want: 'new v6only 2001:db8:1::' },
       // PreferDualStack wants both families when the group has both; an exhausted one fails the request.
       { alloc: { key: 'none-listed-dual', fam: '-', policy: 'Prefer' }, want: 'PoolExhausted' },
-      { alloc: { key: 'none-listed-dual', fam: '-', policy: 'Prefer', group: 'v4only' }, want: 'new v4only 198.51.100.1' },
+      {
+        alloc: { key: 'none-listed-dual', fam: '-', policy: 'Prefer', group: 'v4only' },
+        want: 'new v4only 198.51.100.1',
+      },
       { stats: 'v4only', want: 'v4 4/2/2 v6 0/0/0' },
     ],
   ],
@@ -170,7 +199,10 @@ const scenarios: [string, Step[]][] = [
       { stats: 'tiny6', want: 'v4 2/0/2 v6 1/1/0' },
       { alloc: { key: 'y', group: 'tiny6' }, want: 'new tiny6 203.0.113.30' },
       { release: 'x', want: '2001:db8:2::1' },
-      { alloc: { key: 'r', fam: '46', policy: 'Require', group: 'tiny6' }, want: 'new tiny6 203.0.113.31 2001:db8:2::1' },
+      {
+        alloc: { key: 'r', fam: '46', policy: 'Require', group: 'tiny6' },
+        want: 'new tiny6 203.0.113.31 2001:db8:2::1',
+      },
     ],
   ],
   [
@@ -234,10 +266,16 @@ const scenarios: [string, Step[]][] = [
   [
     'sharing: one address per family per group',
     [
-      { alloc: { key: 'a', fam: '46', policy: 'Require', share: 'k', ports: 'TCP/80' }, want: 'new default 192.0.2.10 2001:db8::10' },
+      {
+        alloc: { key: 'a', fam: '46', policy: 'Require', share: 'k', ports: 'TCP/80' },
+        want: 'new default 192.0.2.10 2001:db8::10',
+      },
       { alloc: { key: 'b', fam: '6', share: 'k', ports: 'TCP/81' }, want: 'new default 2001:db8::10' },
       { alloc: { key: 'c', group: 'v4only', share: 'k', ports: 'TCP/80' }, want: 'new v4only 198.51.100.0' },
-      { alloc: { key: 'b', fam: '64', policy: 'Require', share: 'k', ports: 'TCP/81' }, want: 'new default 192.0.2.10 2001:db8::10' },
+      {
+        alloc: { key: 'b', fam: '64', policy: 'Require', share: 'k', ports: 'TCP/81' },
+        want: 'new default 192.0.2.10 2001:db8::10',
+      },
       { alloc: { key: 'b', fam: '64', policy: 'Require', share: 'k', ports: 'TCP/80' }, want: 'PortConflict a' },
       { holds: 'b', want: '192.0.2.10 2001:db8::10' },
     ],
@@ -267,10 +305,19 @@ const scenarios: [string, Step[]][] = [
       { alloc: { key: 'x', addrs: 'not-an-ip' }, want: 'InvalidAnnotation' },
       { alloc: { key: 'x', addrs: '192.0.2.100,192.0.2.101' }, want: 'InvalidAnnotation' },
       { alloc: { key: 'x', addrs: '2001:db8::10' }, want: 'InvalidAnnotation' },
-      { alloc: { key: 'x', addrs: '192.0.2.100,2001:db8:1::5', fam: '46', policy: 'Require' }, want: 'InvalidAnnotation' },
+      {
+        alloc: { key: 'x', addrs: '192.0.2.100,2001:db8:1::5', fam: '46', policy: 'Require' },
+        want: 'InvalidAnnotation',
+      },
       { alloc: { key: 'x', addrs: '198.51.100.2', group: 'default' }, want: 'new v4only 198.51.100.2' },
-      { alloc: { key: 'y', addrs: '2001:db8::12,192.0.2.101', fam: '46', policy: 'Require' }, want: 'new default 192.0.2.101 2001:db8::12' },
-      { alloc: { key: 'z', addrs: '2001:db8::11', fam: '46', policy: 'Prefer' }, want: 'new default 192.0.2.100 2001:db8::11' },
+      {
+        alloc: { key: 'y', addrs: '2001:db8::12,192.0.2.101', fam: '46', policy: 'Require' },
+        want: 'new default 192.0.2.101 2001:db8::12',
+      },
+      {
+        alloc: { key: 'z', addrs: '2001:db8::11', fam: '46', policy: 'Prefer' },
+        want: 'new default 192.0.2.100 2001:db8::11',
+      },
       { alloc: { key: 'pin', addrs: '192.0.2.11,192.0.2.11' }, want: 'same default 192.0.2.11' },
       { alloc: { key: 'pin', addrs: '192.0.2.100' }, want: 'AddressInUse z' },
       { holds: 'pin', want: '192.0.2.11' },
@@ -295,10 +342,7 @@ const scenarios: [string, Step[]][] = [
       { stats: 'nope', want: 'none' },
     ],
   ],
-  [
-    'an empty key is refused',
-    [{ alloc: { key: '' }, want: 'InvalidAnnotation' }],
-  ],
+  ['an empty key is refused', [{ alloc: { key: '' }, want: 'InvalidAnnotation' }]],
 ];
 
 describe('Ipam scenarios', () => {

@@ -18,7 +18,15 @@ import type {
 } from './allocation.ts';
 import type { PoolSpace } from './family-space.ts';
 import { importAllocations } from './import-allocations.ts';
-import { entryOf, FAMILY_INDEXES, familyIndex, IpamState, setEntry, toAllocatedAddress, toAllocation } from './ipam-state.ts';
+import {
+  entryOf,
+  FAMILY_INDEXES,
+  familyIndex,
+  IpamState,
+  setEntry,
+  toAllocatedAddress,
+  toAllocation,
+} from './ipam-state.ts';
 import type { GroupState } from './ipam-state.ts';
 import type { GroupCheck } from './validate-service-groups.ts';
 

@@ -28,7 +28,9 @@ describe('OffsetStore', () => {
           expect(store.size).toBe(model.size);
         }
         const key = (o: Offset): string => o.toString();
-        expect([...store.entries()].map(([o, e]) => `${key(o)}=${e}`).sort()).toEqual([...model].map(([o, e]) => `${key(o)}=${e}`).sort());
+        expect([...store.entries()].map(([o, e]) => `${key(o)}=${e}`).sort()).toEqual(
+          [...model].map(([o, e]) => `${key(o)}=${e}`).sort(),
+        );
         expect([...store.values()].sort()).toEqual([...model.values()].sort());
         store.clear();
         expect(store.size).toBe(0);

@@ -149,5 +149,14 @@ export function parsePoolEntry(entry: PoolEntry, errors: GroupError[]): Pool | u
   if (errors.length > before || range === undefined || subnet === undefined || aggregation === undefined)
     return undefined;
   const { avoidBuggyIPs, exclude } = options;
-  return { family: range.family, range, subnet, aggregation, path, avoidBuggyIPs, exclude, usable: usableRanges(range, subnet, options) };
+  return {
+    family: range.family,
+    range,
+    subnet,
+    aggregation,
+    path,
+    avoidBuggyIPs,
+    exclude,
+    usable: usableRanges(range, subnet, options),
+  };
 }

@@ -33,7 +33,10 @@ function checkForms(local: Record<string, unknown>, errors: GroupError[]): void 
   }
   for (const field of ['aggregation', 'exclude'] as const) {
     if (present(local[field]) && !present(local.pool)) {
-      forbidden(`spec.local.${field}`, `${field} at this level belongs to the single-pool form and needs pool and subnet`);
+      forbidden(
+        `spec.local.${field}`,
+        `${field} at this level belongs to the single-pool form and needs pool and subnet`,
+      );
     }
   }
 }
@@ -44,7 +47,8 @@ const LEGACY_ONLY = new Set(['spec.local.aggregation', 'spec.local.exclude']);
 function collectEntries(local: Record<string, unknown>, errors: GroupError[]): PoolEntry[] {
   const entries: PoolEntry[] = [];
   const groupAvoidBuggyIPs = readAvoidBuggyIPs(local, 'spec.local', errors) ?? false;
-  if (present(local.pool) || present(local.subnet)) entries.push({ path: 'spec.local', raw: local, groupAvoidBuggyIPs });
+  if (present(local.pool) || present(local.subnet))
+    entries.push({ path: 'spec.local', raw: local, groupAvoidBuggyIPs });
   for (const family of ['IPv4', 'IPv6'] as const) {
     const prefix = family === 'IPv4' ? 'v4' : 'v6';
     const single = local[`${prefix}pool`];

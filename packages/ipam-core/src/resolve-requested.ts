@@ -17,7 +17,8 @@ export interface Requested {
 export const invalidAnnotation = (message: string): AllocationError => ({ code: 'InvalidAnnotation', message });
 
 export function groupError(name: string, gs: GroupState | undefined): AllocationError {
-  if (gs === undefined) return { code: 'GroupNotFound', group: name, message: `service group ${boundText(name)} does not exist` };
+  if (gs === undefined)
+    return { code: 'GroupNotFound', group: name, message: `service group ${boundText(name)} does not exist` };
   const why = gs.check.ok ? '' : ` (${gs.check.code})`;
   return { code: 'GroupInvalid', group: name, message: `service group ${boundText(name)} is invalid${why}` };
 }
@@ -42,7 +43,9 @@ export function resolveRequested(
     const value = space.toValue(parsed.value.value);
     const before = values[fi];
     if (before !== undefined && before !== value) {
-      return invalidAnnotation(`more than one ${parsed.value.family} address requested (${space.format(before)}, ${space.format(value)})`);
+      return invalidAnnotation(
+        `more than one ${parsed.value.family} address requested (${space.format(before)}, ${space.format(value)})`,
+      );
     }
     values[fi] = value;
   }
@@ -63,10 +66,16 @@ export function resolveRequested(
       }
       const named = namedGroup === undefined ? undefined : state.groups.get(namedGroup);
       if (named !== undefined && !named.check.ok) return groupError(named.check.name, named);
-      return { code: 'AddressNotInPool', address: text, message: `address ${text} is not in any pool of a valid service group` };
+      return {
+        code: 'AddressNotInPool',
+        address: text,
+        message: `address ${text} is not in any pool of a valid service group`,
+      };
     }
     if (group !== undefined && group !== pool.group) {
-      return invalidAnnotation(`requested addresses ${groupAddress} and ${text} are in different service groups ("${group}", "${pool.group}")`);
+      return invalidAnnotation(
+        `requested addresses ${groupAddress} and ${text} are in different service groups ("${group}", "${pool.group}")`,
+      );
     }
     group = pool.group;
     groupAddress = text;

@@ -42,8 +42,7 @@ export interface GroupError {
 
 /** `{ ok: true, value }` or `{ ok: false, errors }`. */
 export type Validated<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly GroupError[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly GroupError[] };
 
 /** The pools of a group of one family. */
 export function groupPools(group: ServiceGroup, family: IpFamily): readonly Pool[] {

@@ -17,7 +17,12 @@ export interface GroupInput {
 /** The verdict on one group. */
 export type GroupCheck =
   | { readonly ok: true; readonly name: string; readonly value: ServiceGroup }
-  | { readonly ok: false; readonly name: string; readonly code: GroupErrorCode; readonly errors: readonly GroupError[] };
+  | {
+      readonly ok: false;
+      readonly name: string;
+      readonly code: GroupErrorCode;
+      readonly errors: readonly GroupError[];
+    };
 
 function compareAge(a: GroupInput, b: GroupInput): number {
   const x = a.createdAt;

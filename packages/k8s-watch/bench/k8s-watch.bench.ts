@@ -10,7 +10,9 @@ interface Obj {
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
-const obj = (i: number, rv: number): Obj => ({ metadata: { name: `svc-${i}`, namespace: 'bench', resourceVersion: String(rv) } });
+const obj = (i: number, rv: number): Obj => ({
+  metadata: { name: `svc-${i}`, namespace: 'bench', resourceVersion: String(rv) },
+});
 
 async function watchBench(existing: number, burst: number, bursts: number): Promise<void> {
   const transport = createScriptedTransport();
@@ -19,7 +21,9 @@ async function watchBench(existing: number, burst: number, bursts: number): Prom
   let emissions = 0;
   w.updates$.subscribe(() => emissions++);
   const listStart = performance.now();
-  transport.takeList().respond({ items: Array.from({ length: existing }, (_, i) => obj(i, i + 1)), resourceVersion: String(existing) });
+  transport
+    .takeList()
+    .respond({ items: Array.from({ length: existing }, (_, i) => obj(i, i + 1)), resourceVersion: String(existing) });
   await flushPromises(2);
   const listMs = performance.now() - listStart;
   const watch = transport.lastWatch();

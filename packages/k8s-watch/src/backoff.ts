@@ -15,7 +15,10 @@ export interface BackoffPolicy {
 export const defaultBackoff: BackoffPolicy = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 /** Fills the unset fields of a partial policy from `base` and clamps nonsense (negative, NaN) values. */
-export function resolveBackoff(partial: Partial<BackoffPolicy> | undefined, base: BackoffPolicy = defaultBackoff): BackoffPolicy {
+export function resolveBackoff(
+  partial: Partial<BackoffPolicy> | undefined,
+  base: BackoffPolicy = defaultBackoff,
+): BackoffPolicy {
   const pick = (v: number | undefined, fallback: number, min: number): number =>
     v === undefined || !Number.isFinite(v) ? fallback : Math.max(min, v);
   const initialMs = pick(partial?.initialMs, base.initialMs, 0);

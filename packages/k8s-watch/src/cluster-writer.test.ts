@@ -22,7 +22,12 @@ async function serve(status = 200, answer: unknown = { metadata: { resourceVersi
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      seen.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body: text === '' ? undefined : JSON.parse(text) });
+      seen.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: text === '' ? undefined : JSON.parse(text),
+      });
       lengths.push(req.headers['content-length']);
       res.statusCode = status;
       res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
@@ -31,7 +36,9 @@ async function serve(status = 200, answer: unknown = { metadata: { resourceVersi
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    clusters: [
+      { name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true },
+    ],
     users: [{ name: 'u', token: 't' }],
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
@@ -42,7 +49,10 @@ async function serve(status = 200, answer: unknown = { metadata: { resourceVersi
 afterEach(async () => {
   server?.closeAllConnections();
   await new Promise<void>((resolve) => {
-    if (server) server.close(() => { resolve(); });
+    if (server)
+      server.close(() => {
+        resolve();
+      });
     else resolve();
   });
   server = undefined;
@@ -51,7 +61,10 @@ afterEach(async () => {
 describe('createClusterWriter', () => {
   it('merge-patches Service status through the status subresource, with a Content-Length (the API server ignores chunked DELETE bodies)', async () => {
     const { writer, seen, lengths } = await serve();
-    const result = await writer.patchServiceStatus({ namespace: 'web', name: 'front' }, { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } });
+    const result = await writer.patchServiceStatus(
+      { namespace: 'web', name: 'front' },
+      { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } },
+    );
     expect(result).toEqual({ ok: true, value: { resourceVersion: '99' } });
     expect(seen).toEqual([
       {
@@ -67,12 +80,31 @@ describe('createClusterWriter', () => {
   it.each([
     [{ kind: 'Service' as const, namespace: 'web', name: 'front' }, '/api/v1/namespaces/web/services/front'],
     [{ kind: 'Node' as const, name: 'node-1' }, '/api/v1/nodes/node-1'],
-    [{ kind: 'Lease' as const, namespace: 'purelb', name: 'purelb-node-a' }, '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-a'],
-    [{ kind: 'Custom' as const, group: 'purelb.io', version: 'v1', plural: 'servicegroups', namespace: 'purelb', name: 'default' }, '/apis/purelb.io/v1/namespaces/purelb/servicegroups/default'],
-    [{ kind: 'Custom' as const, group: 'example.com', version: 'v1', plural: 'widgets', name: 'w' }, '/apis/example.com/v1/widgets/w'],
+    [
+      { kind: 'Lease' as const, namespace: 'purelb', name: 'purelb-node-a' },
+      '/apis/coordination.k8s.io/v1/namespaces/purelb/leases/purelb-node-a',
+    ],
+    [
+      {
+        kind: 'Custom' as const,
+        group: 'purelb.io',
+        version: 'v1',
+        plural: 'servicegroups',
+        namespace: 'purelb',
+        name: 'default',
+      },
+      '/apis/purelb.io/v1/namespaces/purelb/servicegroups/default',
+    ],
+    [
+      { kind: 'Custom' as const, group: 'example.com', version: 'v1', plural: 'widgets', name: 'w' },
+      '/apis/example.com/v1/widgets/w',
+    ],
   ])('merge-patches annotations of %o', async (target, path) => {
     const { writer, seen } = await serve();
-    const result = await writer.patchAnnotations(target, { set: { 'purelb.io/allocated-by': 'PureLB' }, remove: ['purelb.io/announcing-IPv4'] });
+    const result = await writer.patchAnnotations(target, {
+      set: { 'purelb.io/allocated-by': 'PureLB' },
+      remove: ['purelb.io/announcing-IPv4'],
+    });
     expect(result.ok).toBe(true);
     expect(seen[0]).toEqual({
       method: 'PATCH',
@@ -84,16 +116,27 @@ describe('createClusterWriter', () => {
 
   it('sends nothing for an empty annotation change', async () => {
     const { writer, seen } = await serve();
-    expect(await writer.patchAnnotations({ kind: 'Node', name: 'n' }, {})).toEqual({ ok: true, value: { resourceVersion: undefined } });
+    expect(await writer.patchAnnotations({ kind: 'Node', name: 'n' }, {})).toEqual({
+      ok: true,
+      value: { resourceVersion: undefined },
+    });
     expect(seen).toEqual([]);
   });
 
   it('merge-patches custom resource status and posts Events as JSON', async () => {
     const { writer, seen } = await serve(201);
-    await writer.patchCustomStatus({ group: 'purelb.io', version: 'v1', plural: 'servicegroups', namespace: 'purelb', name: 'default' }, { observedGeneration: 2 });
+    await writer.patchCustomStatus(
+      { group: 'purelb.io', version: 'v1', plural: 'servicegroups', namespace: 'purelb', name: 'default' },
+      { observedGeneration: 2 },
+    );
     await writer.createEvent({ namespace: 'web', body: { reason: 'AddressAssigned' } });
     expect(seen.map((s) => [s.method, s.path, s.contentType, s.body])).toEqual([
-      ['PATCH', '/apis/purelb.io/v1/namespaces/purelb/servicegroups/default/status', 'application/merge-patch+json', { status: { observedGeneration: 2 } }],
+      [
+        'PATCH',
+        '/apis/purelb.io/v1/namespaces/purelb/servicegroups/default/status',
+        'application/merge-patch+json',
+        { status: { observedGeneration: 2 } },
+      ],
       ['POST', '/api/v1/namespaces/web/events', 'application/json', { reason: 'AddressAssigned' }],
     ]);
   });
@@ -102,7 +145,11 @@ describe('createClusterWriter', () => {
     [404, { kind: 'Status', reason: 'NotFound', message: 'services "front" not found' }, 'NotFound'],
     [409, { kind: 'Status', reason: 'Conflict', message: 'the object has been modified' }, 'Conflict'],
     [409, { kind: 'Status', reason: 'AlreadyExists', message: 'already exists' }, 'AlreadyExists'],
-    [422, { kind: 'Status', reason: 'Invalid', message: 'status.loadBalancer.ingress[0].ip: Invalid value' }, 'Invalid'],
+    [
+      422,
+      { kind: 'Status', reason: 'Invalid', message: 'status.loadBalancer.ingress[0].ip: Invalid value' },
+      'Invalid',
+    ],
     [415, { kind: 'Status', message: 'the body of the request was in an unknown format' }, 'Unknown'],
     [403, { kind: 'Status', message: 'forbidden' }, 'Forbidden'],
     [401, 'Unauthorized', 'Unauthorized'],
@@ -117,7 +164,11 @@ describe('createClusterWriter', () => {
   it('returns an unreachable server as Unavailable', async () => {
     const { writer } = await serve();
     server!.closeAllConnections();
-    await new Promise<void>((resolve) => server!.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server!.close(() => {
+        resolve();
+      }),
+    );
     server = undefined;
     const result = await writer.patchServiceStatus({ namespace: 'web', name: 'front' }, {});
     expect(result).toMatchObject({ ok: false, error: { code: 'Unavailable', status: undefined } });

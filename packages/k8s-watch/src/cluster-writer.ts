@@ -71,7 +71,12 @@ export function createClusterWriter(kubeConfig: ClusterAccess): ClusterWriter {
     },
     patchCustomStatus: (ref, status) => mergePatch(`${customPath(ref)}/status`, { status }),
     createEvent: (event) =>
-      send({ method: 'POST', path: `/api/v1/namespaces/${seg(event.namespace)}/events`, body: event.body, contentType: JSON_CONTENT }),
+      send({
+        method: 'POST',
+        path: `/api/v1/namespaces/${seg(event.namespace)}/events`,
+        body: event.body,
+        contentType: JSON_CONTENT,
+      }),
   };
 }
 

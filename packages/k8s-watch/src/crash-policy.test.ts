@@ -103,9 +103,22 @@ setInterval(() => {}, 1000);
 setTimeout(() => { ${fault} }, 10);
 `;
 
-function run(fault: string, cleanUp = "console.log(JSON.stringify({ event: 'released' }));"): { status: number | null; lines: unknown[] } {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(fault, cleanUp)], { encoding: 'utf8', timeout: 20_000 });
-  return { status: r.status, lines: r.stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown) };
+function run(
+  fault: string,
+  cleanUp = "console.log(JSON.stringify({ event: 'released' }));",
+): { status: number | null; lines: unknown[] } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(fault, cleanUp)], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return {
+    status: r.status,
+    lines: r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as unknown),
+  };
 }
 
 describe('installCrashPolicy in a real process', () => {
@@ -113,7 +126,10 @@ describe('installCrashPolicy in a real process', () => {
     ['a throw in a timer', "throw new Error('injected')", 'uncaught-exception'],
     ['a rejected promise nobody awaits', "void Promise.reject(new Error('injected'))", 'unhandled-rejection'],
   ])('%s: reported, cleaned up, exit status 70', (_name, fault, kind) => {
-    expect(run(fault)).toEqual({ status: CRASH_EXIT_CODE, lines: [{ event: kind, message: 'injected' }, { event: 'released' }] });
+    expect(run(fault)).toEqual({
+      status: CRASH_EXIT_CODE,
+      lines: [{ event: kind, message: 'injected' }, { event: 'released' }],
+    });
   });
 
   it('a clean-up that never ends does not keep the process alive', () => {

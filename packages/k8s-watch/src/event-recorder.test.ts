@@ -11,7 +11,8 @@ function setup(maxObjects?: number) {
   let fail = false;
   const writer = {
     createEvent: (event: CoreEvent): Promise<ApiResult<{ resourceVersion: string | undefined }>> => {
-      if (fail) return Promise.resolve({ ok: false, error: { code: 'Unavailable', status: 503, message: 'etcd timeout' } });
+      if (fail)
+        return Promise.resolve({ ok: false, error: { code: 'Unavailable', status: 503, message: 'etcd timeout' } });
       posted.push(event);
       return Promise.resolve({ ok: true, value: { resourceVersion: String(posted.length) } });
     },
@@ -29,7 +30,13 @@ function setup(maxObjects?: number) {
 describe('createEventRecorder', () => {
   it('posts a core/v1 Event for the object', async () => {
     const { recorder, posted } = setup();
-    expect(await recorder.record(svc, { type: 'Warning', reason: 'PoolExhausted', message: 'no free IPv4 address in group default' })).toEqual({ kind: 'posted' });
+    expect(
+      await recorder.record(svc, {
+        type: 'Warning',
+        reason: 'PoolExhausted',
+        message: 'no free IPv4 address in group default',
+      }),
+    ).toEqual({ kind: 'posted' });
     expect(posted).toEqual([
       {
         namespace: 'web',
@@ -69,13 +76,18 @@ describe('createEventRecorder', () => {
     const failed = { type: 'Warning' as const, reason: 'PoolExhausted', message: 'full', slot: 'allocation' };
     const assigned = { type: 'Normal' as const, reason: 'AddressAssigned', message: '192.0.2.10', slot: 'allocation' };
     const kinds = [];
-    for (const e of [failed, failed, assigned, assigned, failed, assigned]) kinds.push((await recorder.record(svc, e)).kind);
+    for (const e of [failed, failed, assigned, assigned, failed, assigned])
+      kinds.push((await recorder.record(svc, e)).kind);
     expect(kinds).toEqual(['posted', 'duplicate', 'posted', 'duplicate', 'posted', 'posted']);
   });
 
   it('keeps separate slots apart by default (one per reason)', async () => {
     const { recorder } = setup();
-    const deprecated = { type: 'Normal' as const, reason: 'DeprecatedField', message: 'spec.loadBalancerIP is deprecated' };
+    const deprecated = {
+      type: 'Normal' as const,
+      reason: 'DeprecatedField',
+      message: 'spec.loadBalancerIP is deprecated',
+    };
     const assigned = { type: 'Normal' as const, reason: 'AddressAssigned', message: '192.0.2.10' };
     const kinds = [];
     for (const e of [deprecated, assigned, deprecated, assigned]) kinds.push((await recorder.record(svc, e)).kind);
@@ -86,7 +98,10 @@ describe('createEventRecorder', () => {
     const { recorder, posted, setFail } = setup();
     const e = { type: 'Normal' as const, reason: 'AddressAssigned', message: '192.0.2.10' };
     setFail(true);
-    expect(await recorder.record(svc, e)).toEqual({ kind: 'failed', error: { code: 'Unavailable', status: 503, message: 'etcd timeout' } });
+    expect(await recorder.record(svc, e)).toEqual({
+      kind: 'failed',
+      error: { code: 'Unavailable', status: 503, message: 'etcd timeout' },
+    });
     setFail(false);
     expect((await recorder.record(svc, e)).kind).toBe('posted');
     expect(posted).toHaveLength(1);
@@ -114,14 +129,20 @@ describe('createEventRecorder', () => {
 
   it('sends cluster-scoped objects to the default namespace and cuts long messages', async () => {
     const { recorder, posted } = setup();
-    await recorder.record({ apiVersion: 'v1', kind: 'Node', name: 'node-1' }, { type: 'Warning', reason: 'AnnounceFailed', message: 'x'.repeat(5000) });
+    await recorder.record(
+      { apiVersion: 'v1', kind: 'Node', name: 'node-1' },
+      { type: 'Warning', reason: 'AnnounceFailed', message: 'x'.repeat(5000) },
+    );
     expect(posted[0]!.namespace).toBe('default');
     expect((posted[0]!.body['message'] as string).length).toBe(1024);
     expect(posted[0]!.body['involvedObject']).toEqual({ apiVersion: 'v1', kind: 'Node', name: 'node-1' });
   });
 
   it('never throws, even when the writer does', async () => {
-    const recorder = createEventRecorder({ writer: { createEvent: () => Promise.reject(new Error('socket hang up')) }, component: 'c' });
+    const recorder = createEventRecorder({
+      writer: { createEvent: () => Promise.reject(new Error('socket hang up')) },
+      component: 'c',
+    });
     expect(await recorder.record(svc, { type: 'Normal', reason: 'R', message: 'm' })).toEqual({
       kind: 'failed',
       error: { code: 'Unknown', status: undefined, message: 'socket hang up' },

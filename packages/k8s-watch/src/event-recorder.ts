@@ -25,9 +25,7 @@ export interface EventToRecord {
 }
 
 export type RecordOutcome =
-  | { readonly kind: 'posted' }
-  | { readonly kind: 'duplicate' }
-  | { readonly kind: 'failed'; readonly error: ApiError };
+  { readonly kind: 'posted' } | { readonly kind: 'duplicate' } | { readonly kind: 'failed'; readonly error: ApiError };
 
 export interface EventRecorderOptions {
   readonly writer: Pick<ClusterWriter, 'createEvent'>;
@@ -84,9 +82,19 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       const namespace = object.namespace ?? 'default';
       let result;
       try {
-        result = await options.writer.createEvent({ namespace, body: eventBody(object, event, { namespace, reporter: options, now: wallClock() }) });
+        result = await options.writer.createEvent({
+          namespace,
+          body: eventBody(object, event, { namespace, reporter: options, now: wallClock() }),
+        });
       } catch (error) {
-        result = { ok: false as const, error: { code: 'Unknown' as const, status: undefined, message: error instanceof Error ? error.message : String(error) } };
+        result = {
+          ok: false as const,
+          error: {
+            code: 'Unknown' as const,
+            status: undefined,
+            message: error instanceof Error ? error.message : String(error),
+          },
+        };
       }
       if (result.ok) return { kind: 'posted' };
       if (slots.get(slot) === signature) {
@@ -127,7 +135,10 @@ export function eventBody(object: InvolvedObject, event: EventToRecord, context:
     type: event.type,
     reason: event.reason,
     message,
-    source: reporter.host === undefined ? { component: reporter.component } : { component: reporter.component, host: reporter.host },
+    source:
+      reporter.host === undefined
+        ? { component: reporter.component }
+        : { component: reporter.component, host: reporter.host },
     reportingComponent: reporter.component,
     reportingInstance: reporter.host ?? reporter.component,
     firstTimestamp: time,

@@ -65,7 +65,13 @@ export type {
   Written,
 } from './cluster-writer.ts';
 export { createEventRecorder } from './event-recorder.ts';
-export type { EventRecorder, EventRecorderOptions, EventToRecord, InvolvedObject, RecordOutcome } from './event-recorder.ts';
+export type {
+  EventRecorder,
+  EventRecorderOptions,
+  EventToRecord,
+  InvolvedObject,
+  RecordOutcome,
+} from './event-recorder.ts';
 export type { ApiError, ApiErrorCode, ApiResult, JsonObject, JsonValue } from './api-result.ts';
 
 // the process: what a daemon does on a fault nothing caught (ADR 0007)

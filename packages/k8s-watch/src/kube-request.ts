@@ -47,7 +47,8 @@ export interface ExchangeFailure {
   readonly message: string;
 }
 
-export type Exchange = { readonly ok: true; readonly value: Answer } | { readonly ok: false; readonly error: ExchangeFailure };
+export type Exchange =
+  { readonly ok: true; readonly value: Answer } | { readonly ok: false; readonly error: ExchangeFailure };
 
 export interface ExchangeRequest {
   readonly method: string;
@@ -77,7 +78,13 @@ export async function exchange(kubeConfig: ClusterAccess, request: ExchangeReque
     };
     const timer = setTimeout(() => {
       req.destroy();
-      done({ ok: false, error: { code: 'Timeout', message: `${request.method} ${request.path}: no answer within ${request.timeoutMs} ms` } });
+      done({
+        ok: false,
+        error: {
+          code: 'Timeout',
+          message: `${request.method} ${request.path}: no answer within ${request.timeoutMs} ms`,
+        },
+      });
     }, request.timeoutMs);
     timer.unref();
     req.on('error', (error) => {

@@ -30,7 +30,10 @@ async function serve(handler: Handler): Promise<{ kubeConfig: KubeConfig; reques
 afterEach(async () => {
   server?.closeAllConnections();
   await new Promise<void>((resolve) => {
-    if (server) server.close(() => { resolve(); });
+    if (server)
+      server.close(() => {
+        resolve();
+      });
     else resolve();
   });
   server = undefined;
@@ -59,18 +62,46 @@ describe('createKubeTransport list', () => {
     const { kubeConfig, requests } = await serve((req, res) => {
       auth = req.headers.authorization;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ kind: 'ServiceList', metadata: { resourceVersion: '77', continue: 'tok2' }, items: [{ metadata: { name: 'a' } }] }));
+      res.end(
+        JSON.stringify({
+          kind: 'ServiceList',
+          metadata: { resourceVersion: '77', continue: 'tok2' },
+          items: [{ metadata: { name: 'a' } }],
+        }),
+      );
     });
-    const result = await createKubeTransport(kubeConfig).list({ path: '/api/v1/services', labelSelector: 'app=x', fieldSelector: 'metadata.name=a', limit: 50, continueToken: 'tok1' });
-    expect(result).toEqual({ ok: true, value: { items: [{ metadata: { name: 'a' } }], resourceVersion: '77', continueToken: 'tok2' } });
+    const result = await createKubeTransport(kubeConfig).list({
+      path: '/api/v1/services',
+      labelSelector: 'app=x',
+      fieldSelector: 'metadata.name=a',
+      limit: 50,
+      continueToken: 'tok1',
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: { items: [{ metadata: { name: 'a' } }], resourceVersion: '77', continueToken: 'tok2' },
+    });
     expect(auth).toBe('Bearer secret-token');
     expect(requests[0]!.pathname).toBe('/api/v1/services');
-    expect(Object.fromEntries(requests[0]!.searchParams)).toEqual({ limit: '50', continue: 'tok1', labelSelector: 'app=x', fieldSelector: 'metadata.name=a' });
+    expect(Object.fromEntries(requests[0]!.searchParams)).toEqual({
+      limit: '50',
+      continue: 'tok1',
+      labelSelector: 'app=x',
+      fieldSelector: 'metadata.name=a',
+    });
   });
 
   it.each([
-    [410, JSON.stringify({ kind: 'Status', code: 410, message: 'The provided continue parameter is too old' }), { code: 'Gone', message: 'The provided continue parameter is too old' }],
-    [403, JSON.stringify({ kind: 'Status', code: 403, message: 'services is forbidden' }), { code: 'HttpStatus', status: 403, message: 'services is forbidden' }],
+    [
+      410,
+      JSON.stringify({ kind: 'Status', code: 410, message: 'The provided continue parameter is too old' }),
+      { code: 'Gone', message: 'The provided continue parameter is too old' },
+    ],
+    [
+      403,
+      JSON.stringify({ kind: 'Status', code: 403, message: 'services is forbidden' }),
+      { code: 'HttpStatus', status: 403, message: 'services is forbidden' },
+    ],
     [500, '', { code: 'HttpStatus', status: 500, message: 'HTTP 500 Internal Server Error' }],
     [200, 'not json', { code: 'Undecodable' }],
     [200, JSON.stringify({ items: [] }), { code: 'Undecodable' }],
@@ -79,17 +110,31 @@ describe('createKubeTransport list', () => {
       res.statusCode = status;
       res.end(body);
     });
-    const result = await createKubeTransport(kubeConfig).list({ path: '/api/v1/services', labelSelector: undefined, fieldSelector: undefined, limit: 1, continueToken: undefined });
+    const result = await createKubeTransport(kubeConfig).list({
+      path: '/api/v1/services',
+      labelSelector: undefined,
+      fieldSelector: undefined,
+      limit: 1,
+      continueToken: undefined,
+    });
     expect(result).toMatchObject({ ok: false, error: failure });
   });
 
   it('reports a refused connection as a network failure', async () => {
     const { kubeConfig } = await serve(() => {});
     await new Promise<void>((resolve) => {
-      server!.close(() => { resolve(); });
+      server!.close(() => {
+        resolve();
+      });
     });
     server = undefined;
-    const result = await createKubeTransport(kubeConfig).list({ path: '/api/v1/services', labelSelector: undefined, fieldSelector: undefined, limit: 1, continueToken: undefined });
+    const result = await createKubeTransport(kubeConfig).list({
+      path: '/api/v1/services',
+      labelSelector: undefined,
+      fieldSelector: undefined,
+      limit: 1,
+      continueToken: undefined,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'Network' } });
     expect(!result.ok && result.error.message).toContain('ECONNREFUSED');
   });
@@ -103,7 +148,9 @@ describe('createKubeTransport watch', () => {
         { type: 'ADDED', object: { metadata: { name: 'a', resourceVersion: '43' } } },
         { type: 'BOOKMARK', object: { kind: 'Service', metadata: { resourceVersion: '50' } } },
         { type: 'DELETED', object: { metadata: { name: 'a', resourceVersion: '51' } } },
-      ].map((l) => JSON.stringify(l) + '\n').join('');
+      ]
+        .map((l) => JSON.stringify(l) + '\n')
+        .join('');
       res.write(lines.slice(0, 30));
       setTimeout(() => {
         res.write(lines.slice(30));
@@ -129,11 +176,18 @@ describe('createKubeTransport watch', () => {
   it('delivers an in-stream ERROR event', async () => {
     const { kubeConfig } = await serve((_req, res) => {
       res.writeHead(200);
-      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 42 (90)' } }) + '\n');
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 42 (90)' },
+        }) + '\n',
+      );
     });
     const w = collect(kubeConfig);
     await w.ended;
-    expect(w.events).toEqual([{ type: 'ERROR', code: 410, reason: 'Expired', message: 'too old resource version: 42 (90)' }]);
+    expect(w.events).toEqual([
+      { type: 'ERROR', code: 410, reason: 'Expired', message: 'too old resource version: 42 (90)' },
+    ]);
   });
 
   it.each([
@@ -171,7 +225,9 @@ describe('createKubeTransport watch', () => {
       res.writeHead(200);
       res.flushHeaders();
     });
-    expect(await collect(kubeConfig, { ...watchRequest, inactivityTimeoutMs: 100 }).ended).toMatchObject({ code: 'Timeout' });
+    expect(await collect(kubeConfig, { ...watchRequest, inactivityTimeoutMs: 100 }).ended).toMatchObject({
+      code: 'Timeout',
+    });
   });
 
   it('calls nothing after cancel and closes the connection', async () => {
@@ -184,7 +240,10 @@ describe('createKubeTransport watch', () => {
     });
     let ended = false;
     const events: WatchEvent[] = [];
-    const stream = createKubeTransport(kubeConfig).watch(watchRequest, { onEvent: (e) => events.push(e), onEnd: () => (ended = true) });
+    const stream = createKubeTransport(kubeConfig).watch(watchRequest, {
+      onEvent: (e) => events.push(e),
+      onEnd: () => (ended = true),
+    });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         if (events.length > 0) {

@@ -2,7 +2,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { ClusterAccess } from './cluster-access.ts';
 import { errorMessage, exchange, openRequest, readBody, statusMessage } from './kube-request.ts';
-import type { ListRequest, ListResult, WatchEvent, WatchFailure, WatchHandlers, WatchRequest, WatchStream, WatchTransport } from './watch-types.ts';
+import type {
+  ListRequest,
+  ListResult,
+  WatchEvent,
+  WatchFailure,
+  WatchHandlers,
+  WatchRequest,
+  WatchStream,
+  WatchTransport,
+} from './watch-types.ts';
 
 /** A list request that has not answered within this time fails with `Timeout`. */
 const LIST_TIMEOUT_MS = 60_000;
@@ -31,7 +40,8 @@ async function list(kubeConfig: ClusterAccess, request: ListRequest): Promise<Li
 
 function decodeList(status: number, body: string): ListResult {
   if (status === 410) return { ok: false, error: { code: 'Gone', message: statusMessage(status, body) } };
-  if (status < 200 || status > 299) return { ok: false, error: { code: 'HttpStatus', status, message: statusMessage(status, body) } };
+  if (status < 200 || status > 299)
+    return { ok: false, error: { code: 'HttpStatus', status, message: statusMessage(status, body) } };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -41,9 +51,13 @@ function decodeList(status: number, body: string): ListResult {
   const list = parsed as { items?: unknown; metadata?: { resourceVersion?: unknown; continue?: unknown } };
   const resourceVersion = list.metadata?.resourceVersion;
   if (!Array.isArray(list.items) || typeof resourceVersion !== 'string') {
-    return { ok: false, error: { code: 'Undecodable', message: 'list body has no items or no metadata.resourceVersion' } };
+    return {
+      ok: false,
+      error: { code: 'Undecodable', message: 'list body has no items or no metadata.resourceVersion' },
+    };
   }
-  const continueToken = typeof list.metadata?.continue === 'string' && list.metadata.continue !== '' ? list.metadata.continue : undefined;
+  const continueToken =
+    typeof list.metadata?.continue === 'string' && list.metadata.continue !== '' ? list.metadata.continue : undefined;
   return { ok: true, value: { items: list.items as unknown[], resourceVersion, continueToken } };
 }
 
@@ -95,7 +109,10 @@ function watch(kubeConfig: ClusterAccess, request: WatchRequest, handlers: Watch
   const arm = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      finish({ code: 'Timeout', message: `watch ${request.path}: nothing received for ${request.inactivityTimeoutMs} ms` });
+      finish({
+        code: 'Timeout',
+        message: `watch ${request.path}: nothing received for ${request.inactivityTimeoutMs} ms`,
+      });
     }, request.inactivityTimeoutMs);
     timer.unref();
   };
@@ -130,7 +147,11 @@ function watch(kubeConfig: ClusterAccess, request: WatchRequest, handlers: Watch
           void readBody(res)
             .catch(() => '')
             .then((body) => {
-              finish(status === 410 ? { code: 'Gone', message: statusMessage(status, body) } : { code: 'HttpStatus', status, message: statusMessage(status, body) });
+              finish(
+                status === 410
+                  ? { code: 'Gone', message: statusMessage(status, body) }
+                  : { code: 'HttpStatus', status, message: statusMessage(status, body) },
+              );
             });
           return;
         }
@@ -139,7 +160,8 @@ function watch(kubeConfig: ClusterAccess, request: WatchRequest, handlers: Watch
         const deliver = (line: string): void => {
           if (finished || line.trim() === '') return;
           const event = decodeWatchLine(line);
-          if (event === undefined) finish({ code: 'Undecodable', message: `undecodable watch line: ${line.slice(0, 200)}` });
+          if (event === undefined)
+            finish({ code: 'Undecodable', message: `undecodable watch line: ${line.slice(0, 200)}` });
           else handlers.onEvent(event);
         };
         res.on('data', (chunk: string) => {

@@ -26,7 +26,9 @@ describe('leaseRecordOf', () => {
   });
 
   it('treats an empty holder as none and ignores fields of the wrong type', () => {
-    expect(leaseRecordOf({ metadata: { resourceVersion: '1' }, spec: { holderIdentity: '', leaseDurationSeconds: '3' } })).toEqual({
+    expect(
+      leaseRecordOf({ metadata: { resourceVersion: '1' }, spec: { holderIdentity: '', leaseDurationSeconds: '3' } }),
+    ).toEqual({
       resourceVersion: '1',
       holderIdentity: undefined,
       leaseDurationSeconds: undefined,

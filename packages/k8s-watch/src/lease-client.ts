@@ -41,12 +41,16 @@ export interface LeaseClientOptions {
 
 export function createLeaseClient(kubeConfig: ClusterAccess, options: LeaseClientOptions = {}): LeaseClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const base = (namespace: string): string => `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+  const base = (namespace: string): string =>
+    `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   const one = (ref: LeaseRef): string => `${base(ref.namespace)}/${encodeURIComponent(ref.name)}`;
   const toRecord = (value: unknown): ApiResult<LeaseRecord> => {
     const record = leaseRecordOf(value);
     return record === undefined
-      ? { ok: false, error: { code: 'Unknown', status: undefined, message: 'the answer is not a Lease with a resourceVersion' } }
+      ? {
+          ok: false,
+          error: { code: 'Unknown', status: undefined, message: 'the answer is not a Lease with a resourceVersion' },
+        }
       : { ok: true, value: record };
   };
   return {
@@ -56,16 +60,37 @@ export function createLeaseClient(kubeConfig: ClusterAccess, options: LeaseClien
       return toRecord(result.value);
     },
     create: async (ref, spec) => {
-      const result = await sendJson(kubeConfig, { method: 'POST', path: base(ref.namespace), body: leaseBody(ref, spec, undefined), contentType: JSON_CONTENT, timeoutMs });
+      const result = await sendJson(kubeConfig, {
+        method: 'POST',
+        path: base(ref.namespace),
+        body: leaseBody(ref, spec, undefined),
+        contentType: JSON_CONTENT,
+        timeoutMs,
+      });
       return result.ok ? toRecord(result.value) : result;
     },
     replace: async (ref, spec, resourceVersion) => {
-      const result = await sendJson(kubeConfig, { method: 'PUT', path: one(ref), body: leaseBody(ref, spec, resourceVersion), contentType: JSON_CONTENT, timeoutMs });
+      const result = await sendJson(kubeConfig, {
+        method: 'PUT',
+        path: one(ref),
+        body: leaseBody(ref, spec, resourceVersion),
+        contentType: JSON_CONTENT,
+        timeoutMs,
+      });
       return result.ok ? toRecord(result.value) : result;
     },
     delete: async (ref, resourceVersion) => {
-      const body = resourceVersion === undefined ? undefined : { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } };
-      const result = await sendJson(kubeConfig, { method: 'DELETE', path: one(ref), body, contentType: JSON_CONTENT, timeoutMs });
+      const body =
+        resourceVersion === undefined
+          ? undefined
+          : { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } };
+      const result = await sendJson(kubeConfig, {
+        method: 'DELETE',
+        path: one(ref),
+        body,
+        contentType: JSON_CONTENT,
+        timeoutMs,
+      });
       if (result.ok || result.error.code === 'NotFound') return { ok: true, value: undefined };
       return result;
     },
@@ -88,7 +113,10 @@ function leaseBody(ref: LeaseRef, spec: LeaseSpec, resourceVersion: string | und
 /** Reads the fields this library cares about from a Lease object; undefined if it is not one. */
 export function leaseRecordOf(value: unknown): LeaseRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const lease = value as { metadata?: { resourceVersion?: unknown; annotations?: unknown }; spec?: Record<string, unknown> };
+  const lease = value as {
+    metadata?: { resourceVersion?: unknown; annotations?: unknown };
+    spec?: Record<string, unknown>;
+  };
   const rv = lease.metadata?.resourceVersion;
   if (typeof rv !== 'string') return undefined;
   const spec = lease.spec ?? {};

@@ -20,7 +20,8 @@ export interface JsonRequest {
 /** Sends the request; a 2xx answer yields its parsed JSON body (undefined when empty). */
 export async function sendJson(kubeConfig: ClusterAccess, request: JsonRequest): Promise<ApiResult<unknown>> {
   const answer = await exchange(kubeConfig, { ...request, timeoutMs: request.timeoutMs ?? 30_000 });
-  if (!answer.ok) return { ok: false, error: { code: 'Unavailable', status: undefined, message: answer.error.message } };
+  if (!answer.ok)
+    return { ok: false, error: { code: 'Unavailable', status: undefined, message: answer.error.message } };
   const { status, body } = answer.value;
   if (status < 200 || status > 299) return { ok: false, error: apiError(status, body) };
   if (body.trim() === '') return { ok: true, value: undefined };

@@ -63,11 +63,15 @@ function gatedTransport(kubeConfig: KubeConfig) {
 
 async function truth(namespace: string): Promise<string[]> {
   const list = await core.listNamespacedConfigMap({ namespace });
-  return list.items.map((cm) => `${cm.metadata?.name ?? ''}=${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`).sort();
+  return list.items
+    .map((cm) => `${cm.metadata?.name ?? ''}=${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`)
+    .sort();
 }
 
 function seen(w: ResourceWatch<V1ConfigMap>): string[] {
-  return [...(w.current()?.values() ?? [])].map((cm) => `${cm.metadata?.name ?? ''}=${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`).sort();
+  return [...(w.current()?.values() ?? [])]
+    .map((cm) => `${cm.metadata?.name ?? ''}=${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`)
+    .sort();
 }
 
 async function converged(w: ResourceWatch<V1ConfigMap>, namespace: string): Promise<string[]> {
@@ -75,7 +79,9 @@ async function converged(w: ResourceWatch<V1ConfigMap>, namespace: string): Prom
   await waitUntil(
     async () => {
       server = await truth(namespace);
-      return seen(w).join() === server.join() ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `seen ${seen(w).join()} / server ${server.join()}` };
+      return seen(w).join() === server.join()
+        ? { kind: 'done', value: undefined }
+        : { kind: 'pending', reason: `seen ${seen(w).join()} / server ${server.join()}` };
     },
     { what: 'convergence', timeoutMs: 90_000, intervalMs: 200 },
   );
@@ -84,7 +90,8 @@ async function converged(w: ResourceWatch<V1ConfigMap>, namespace: string): Prom
 
 async function scenario(compactEtcd: boolean) {
   const namespace = await createTestNamespace(kc, compactEtcd ? 'watch-compact' : 'watch-restart');
-  for (const name of ['keep', 'change', 'drop']) await core.createNamespacedConfigMap({ namespace, body: configMap(name, 'v1') });
+  for (const name of ['keep', 'change', 'drop'])
+    await core.createNamespacedConfigMap({ namespace, body: configMap(name, 'v1') });
   const gated = gatedTransport(kc);
   const w = watchResource<V1ConfigMap>({
     transport: gated.transport,
@@ -107,7 +114,9 @@ async function scenario(compactEtcd: boolean) {
   gated.release();
 
   expect(await converged(w, namespace)).toEqual(['change=v2', 'keep=v1', 'live=v1', 'new=v1']);
-  console.log(`restart${compactEtcd ? ' + compaction' : ''}: converged ${Math.round(performance.now() - released)} ms after the watcher was let through`);
+  console.log(
+    `restart${compactEtcd ? ' + compaction' : ''}: converged ${Math.round(performance.now() - released)} ms after the watcher was let through`,
+  );
   w.stop();
   return statuses;
 }

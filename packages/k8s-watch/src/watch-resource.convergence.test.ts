@@ -26,14 +26,22 @@ function fakeServer() {
   const transport: WatchTransport = {
     list: async () => {
       await Promise.resolve();
-      return { ok: true, value: { items: [...objects.values()], resourceVersion: String(rv), continueToken: undefined } };
+      return {
+        ok: true,
+        value: { items: [...objects.values()], resourceVersion: String(rv), continueToken: undefined },
+      };
     },
     watch: (request, handlers) => {
       const from = Number(request.resourceVersion);
       const w = { handlers, from };
       queueMicrotask(() => {
         if (from < oldest - 1) {
-          handlers.onEvent({ type: 'ERROR', code: 410, reason: 'Expired', message: `too old resource version: ${from}` });
+          handlers.onEvent({
+            type: 'ERROR',
+            code: 410,
+            reason: 'Expired',
+            message: `too old resource version: ${from}`,
+          });
           return;
         }
         for (const h of history) if (h.rv > from) handlers.onEvent(h.event);
@@ -78,7 +86,10 @@ const name = fc.constantFrom('a', 'b', 'c', 'd', 'e');
 const step = fc.oneof(
   fc.record({ op: fc.constant('put' as const), name }),
   fc.record({ op: fc.constant('del' as const), name }),
-  fc.record({ op: fc.constant('drop' as const), kind: fc.constantFrom('network' as const, 'clean' as const, 'gone' as const) }),
+  fc.record({
+    op: fc.constant('drop' as const),
+    kind: fc.constantFrom('network' as const, 'clean' as const, 'gone' as const),
+  }),
   fc.record({ op: fc.constant('compact' as const) }),
   fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
 );
@@ -86,35 +97,41 @@ const step = fc.oneof(
 describe('watchResource convergence', () => {
   it('converges to the server state after any interleaving of writes and faults', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), async (steps, r) => {
-        const server = fakeServer();
-        const clock = createFakeClock();
-        const w = watchResource<Obj>({ transport: server.transport, path: '/x', clock, random: () => r });
-        for (const s of steps) {
-          switch (s.op) {
-            case 'put':
-              server.put(s.name);
-              break;
-            case 'del':
-              server.del(s.name);
-              break;
-            case 'drop':
-              server.drop(s.kind);
-              break;
-            case 'compact':
-              server.compact();
-              break;
-            case 'tick':
-              await clock.advanceAsync(s.ms);
-              break;
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 40 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        async (steps, r) => {
+          const server = fakeServer();
+          const clock = createFakeClock();
+          const w = watchResource<Obj>({ transport: server.transport, path: '/x', clock, random: () => r });
+          for (const s of steps) {
+            switch (s.op) {
+              case 'put':
+                server.put(s.name);
+                break;
+              case 'del':
+                server.del(s.name);
+                break;
+              case 'drop':
+                server.drop(s.kind);
+                break;
+              case 'compact':
+                server.compact();
+                break;
+              case 'tick':
+                await clock.advanceAsync(s.ms);
+                break;
+            }
+            await flushPromises(2);
           }
-          await flushPromises(2);
-        }
-        await clock.advanceAsync(60_000);
-        const seen = Object.fromEntries([...(w.current() ?? new Map<string, Obj>())].map(([k, o]) => [k, o.metadata.resourceVersion]));
-        w.stop();
-        expect(seen).toEqual(server.state());
-      }),
+          await clock.advanceAsync(60_000);
+          const seen = Object.fromEntries(
+            [...(w.current() ?? new Map<string, Obj>())].map(([k, o]) => [k, o.metadata.resourceVersion]),
+          );
+          w.stop();
+          expect(seen).toEqual(server.state());
+        },
+      ),
       { numRuns: 300 },
     );
   });

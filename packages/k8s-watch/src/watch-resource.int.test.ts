@@ -24,16 +24,29 @@ async function inBatches<T>(items: readonly T[], width: number, fn: (item: T) =>
 /** `name → data.value@resourceVersion` for every ConfigMap the server has in `namespace`. */
 async function truth(namespace: string): Promise<Record<string, string>> {
   const list = await core.listNamespacedConfigMap({ namespace });
-  return Object.fromEntries(list.items.map((cm) => [`${namespace}/${cm.metadata?.name ?? ''}`, `${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`]));
+  return Object.fromEntries(
+    list.items.map((cm) => [
+      `${namespace}/${cm.metadata?.name ?? ''}`,
+      `${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`,
+    ]),
+  );
 }
 
 function view(snapshot: Snapshot<V1ConfigMap> | undefined): Record<string, string> {
-  return Object.fromEntries([...(snapshot ?? new Map<string, V1ConfigMap>())].map(([k, cm]) => [k, `${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`]));
+  return Object.fromEntries(
+    [...(snapshot ?? new Map<string, V1ConfigMap>())].map(([k, cm]) => [
+      k,
+      `${cm.data?.['value'] ?? ''}@${cm.metadata?.resourceVersion ?? ''}`,
+    ]),
+  );
 }
 
 function differences(seen: Record<string, string>, server: Record<string, string>): string {
   const keys = [...new Set([...Object.keys(seen), ...Object.keys(server)])].filter((k) => seen[k] !== server[k]);
-  return keys.slice(0, 10).map((k) => `${k}: seen ${seen[k] ?? '-'} server ${server[k] ?? '-'}`).join('; ');
+  return keys
+    .slice(0, 10)
+    .map((k) => `${k}: seen ${seen[k] ?? '-'} server ${server[k] ?? '-'}`)
+    .join('; ');
 }
 
 /** Waits until the watch's snapshot equals the server's list (compared after each new snapshot). */
@@ -43,7 +56,9 @@ async function converged(w: ResourceWatch<V1ConfigMap>, namespace: string): Prom
     async () => {
       last = await truth(namespace);
       const diff = differences(view(w.current()), last);
-      return diff === '' && w.current() !== undefined ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `differences: ${diff}` };
+      return diff === '' && w.current() !== undefined
+        ? { kind: 'done', value: undefined }
+        : { kind: 'pending', reason: `differences: ${diff}` };
     },
     { what: 'convergence', timeoutMs: 90_000, intervalMs: 200 },
   );
@@ -61,7 +76,9 @@ describe('watchResource on a real API server', () => {
 
     const names = Array.from({ length: 200 }, (_, i) => `cm-${String(i).padStart(3, '0')}`);
     await inBatches(names, 20, (name) => core.createNamespacedConfigMap({ namespace, body: configMap(name, 'v1') }));
-    await inBatches(names.slice(0, 100), 20, (name) => core.replaceNamespacedConfigMap({ name, namespace, body: configMap(name, 'v2') }));
+    await inBatches(names.slice(0, 100), 20, (name) =>
+      core.replaceNamespacedConfigMap({ name, namespace, body: configMap(name, 'v2') }),
+    );
     await inBatches(names.slice(150), 20, (name) => core.deleteNamespacedConfigMap({ name, namespace }));
 
     const final = await converged(w, namespace);
@@ -75,7 +92,11 @@ describe('watchResource on a real API server', () => {
     const namespace = await createTestNamespace(kc, 'watch-paged');
     const names = Array.from({ length: 120 }, (_, i) => `p-${i}`);
     await inBatches(names, 20, (name) => core.createNamespacedConfigMap({ namespace, body: configMap(name, 'x') }));
-    const w = watchResource<V1ConfigMap>({ kubeConfig: kc, path: `/api/v1/namespaces/${namespace}/configmaps`, pageSize: 25 });
+    const w = watchResource<V1ConfigMap>({
+      kubeConfig: kc,
+      path: `/api/v1/namespaces/${namespace}/configmaps`,
+      pageSize: 25,
+    });
     await w.whenSynced();
     expect(w.current()!.size).toBe(120);
     w.stop();
@@ -85,18 +106,41 @@ describe('watchResource on a real API server', () => {
       apiVersion: 'purelb.io/v1',
       kind: 'ServiceGroup',
       metadata: { name },
-      spec: { local: { v4pools: [{ pool: `198.51.100.${third}-198.51.100.${third + 5}`, subnet: '198.51.100.0/24', aggregation: 'default' }] } },
+      spec: {
+        local: {
+          v4pools: [
+            { pool: `198.51.100.${third}-198.51.100.${third + 5}`, subnet: '198.51.100.0/24', aggregation: 'default' },
+          ],
+        },
+      },
     });
-    const sgs = watchResource<{ metadata?: { name?: string; namespace?: string } }>({ kubeConfig: kc, path: `/apis/purelb.io/v1/namespaces/${namespace}/servicegroups` });
+    const sgs = watchResource<{ metadata?: { name?: string; namespace?: string } }>({
+      kubeConfig: kc,
+      path: `/apis/purelb.io/v1/namespaces/${namespace}/servicegroups`,
+    });
     await sgs.whenSynced();
     for (const [i, name] of ['sg-a', 'sg-b', 'sg-c'].entries()) {
-      await custom.createNamespacedCustomObject({ group: 'purelb.io', version: 'v1', namespace, plural: 'servicegroups', body: group(name, 10 + i * 10) });
+      await custom.createNamespacedCustomObject({
+        group: 'purelb.io',
+        version: 'v1',
+        namespace,
+        plural: 'servicegroups',
+        body: group(name, 10 + i * 10),
+      });
     }
-    await custom.deleteNamespacedCustomObject({ group: 'purelb.io', version: 'v1', namespace, plural: 'servicegroups', name: 'sg-b' });
+    await custom.deleteNamespacedCustomObject({
+      group: 'purelb.io',
+      version: 'v1',
+      namespace,
+      plural: 'servicegroups',
+      name: 'sg-b',
+    });
     await waitUntil(
       () => {
         const keys = [...(sgs.current()?.keys() ?? [])].sort().join();
-        return keys === `${namespace}/sg-a,${namespace}/sg-c` ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `servicegroups ${keys}` };
+        return keys === `${namespace}/sg-a,${namespace}/sg-c`
+          ? { kind: 'done', value: undefined }
+          : { kind: 'pending', reason: `servicegroups ${keys}` };
       },
       { what: 'servicegroups sg-a and sg-c', timeoutMs: 30_000 },
     );

@@ -50,7 +50,11 @@ describe('watchResource', () => {
     const s = setup();
     expect(s.w.current()).toBeUndefined();
     expect(s.synced).toEqual([false]);
-    expect(s.transport.listRequests[0]).toMatchObject({ path: '/api/v1/configmaps', labelSelector: 'app=x', limit: 500 });
+    expect(s.transport.listRequests[0]).toMatchObject({
+      path: '/api/v1/configmaps',
+      labelSelector: 'app=x',
+      limit: 500,
+    });
     let syncedAt: boolean | undefined;
     void s.w.whenSynced().then((v) => (syncedAt = v));
     await flushPromises();
@@ -61,14 +65,20 @@ describe('watchResource', () => {
     expect(keys(s.updates[0])).toEqual(['ns/a', 'ns/b']);
     expect(s.synced).toEqual([false, true]);
     expect(syncedAt).toBe(true);
-    expect(s.transport.lastWatch().request).toMatchObject({ resourceVersion: '10', labelSelector: 'app=x', timeoutSeconds: 300 });
+    expect(s.transport.lastWatch().request).toMatchObject({
+      resourceVersion: '10',
+      labelSelector: 'app=x',
+      timeoutSeconds: 300,
+    });
     expect(s.status()).toMatchObject({ phase: 'watching', synced: true, restarts: 0, relists: 0 });
     s.w.stop();
   });
 
   it('follows continue tokens and emits once after the last page', async () => {
     const s = setup({ pageSize: 2 });
-    s.transport.takeList().respond({ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '9', continueToken: 'c1' });
+    s.transport
+      .takeList()
+      .respond({ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '9', continueToken: 'c1' });
     await flushPromises();
     expect(s.transport.listRequests[1]).toMatchObject({ continueToken: 'c1', limit: 2 });
     expect(s.updates).toHaveLength(0);
@@ -148,10 +158,15 @@ describe('watchResource', () => {
       project: (raw) => {
         projected.push(raw);
         const { metadata } = raw as Obj;
-        return { metadata: { name: metadata.name, namespace: metadata.namespace, resourceVersion: metadata.resourceVersion } };
+        return {
+          metadata: { name: metadata.name, namespace: metadata.namespace, resourceVersion: metadata.resourceVersion },
+        };
       },
     });
-    const heavy = (name: string, rv: string): Obj & { managedFields: string } => ({ ...obj(name, rv, 'payload'), managedFields: 'x'.repeat(1000) });
+    const heavy = (name: string, rv: string): Obj & { managedFields: string } => ({
+      ...obj(name, rv, 'payload'),
+      managedFields: 'x'.repeat(1000),
+    });
     await initialList(s, [heavy('a', '5'), heavy('b', '6')], '10');
     const a = s.w.current()!.get('ns/a');
     expect(a).toEqual({ metadata: { name: 'a', namespace: 'ns', resourceVersion: '5' } });
@@ -226,7 +241,12 @@ describe('watchResource', () => {
     const s = setup();
     s.transport.takeList().fail({ code: 'HttpStatus', status: 503, message: 'Service Unavailable' });
     await flushPromises();
-    expect(s.status()).toMatchObject({ phase: 'waiting', retryInMs: 100, synced: false, lastError: { code: 'HttpStatus', status: 503 } });
+    expect(s.status()).toMatchObject({
+      phase: 'waiting',
+      retryInMs: 100,
+      synced: false,
+      lastError: { code: 'HttpStatus', status: 503 },
+    });
     s.clock.advance(100);
     s.transport.takeList().fail({ code: 'Network', message: 'ECONNRESET' });
     await flushPromises();
@@ -318,7 +338,12 @@ describe('watchResource', () => {
 
   it('keys cluster-scoped objects by name and accepts a custom key', async () => {
     const transport = createScriptedTransport();
-    const w = watchResource<Obj>({ transport, path: '/api/v1/nodes', clock: createFakeClock(), keyOf: (o) => `node:${o.metadata.name}` });
+    const w = watchResource<Obj>({
+      transport,
+      path: '/api/v1/nodes',
+      clock: createFakeClock(),
+      keyOf: (o) => `node:${o.metadata.name}`,
+    });
     transport.takeList().respond({ items: [obj('n1', '1', undefined, '')], resourceVersion: '1' });
     await flushPromises();
     expect([...w.current()!.keys()]).toEqual(['node:n1']);

@@ -106,7 +106,8 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
         previous.metadata.resourceVersion === decoded.object.metadata?.resourceVersion;
       next.set(decoded.key, sameVersion ? previous : decoded.object);
     }
-    if (undecodable > 0) setStatus({ lastError: { code: 'Undecodable', message: `${undecodable} listed objects have no name` } });
+    if (undecodable > 0)
+      setStatus({ lastError: { code: 'Undecodable', message: `${undecodable} listed objects have no name` } });
     const before = objects;
     objects = next;
     resourceVersion = listVersion;
@@ -166,7 +167,9 @@ export function watchResource<T extends KubeObject>(options: WatchResourceOption
       case 'DELETED': {
         const decoded = decode(event.object);
         if (decoded === undefined) {
-          setStatus({ lastError: { code: 'Undecodable', message: `${event.type} event for an object without a name` } });
+          setStatus({
+            lastError: { code: 'Undecodable', message: `${event.type} event for an object without a name` },
+          });
           return;
         }
         if (event.type === 'DELETED') objects.delete(decoded.key);

@@ -6,11 +6,13 @@ import type { Clock, RandomSource } from './clock.ts';
 
 /** The least a watched object must look like (every Kubernetes object does). */
 export interface KubeObject {
-  readonly metadata?: {
-    readonly name?: string | undefined;
-    readonly namespace?: string | undefined;
-    readonly resourceVersion?: string | undefined;
-  } | undefined;
+  readonly metadata?:
+    | {
+        readonly name?: string | undefined;
+        readonly namespace?: string | undefined;
+        readonly resourceVersion?: string | undefined;
+      }
+    | undefined;
 }
 
 /** Immutable view of every object the server holds for the watched path, keyed `namespace/name` (or `name`). */
@@ -133,7 +135,8 @@ export interface ListPage {
   readonly continueToken: string | undefined;
 }
 
-export type ListResult = { readonly ok: true; readonly value: ListPage } | { readonly ok: false; readonly error: WatchFailure };
+export type ListResult =
+  { readonly ok: true; readonly value: ListPage } | { readonly ok: false; readonly error: WatchFailure };
 
 export interface WatchRequest {
   readonly path: string;
@@ -148,7 +151,12 @@ export interface WatchRequest {
 export type WatchEvent =
   | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: unknown }
   | { readonly type: 'BOOKMARK'; readonly resourceVersion: string }
-  | { readonly type: 'ERROR'; readonly code: number | undefined; readonly reason: string | undefined; readonly message: string };
+  | {
+      readonly type: 'ERROR';
+      readonly code: number | undefined;
+      readonly reason: string | undefined;
+      readonly message: string;
+    };
 
 export interface WatchHandlers {
   onEvent(event: WatchEvent): void;

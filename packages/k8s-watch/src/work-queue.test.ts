@@ -139,7 +139,12 @@ describe('createWorkQueue', () => {
   it('applies jitter from the injected random source', async () => {
     const s = scriptedReconcile();
     const clock = createFakeClock();
-    const q = createWorkQueue({ reconcile: s.reconcile, clock, random: () => 1, backoff: { initialMs: 100, jitter: 0.5 } });
+    const q = createWorkQueue({
+      reconcile: s.reconcile,
+      clock,
+      random: () => 1,
+      backoff: { initialMs: 100, jitter: 0.5 },
+    });
     q.add('a');
     await s.settle('a', { kind: 'retry', reason: 'x' });
     expect(clock.nextTimerIn()).toBe(50);

@@ -154,9 +154,10 @@ export function createWorkQueue<K>(options: WorkQueueOptions<K>): WorkQueue<K> {
         break;
       case 'retry':
         if (!again && !stopped) {
-          const delay = outcome.afterMs !== undefined && Number.isFinite(outcome.afterMs)
-            ? Math.max(0, outcome.afterMs)
-            : backoffDelay(policy, attempt, random);
+          const delay =
+            outcome.afterMs !== undefined && Number.isFinite(outcome.afterMs)
+              ? Math.max(0, outcome.afterMs)
+              : backoffDelay(policy, attempt, random);
           waiting.set(
             key,
             clock.setTimer(delay, () => {

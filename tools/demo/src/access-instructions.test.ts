@@ -25,12 +25,13 @@ describe('parseAptCandidate', () => {
     expect(parseAptCandidate(out)).toBe('1.20.5+really1.20.2-1.1+deb12u1');
   });
 
-  it.each([['kubernetes-client:\n  Installed: (none)\n  Candidate: (none)\n'], [''], ['N: Unable to locate package kubectl\n']])(
-    'finds nothing in %j',
-    (out) => {
-      expect(parseAptCandidate(out)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['kubernetes-client:\n  Installed: (none)\n  Candidate: (none)\n'],
+    [''],
+    ['N: Unable to locate package kubectl\n'],
+  ])('finds nothing in %j', (out) => {
+    expect(parseAptCandidate(out)).toBeUndefined();
+  });
 });
 
 describe('formatAccessInstructions', () => {
@@ -44,7 +45,10 @@ describe('formatAccessInstructions', () => {
   });
 
   it('tells how to install kubectl from apt when it is missing and apt has it', () => {
-    const text = formatAccessInstructions({ ...input, kubectl: { kind: 'apt', packageName: 'kubernetes-client', version: '1.20.2' } });
+    const text = formatAccessInstructions({
+      ...input,
+      kubectl: { kind: 'apt', packageName: 'kubernetes-client', version: '1.20.2' },
+    });
     expect(text).toContain('apt-get install kubernetes-client');
     expect(text).not.toContain('kubectl found');
   });

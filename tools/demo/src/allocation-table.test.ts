@@ -44,7 +44,12 @@ describe('allocationRow', () => {
   });
 
   it('reports nothing for a Service the allocator has not touched', () => {
-    expect(allocationRow(service({}))).toEqual({ service: 'demo/web', addresses: [], group: undefined, condition: undefined });
+    expect(allocationRow(service({}))).toEqual({
+      service: 'demo/web',
+      addresses: [],
+      group: undefined,
+      condition: undefined,
+    });
   });
 
   it('takes hostnames when there is no ip and skips empty entries', () => {
@@ -64,7 +69,12 @@ describe('isSettled', () => {
     ['no condition, addresses already there', { ...base, addresses: ['192.0.2.240'] }, false],
     [
       'True with addresses and group',
-      { ...base, addresses: ['192.0.2.240'], group: 'default', condition: { status: 'True', reason: 'Allocated', message: '' } },
+      {
+        ...base,
+        addresses: ['192.0.2.240'],
+        group: 'default',
+        condition: { status: 'True', reason: 'Allocated', message: '' },
+      },
       true,
     ],
     [
@@ -73,7 +83,11 @@ describe('isSettled', () => {
       false,
     ],
     ['True without addresses', { ...base, condition: { status: 'True', reason: 'Allocated', message: '' } }, false],
-    ['False', { ...base, condition: { status: 'False', reason: 'PoolExhausted', message: 'no free IPv4 address' } }, true],
+    [
+      'False',
+      { ...base, condition: { status: 'False', reason: 'PoolExhausted', message: 'no free IPv4 address' } },
+      true,
+    ],
     ['Unknown', { ...base, condition: { status: 'Unknown', reason: '', message: '' } }, false],
   ])('%s → %s', (_, row, settled) => {
     expect(isSettled(row)).toBe(settled);

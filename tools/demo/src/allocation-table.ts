@@ -21,8 +21,7 @@ export interface AllocationRow {
   readonly condition: AllocationCondition | undefined;
 }
 
-const conditionStatus = (s: string): AllocationCondition['status'] =>
-  s === 'True' || s === 'False' ? s : 'Unknown';
+const conditionStatus = (s: string): AllocationCondition['status'] => (s === 'True' || s === 'False' ? s : 'Unknown');
 
 /** Reads the allocation outcome of one Service. */
 export function allocationRow(service: ServiceView): AllocationRow {

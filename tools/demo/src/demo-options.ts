@@ -54,7 +54,10 @@ export function parseDemoOptions(argv: readonly string[]): ParseDemoOptionsResul
         if (raw === undefined) {
           errors.push({ path: '--wait', message: '--wait needs a number of seconds' });
         } else if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 3600) {
-          errors.push({ path: '--wait', message: `--wait must be a whole number of seconds from 1 to 3600, got "${raw}"` });
+          errors.push({
+            path: '--wait',
+            message: `--wait must be a whole number of seconds from 1 to 3600, got "${raw}"`,
+          });
         } else {
           waitMs = Number(raw) * 1000;
         }

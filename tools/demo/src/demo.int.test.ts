@@ -40,7 +40,11 @@ function tableRows(stdout: string): Map<string, Row> {
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('demo/')) continue;
     const [service = '', addresses = '', group = '', condition = ''] = line.split(/\s{2,}/);
-    rows.set(service.slice('demo/'.length), { addresses: addresses === '-' ? [] : addresses.split(', '), group, condition });
+    rows.set(service.slice('demo/'.length), {
+      addresses: addresses === '-' ? [] : addresses.split(', '),
+      group,
+      condition,
+    });
   }
   return rows;
 }
@@ -54,9 +58,16 @@ describe('npm run demo -- --once', () => {
     const run = await runDemoOnce();
     expect(run.code, run.stderr).toBe(0);
     const rows = tableRows(run.stdout);
-    expect([...rows.keys()].sort()).toEqual(
-      ['dual-prefer', 'dual-require', 'ipv4-single', 'ipv6-single', 'shared-dns', 'shared-web', 'specific-address', 'virtual-web'],
-    );
+    expect([...rows.keys()].sort()).toEqual([
+      'dual-prefer',
+      'dual-require',
+      'ipv4-single',
+      'ipv6-single',
+      'shared-dns',
+      'shared-web',
+      'specific-address',
+      'virtual-web',
+    ]);
     for (const [name, row] of rows) {
       expect(row.condition, name).toBe('Allocated (True)');
       expect(row.addresses.length, name).toBeGreaterThan(0);
@@ -82,7 +93,15 @@ describe('npm run demo -- --once', () => {
     expect(SHARING_KEY).toBe('demo-shared');
     expect(row('shared-web').addresses).toHaveLength(1);
     expect(row('shared-dns').addresses).toEqual(row('shared-web').addresses);
-    for (const name of ['ipv4-single', 'ipv6-single', 'dual-require', 'dual-prefer', 'specific-address', 'shared-web', 'shared-dns']) {
+    for (const name of [
+      'ipv4-single',
+      'ipv6-single',
+      'dual-require',
+      'dual-prefer',
+      'specific-address',
+      'shared-web',
+      'shared-dns',
+    ]) {
       expect(row(name).group, name).toBe('default');
     }
     // No address is given to two Services, except the shared one.

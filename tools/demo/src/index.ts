@@ -15,11 +15,7 @@ export type { AllocationRow, AllocationCondition } from './allocation-table.ts';
 export { waitForAllocation } from './wait-for-allocation.ts';
 export type { WaitForAllocationOptions, AllocationWaitResult } from './wait-for-allocation.ts';
 export { formatAccessInstructions, parseAptCandidate } from './access-instructions.ts';
-export type {
-  AccessInstructionsInput,
-  KubectlAvailability,
-  ClientCredentialFiles,
-} from './access-instructions.ts';
+export type { AccessInstructionsInput, KubectlAvailability, ClientCredentialFiles } from './access-instructions.ts';
 export { detectKubectl, findOnPath } from './detect-kubectl.ts';
 export { writeClientCredentials } from './client-credentials.ts';
 export type { ServiceManifest, ServiceView, ServicePortSpec, IpFamily, IpFamilyPolicy } from './service-shapes.ts';

@@ -67,18 +67,25 @@ export async function runDemo(options: DemoOptions, deps: DemoDependencies): Pro
     await ensureNamespace(rest, SERVICE_NAMESPACE);
     const groups = sampleServiceGroups(INSTALL_NAMESPACE);
     const names = groups.map((g) => g.metadata.name).join(', ');
-    note(`Applied deploy/namespace, deploy/base (no kubelet here: its pods do not run) and the example ServiceGroups ${names}.`);
+    note(
+      `Applied deploy/namespace, deploy/base (no kubelet here: its pods do not run) and the example ServiceGroups ${names}.`,
+    );
     if (aborted()) return 130;
 
     const logFile = join(work, 'allocator.log');
-    const allocator = startAllocatorProcess({ kubeconfigPath: cp.kubeconfigPath, namespace: INSTALL_NAMESPACE, logFile });
+    const allocator = startAllocatorProcess({
+      kubeconfigPath: cp.kubeconfigPath,
+      namespace: INSTALL_NAMESPACE,
+      logFile,
+    });
     let stopping = false;
     cleanup.defer('allocator', async () => {
       stopping = true;
       await allocator.stop('SIGTERM', 5_000);
     });
     void allocator.exited.then((how) => {
-      if (!stopping && !aborted()) note(`The allocator exited unexpectedly (${how.signal ?? `code ${String(how.code)}`}); its log is ${logFile}.`);
+      if (!stopping && !aborted())
+        note(`The allocator exited unexpectedly (${how.signal ?? `code ${String(how.code)}`}); its log is ${logFile}.`);
     });
     const metricsPort = await allocator.port(30_000);
     note(`Allocator running (pid ${allocator.pid}), log ${logFile}.`);

@@ -66,7 +66,14 @@ export async function waitForAllocation(options: WaitForAllocationOptions): Prom
     seen.clear();
     for (const s of list.items) seen.set(s.metadata?.name ?? '', s);
     if (done()) return { complete: true, rows: rows() };
-    const finished = await watchOnce({ kubeConfig, namespace, resourceVersion: list.resourceVersion, seen, done, deadline });
+    const finished = await watchOnce({
+      kubeConfig,
+      namespace,
+      resourceVersion: list.resourceVersion,
+      seen,
+      done,
+      deadline,
+    });
     if (finished) return { complete: true, rows: rows() };
   }
   return { complete: done(), rows: rows() };
@@ -101,7 +108,14 @@ interface WatchOnce {
 }
 
 /** One watch connection; resolves true once `done()` holds, false when the watch or the time ends. */
-async function watchOnce({ kubeConfig, namespace, resourceVersion, seen, done, deadline }: WatchOnce): Promise<boolean> {
+async function watchOnce({
+  kubeConfig,
+  namespace,
+  resourceVersion,
+  seen,
+  done,
+  deadline,
+}: WatchOnce): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let controller: AbortController | undefined;
     let settled = false;

@@ -36,9 +36,7 @@ const nodeNamed = (name: string): LabNode => {
 /** Holders on a LAN interface (eth*), i.e. local announcements. */
 const local = (h: string[]): string[] => h.filter((x) => / eth\d\//.test(x));
 
-async function serviceOf(
-  name: string,
-): Promise<{
+async function serviceOf(name: string): Promise<{
   annotations: Record<string, string>;
   announced: { status: string; reason: string; message: string } | undefined;
 }> {

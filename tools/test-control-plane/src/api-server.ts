@@ -27,13 +27,16 @@ export async function startApiServer(input: StartApiServerInput): Promise<Proces
     await waitUntil(
       async () => {
         const exit = started.exited();
-        if (exit !== undefined) return { kind: 'failed', reason: `kube-apiserver exited (code ${exit.code}, signal ${exit.signal})` };
+        if (exit !== undefined)
+          return { kind: 'failed', reason: `kube-apiserver exited (code ${exit.code}, signal ${exit.signal})` };
         const res = await apiRequest(input.conn, { method: 'GET', path: '/readyz', timeoutMs: 5_000 });
         switch (res.kind) {
           case 'unreachable':
             return { kind: 'pending', reason: res.error };
           case 'response':
-            return res.status === 200 ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `/readyz ${res.status}` };
+            return res.status === 200
+              ? { kind: 'done', value: undefined }
+              : { kind: 'pending', reason: `/readyz ${res.status}` };
         }
       },
       { what: 'kube-apiserver /readyz', timeoutMs: input.timeoutMs },
@@ -42,7 +45,10 @@ export async function startApiServer(input: StartApiServerInput): Promise<Proces
       async () => {
         const res = await apiRequest(input.conn, { method: 'GET', path: '/api/v1/namespaces/default' });
         if (res.kind === 'response' && res.status === 200) return { kind: 'done', value: undefined };
-        return { kind: 'pending', reason: res.kind === 'response' ? `${res.status} ${statusMessage(res.body)}` : res.error };
+        return {
+          kind: 'pending',
+          reason: res.kind === 'response' ? `${res.status} ${statusMessage(res.body)}` : res.error,
+        };
       },
       { what: 'the default namespace', timeoutMs: input.timeoutMs },
     );
@@ -61,7 +67,11 @@ export async function startApiServer(input: StartApiServerInput): Promise<Proces
 
 interface CrdList {
   readonly items?: readonly {
-    readonly spec: { readonly group: string; readonly names: { readonly plural: string }; readonly versions: readonly { readonly name: string; readonly served: boolean }[] };
+    readonly spec: {
+      readonly group: string;
+      readonly names: { readonly plural: string };
+      readonly versions: readonly { readonly name: string; readonly served: boolean }[];
+    };
   }[];
 }
 
@@ -70,19 +80,29 @@ interface CrdList {
  * the API server restarts, lists answer 429 "storage is (re)initializing" for a moment.
  */
 export async function waitForCustomResources(conn: AdminConnection, timeoutMs: number): Promise<void> {
-  const res = await apiRequest(conn, { method: 'GET', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions' });
+  const res = await apiRequest(conn, {
+    method: 'GET',
+    path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  });
   if (res.kind !== 'response' || res.status !== 200) {
-    throw new Error(`listing CRDs: ${res.kind === 'response' ? `${res.status} ${statusMessage(res.body)}` : res.error}`);
+    throw new Error(
+      `listing CRDs: ${res.kind === 'response' ? `${res.status} ${statusMessage(res.body)}` : res.error}`,
+    );
   }
   const paths = ((JSON.parse(res.body) as CrdList).items ?? []).flatMap((crd) =>
-    crd.spec.versions.filter((v) => v.served).map((v) => `/apis/${crd.spec.group}/${v.name}/${crd.spec.names.plural}?limit=1`),
+    crd.spec.versions
+      .filter((v) => v.served)
+      .map((v) => `/apis/${crd.spec.group}/${v.name}/${crd.spec.names.plural}?limit=1`),
   );
   for (const path of paths) {
     await waitUntil(
       async () => {
         const list = await apiRequest(conn, { method: 'GET', path });
         if (list.kind === 'response' && list.status === 200) return { kind: 'done', value: undefined };
-        return { kind: 'pending', reason: list.kind === 'response' ? `${list.status} ${statusMessage(list.body)}` : list.error };
+        return {
+          kind: 'pending',
+          reason: list.kind === 'response' ? `${list.status} ${statusMessage(list.body)}` : list.error,
+        };
       },
       { what: `${path} to be listable`, timeoutMs },
     );

@@ -10,7 +10,15 @@ describe('readCrds', () => {
     const crds = readCrds(DEFAULT_CRD_DIR);
     expect(crds.map((c) => c.name)).toEqual(['lbnodeagents.purelb.io', 'servicegroups.purelb.io']);
     const sg = crds[1]!.body as {
-      spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: { local: { properties: Record<string, unknown> } } } } } } }[] };
+      spec: {
+        versions: {
+          schema: {
+            openAPIV3Schema: {
+              properties: { spec: { properties: { local: { properties: Record<string, unknown> } } } };
+            };
+          };
+        }[];
+      };
     };
     const local = sg.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties.local.properties;
     expect(local['v4pool']).toEqual((local['v4pools'] as { items: unknown }).items);
@@ -20,7 +28,9 @@ describe('readCrds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'crds-'));
     try {
       writeFileSync(join(dir, 'x.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n');
-      expect(() => readCrds(dir)).toThrow(`${join(dir, 'x.yaml')} document 1: expected a CustomResourceDefinition with metadata.name`);
+      expect(() => readCrds(dir)).toThrow(
+        `${join(dir, 'x.yaml')} document 1: expected a CustomResourceDefinition with metadata.name`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

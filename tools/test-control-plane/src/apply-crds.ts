@@ -25,7 +25,8 @@ export function readCrds(dir: string): CrdDocument[] {
   for (const file of files) {
     const path = join(dir, file);
     for (const [i, doc] of parseAllDocuments(readFileSync(path, 'utf8')).entries()) {
-      if (doc.errors.length > 0) throw new Error(`${path} document ${i + 1}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      if (doc.errors.length > 0)
+        throw new Error(`${path} document ${i + 1}: ${doc.errors.map((e) => e.message).join('; ')}`);
       const body: unknown = doc.toJS({ maxAliasCount: 1000 });
       if (body === null || body === undefined) continue;
       const obj = body as { kind?: unknown; metadata?: { name?: unknown } };
@@ -49,7 +50,8 @@ export async function applyCrds(conn: AdminConnection, dir: string, timeoutMs: n
       contentType: 'application/apply-patch+yaml',
     });
     if (res.kind === 'unreachable') throw new Error(`applying ${crd.file}: ${res.error}`);
-    if (res.status !== 200 && res.status !== 201) throw new Error(`applying ${crd.file}: ${res.status} ${statusMessage(res.body)}`);
+    if (res.status !== 200 && res.status !== 201)
+      throw new Error(`applying ${crd.file}: ${res.status} ${statusMessage(res.body)}`);
   }
   for (const crd of crds) {
     await waitUntil(
@@ -57,8 +59,9 @@ export async function applyCrds(conn: AdminConnection, dir: string, timeoutMs: n
         const res = await apiRequest(conn, { method: 'GET', path: `${CRD_PATH}/${crd.name}` });
         if (res.kind === 'unreachable') return { kind: 'pending', reason: res.error };
         if (res.status !== 200) return { kind: 'pending', reason: `${res.status} ${statusMessage(res.body)}` };
-        const conditions = (JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string; message?: string }[] } })
-          .status?.conditions ?? [];
+        const conditions =
+          (JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string; message?: string }[] } })
+            .status?.conditions ?? [];
         const established = conditions.find((c) => c.type === 'Established');
         if (established?.status === 'True') return { kind: 'done', value: undefined };
         const conflict = conditions.find((c) => c.type === 'NamesAccepted' && c.status === 'False');
@@ -80,5 +83,6 @@ export async function ensureNamespace(conn: AdminConnection, name: string): Prom
     body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
   });
   if (res.kind === 'unreachable') throw new Error(`creating namespace ${name}: ${res.error}`);
-  if (res.status !== 201 && res.status !== 409) throw new Error(`creating namespace ${name}: ${res.status} ${statusMessage(res.body)}`);
+  if (res.status !== 201 && res.status !== 409)
+    throw new Error(`creating namespace ${name}: ${res.status} ${statusMessage(res.body)}`);
 }

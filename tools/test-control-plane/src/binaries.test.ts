@@ -19,11 +19,15 @@ describe('locateBinaries', () => {
   it('says on one line that Go is missing when nothing is cached', async () => {
     const lines: string[] = [];
     const located = locateBinaries({ env: withoutGo(), progress: (line) => lines.push(line) });
-    await expect(located).rejects.toThrow(/^no control plane: Go >= 1\.25 is required to build kube-apiserver and etcd into .*PURELB_CONTROL_PLANE_BIN/);
+    await expect(located).rejects.toThrow(
+      /^no control plane: Go >= 1\.25 is required to build kube-apiserver and etcd into .*PURELB_CONTROL_PLANE_BIN/,
+    );
     expect(lines).toHaveLength(1);
   });
 
   it('names the missing binaries of PURELB_CONTROL_PLANE_BIN', async () => {
-    await expect(locateBinaries({ env: { PURELB_CONTROL_PLANE_BIN: emptyCache } })).rejects.toThrow(`PURELB_CONTROL_PLANE_BIN=${emptyCache}: no executable`);
+    await expect(locateBinaries({ env: { PURELB_CONTROL_PLANE_BIN: emptyCache } })).rejects.toThrow(
+      `PURELB_CONTROL_PLANE_BIN=${emptyCache}: no executable`,
+    );
   });
 });

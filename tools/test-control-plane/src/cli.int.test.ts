@@ -71,6 +71,9 @@ describe('the control-plane CLI', () => {
   it('env and status fail when nothing runs; an unknown command prints the usage', async () => {
     expect(await runCli('env')).toMatchObject({ code: 1, stdout: '' });
     expect((await runCli('status')).code).toBe(1);
-    expect(await runCli('sideways')).toMatchObject({ code: 2, stderr: 'usage: npm run control-plane -- up|down|env|status\n' });
+    expect(await runCli('sideways')).toMatchObject({
+      code: 2,
+      stderr: 'usage: npm run control-plane -- up|down|env|status\n',
+    });
   });
 });

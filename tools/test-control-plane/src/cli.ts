@@ -80,7 +80,9 @@ function status(): number {
     return 1;
   }
   const state = readState(current.run.statePath);
-  console.log(`running: kube-apiserver ${state.server} (PID ${state.apiServer.pid}), etcd ${state.etcdUrl} (PID ${state.etcd.pid})`);
+  console.log(
+    `running: kube-apiserver ${state.server} (PID ${state.apiServer.pid}), etcd ${state.etcdUrl} (PID ${state.etcd.pid})`,
+  );
   console.log(`kubeconfig: ${state.kubeconfigPath}`);
   return 0;
 }

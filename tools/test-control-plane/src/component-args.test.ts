@@ -55,7 +55,13 @@ describe('apiServerArgs', () => {
   });
 
   it('appends extra flags last, so they override defaults of the same name', () => {
-    const extra = apiServerArgs({ etcdUrl: 'http://127.0.0.1:1', port: 1, pki, certDir: '/c', extraArgs: ['--watch-cache=false', '--v=2'] });
+    const extra = apiServerArgs({
+      etcdUrl: 'http://127.0.0.1:1',
+      port: 1,
+      pki,
+      certDir: '/c',
+      extraArgs: ['--watch-cache=false', '--v=2'],
+    });
     expect(extra.slice(-2)).toEqual(['--watch-cache=false', '--v=2']);
     expect(extra.slice(0, -2)).toEqual(apiServerArgs({ etcdUrl: 'http://127.0.0.1:1', port: 1, pki, certDir: '/c' }));
   });

@@ -19,8 +19,7 @@ export interface ControlPlaneState {
 }
 
 export type StateResult =
-  | { readonly ok: true; readonly value: ControlPlaneState }
-  | { readonly ok: false; readonly errors: readonly string[] };
+  { readonly ok: true; readonly value: ControlPlaneState } | { readonly ok: false; readonly errors: readonly string[] };
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +44,8 @@ function processAt(obj: Json, key: string, errors: string[]): ProcessRecord {
   const pid = v['pid'];
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 1) errors.push(`${key}.pid: expected a PID above 1`);
   const args = v['args'];
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) errors.push(`${key}.args: expected a list of strings`);
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))
+    errors.push(`${key}.args: expected a list of strings`);
   const stringAt = stringsOf(v, `${key}.`, errors);
   return {
     pid: typeof pid === 'number' ? pid : 0,
@@ -55,7 +55,15 @@ function processAt(obj: Json, key: string, errors: string[]): ProcessRecord {
   };
 }
 
-const PKI_KEYS = ['caCert', 'servingCert', 'servingKey', 'adminCert', 'adminKey', 'serviceAccountKey', 'serviceAccountPub'] as const;
+const PKI_KEYS = [
+  'caCert',
+  'servingCert',
+  'servingKey',
+  'adminCert',
+  'adminKey',
+  'serviceAccountKey',
+  'serviceAccountPub',
+] as const;
 
 /** Parses and checks a state file's text; every problem is reported with the field it concerns. */
 export function parseState(text: string): StateResult {

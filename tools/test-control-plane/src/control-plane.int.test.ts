@@ -64,9 +64,15 @@ describe('startControlPlane', () => {
     const res = await apiRequest(conn, {
       method: 'POST',
       path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: '*', resource: '*' } } },
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb: '*', resource: '*' } },
+      },
     });
-    expect(res.kind === 'response' && (JSON.parse(res.body) as { status: { allowed: boolean } }).status.allowed).toBe(true);
+    expect(res.kind === 'response' && (JSON.parse(res.body) as { status: { allowed: boolean } }).status.allowed).toBe(
+      true,
+    );
   });
 });
 
@@ -84,14 +90,18 @@ describe('restartApiServer', () => {
     expect(isRunning(before.apiServer)).toBe(false);
     expect(after.etcd.pid).toBe(before.etcd.pid);
     expect(after.server).toBe(before.server);
-    const read = await loadKubeConfig(cp.kubeconfigPath).makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: ns, name: 'kept' });
+    const read = await loadKubeConfig(cp.kubeconfigPath)
+      .makeApiClient(CoreV1Api)
+      .readNamespacedConfigMap({ namespace: ns, name: 'kept' });
     expect(read.data).toEqual({ k: 'v' });
   });
 
   it('with compactEtcd, makes a watch resumed from an older resourceVersion end with 410 Expired', async () => {
     const kc = loadKubeConfig(cp.kubeconfigPath);
     const ns = await createTestNamespace(kc, 'gone');
-    const created = await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: configMap('a') });
+    const created = await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedConfigMap({ namespace: ns, body: configMap('a') });
     const rv = created.metadata?.resourceVersion ?? '';
     const watchPath = `/api/v1/namespaces/${ns}/configmaps?watch=1&resourceVersion=${rv}&timeoutSeconds=2`;
 
@@ -155,7 +165,9 @@ describe('an owner that dies without stopping', () => {
       `const { startControlPlane } = await import(${JSON.stringify(entry)});` +
       `const cp = await startControlPlane({ crdDir: null, namespaces: [], progress: () => {} });` +
       `console.log(cp.statePath); setInterval(() => {}, 1000);`;
-    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const statePath = await new Promise<string>((resolve, reject) => {
       owner.stdout.setEncoding('utf8').once('data', (line: string) => {
         resolve(line.trim());

@@ -23,11 +23,14 @@ export async function startEtcd(input: StartEtcdInput): Promise<{ record: Proces
     await waitUntil(
       async () => {
         const exit = started.exited();
-        if (exit !== undefined) return { kind: 'failed', reason: `etcd exited (code ${exit.code}, signal ${exit.signal})` };
+        if (exit !== undefined)
+          return { kind: 'failed', reason: `etcd exited (code ${exit.code}, signal ${exit.signal})` };
         try {
           const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
           const body = (await res.json()) as { health?: unknown };
-          return body.health === 'true' ? { kind: 'done', value: undefined } : { kind: 'pending', reason: `health ${JSON.stringify(body)}` };
+          return body.health === 'true'
+            ? { kind: 'done', value: undefined }
+            : { kind: 'pending', reason: `health ${JSON.stringify(body)}` };
         } catch (error) {
           return { kind: 'pending', reason: (error as Error).message };
         }
@@ -36,7 +39,9 @@ export async function startEtcd(input: StartEtcdInput): Promise<{ record: Proces
     );
   } catch (error) {
     await stopProcess(started.record, 2_000);
-    throw new Error(`${(error as Error).message}\n--- etcd log (${input.logPath}) ---\n${logTail(input.logPath)}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n--- etcd log (${input.logPath}) ---\n${logTail(input.logPath)}`, {
+      cause: error,
+    });
   }
   return { record: started.record, url };
 }
@@ -69,7 +74,8 @@ const MARKER_KEY = Buffer.from('/purelb-test/compaction-marker').toString('base6
 export async function compactEtcd(url: string): Promise<number> {
   const put = await etcdPost(url, '/v3/kv/put', { key: MARKER_KEY, value: Buffer.from('1').toString('base64') });
   const revision = Number(put.header?.revision);
-  if (!Number.isSafeInteger(revision) || revision <= 0) throw new Error(`etcd put returned no revision: ${JSON.stringify(put)}`);
+  if (!Number.isSafeInteger(revision) || revision <= 0)
+    throw new Error(`etcd put returned no revision: ${JSON.stringify(put)}`);
   await etcdPost(url, '/v3/kv/compaction', { revision: String(revision), physical: true });
   return revision;
 }

@@ -61,7 +61,17 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
   if (process.listenerCount(signal) <= 1) process.exit(EXIT_CODES[signal]);
 }
 
-const signalHandlers = new Map(SIGNALS.map((s) => [s, () => { onSignal(s); }] as const));
+const signalHandlers = new Map(
+  SIGNALS.map(
+    (s) =>
+      [
+        s,
+        () => {
+          onSignal(s);
+        },
+      ] as const,
+  ),
+);
 
 const WATCHDOG = fileURLToPath(new URL(`./watchdog${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 

@@ -32,7 +32,13 @@ export function httpExchange(ex: Exchange): Promise<ExchangeAnswer> {
   return new Promise((resolve, reject) => {
     const r = send(
       ex.url,
-      { method: ex.method, headers, agent: ex.agent, ...(ex.tls ?? {}), ...(ex.timeoutMs === undefined ? {} : { timeout: ex.timeoutMs }) },
+      {
+        method: ex.method,
+        headers,
+        agent: ex.agent,
+        ...(ex.tls ?? {}),
+        ...(ex.timeoutMs === undefined ? {} : { timeout: ex.timeoutMs }),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -46,13 +46,17 @@ beforeAll(async () => {
         unavailable--;
         res.writeHead(503).end('{"kind":"Status","message":"not yet"}');
       } else if (req.url === '/missing') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","message":"services \\"x\\" not found"}');
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"kind":"Status","message":"services \\"x\\" not found"}');
       } else if (req.url === '/text') {
         res.writeHead(200).end('ok');
       } else if (req.url === '/empty') {
         res.writeHead(200).end();
       } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echo: body === '' ? null : (JSON.parse(body) as unknown) }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ echo: body === '' ? null : (JSON.parse(body) as unknown) }));
       }
     });
   });
@@ -91,12 +95,20 @@ async function withClient(run: (client: KubeClient) => Promise<void>, kc = kubeC
 describe('createKubeClient', () => {
   it('sends JSON with the kubeconfig credentials and parses JSON answers', async () => {
     seen.length = 0;
-    await withClient(async (client) => {
-      expect(client.server).toBe(base);
-      const res = await client.post('/api/v1/namespaces', { metadata: { name: 'a' } });
-      expect(res).toEqual({ status: 200, body: { echo: { metadata: { name: 'a' } } } });
-    }, kubeConfigFor(base, 'secret-token'));
-    expect(seen[0]).toMatchObject({ method: 'POST', contentType: 'application/json', accept: 'application/json', authorization: 'Bearer secret-token' });
+    await withClient(
+      async (client) => {
+        expect(client.server).toBe(base);
+        const res = await client.post('/api/v1/namespaces', { metadata: { name: 'a' } });
+        expect(res).toEqual({ status: 200, body: { echo: { metadata: { name: 'a' } } } });
+      },
+      kubeConfigFor(base, 'secret-token'),
+    );
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      contentType: 'application/json',
+      accept: 'application/json',
+      authorization: 'Bearer secret-token',
+    });
   });
 
   it('patches with a JSON merge patch by default and with the given content type otherwise', async () => {
@@ -116,10 +128,18 @@ describe('createKubeClient', () => {
   it('adds query parameters, sends no body on GET and DELETE, and passes the accept header', async () => {
     seen.length = 0;
     await withClient(async (client) => {
-      await client.get('/list', { query: { labelSelector: 'app=x y', limit: '5' }, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+      await client.get('/list', {
+        query: { labelSelector: 'app=x y', limit: '5' },
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+      });
       await client.delete('/thing');
     });
-    expect(seen[0]).toMatchObject({ method: 'GET', url: '/list?labelSelector=app%3Dx+y&limit=5', contentType: undefined, body: '' });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      url: '/list?labelSelector=app%3Dx+y&limit=5',
+      contentType: undefined,
+      body: '',
+    });
     expect(seen[0]?.accept).toBe('application/json;as=Table;v=v1;g=meta.k8s.io');
     expect(seen[1]).toMatchObject({ method: 'DELETE', url: '/thing', contentType: undefined, body: '' });
   });
@@ -162,9 +182,12 @@ describe('createKubeClient', () => {
         resolve();
       });
     });
-    await withClient(async (client) => {
-      await expect(client.get('/x')).rejects.toThrow(/ECONNREFUSED/);
-    }, kubeConfigFor(`http://127.0.0.1:${port}`));
+    await withClient(
+      async (client) => {
+        await expect(client.get('/x')).rejects.toThrow(/ECONNREFUSED/);
+      },
+      kubeConfigFor(`http://127.0.0.1:${port}`),
+    );
   });
 
   it('loads a kubeconfig file by path', async () => {

@@ -72,7 +72,10 @@ interface Call {
  * Builds a client for a kubeconfig's current context (client certificates, tokens or basic auth),
  * given as a KubeConfig or a file path. Requests reject only when the server cannot be reached.
  */
-export async function createKubeClient(source: KubeConfig | string, options: KubeClientOptions = {}): Promise<KubeClient> {
+export async function createKubeClient(
+  source: KubeConfig | string,
+  options: KubeClientOptions = {},
+): Promise<KubeClient> {
   const kubeConfig = typeof source === 'string' ? loadKubeConfig(source) : source;
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('the kubeconfig has no current cluster');
@@ -126,7 +129,8 @@ export async function createKubeClient(source: KubeConfig | string, options: Kub
     get: (path, req = {}) => send({ method: 'GET', path, body: undefined, req }),
     post: (path, body, req = {}) => send({ method: 'POST', path, body, req }),
     put: (path, body, req = {}) => send({ method: 'PUT', path, body, req }),
-    patch: (path, body, req) => send({ method: 'PATCH', path, body, req: { ...req, contentType: req?.contentType ?? MERGE_PATCH } }),
+    patch: (path, body, req) =>
+      send({ method: 'PATCH', path, body, req: { ...req, contentType: req?.contentType ?? MERGE_PATCH } }),
     delete: (path, req = {}) => send({ method: 'DELETE', path, body: undefined, req }),
     close: () => {
       agent.destroy();

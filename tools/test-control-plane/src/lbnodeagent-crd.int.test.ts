@@ -11,9 +11,16 @@ beforeAll(async () => {
 
 const path = (): string => `/apis/purelb.io/v1/namespaces/${ns}/lbnodeagents`;
 
-async function create(spec: unknown): Promise<{ status: number; name: string; body: { message?: string; spec?: unknown } }> {
+async function create(
+  spec: unknown,
+): Promise<{ status: number; name: string; body: { message?: string; spec?: unknown } }> {
   const name = `lbna-${++serial}`;
-  const body = { apiVersion: 'purelb.io/v1', kind: 'LBNodeAgent', metadata: { name }, ...(spec === undefined ? {} : { spec }) };
+  const body = {
+    apiVersion: 'purelb.io/v1',
+    kind: 'LBNodeAgent',
+    metadata: { name },
+    ...(spec === undefined ? {} : { spec }),
+  };
   const res = await testAdminRequest({ method: 'POST', path: path(), body });
   if (res.kind !== 'response') throw new Error(res.error);
   return { status: res.status, name, body: JSON.parse(res.body) as { message?: string; spec?: unknown } };
@@ -39,12 +46,15 @@ describe('LBNodeAgent', () => {
     expect(res.body.spec).toEqual({ local });
   });
 
-  it.each(['', 'a/b', 'has space', 'eth0:1', 'sixteen-chars-xx', '.', '..'])('rejects the virtual interface name %j', async (extlbint) => {
-    await rejected(
-      { extlbint },
-      `spec.local.extlbint: Invalid value: ${JSON.stringify(extlbint)}: must be a Linux interface name: 1 to 15 characters, no "/", ":" or whitespace, not "." or ".."`,
-    );
-  });
+  it.each(['', 'a/b', 'has space', 'eth0:1', 'sixteen-chars-xx', '.', '..'])(
+    'rejects the virtual interface name %j',
+    async (extlbint) => {
+      await rejected(
+        { extlbint },
+        `spec.local.extlbint: Invalid value: ${JSON.stringify(extlbint)}: must be a Linux interface name: 1 to 15 characters, no "/", ":" or whitespace, not "." or ".."`,
+      );
+    },
+  );
 
   it.each(['', '  '])('rejects the blank local interface %j', async (localint) => {
     await rejected(
@@ -55,10 +65,20 @@ describe('LBNodeAgent', () => {
 
   it('shows its settings in the printer columns', async () => {
     const { name } = await create({ local: { localint: 'eth0', sendgarp: false } });
-    const res = await testAdminRequest({ method: 'GET', path: `${path()}/${name}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    const res = await testAdminRequest({
+      method: 'GET',
+      path: `${path()}/${name}`,
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+    });
     if (res.kind !== 'response') throw new Error(res.error);
     const t = JSON.parse(res.body) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
-    expect(t.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Local Interface', 'Virtual Interface', 'GARP', 'Age']);
+    expect(t.columnDefinitions.map((c) => c.name)).toEqual([
+      'Name',
+      'Local Interface',
+      'Virtual Interface',
+      'GARP',
+      'Age',
+    ]);
     expect(t.rows[0]!.cells.slice(0, 4)).toEqual([name, 'eth0', 'kube-lb0', false]);
   });
 });

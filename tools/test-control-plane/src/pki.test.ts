@@ -20,9 +20,16 @@ afterAll(() => {
 
 describe('createPki', () => {
   it('leaves only keys and certificates', () => {
-    expect(readdirSync(join(dir, 'pki')).sort()).toEqual(
-      ['admin.crt', 'admin.key', 'apiserver.crt', 'apiserver.key', 'ca.crt', 'ca.key', 'sa.key', 'sa.pub'],
-    );
+    expect(readdirSync(join(dir, 'pki')).sort()).toEqual([
+      'admin.crt',
+      'admin.key',
+      'apiserver.crt',
+      'apiserver.key',
+      'ca.crt',
+      'ca.key',
+      'sa.key',
+      'sa.pub',
+    ]);
   });
 
   it('signs both leaf certificates with the CA', () => {
@@ -40,8 +47,12 @@ describe('createPki', () => {
   });
 
   it('makes an admin client certificate in system:masters', () => {
-    expect(openssl('x509', '-in', pki.adminCert, '-noout', '-subject').trim()).toBe('subject=O = system:masters, CN = purelb-admin');
-    expect(openssl('x509', '-in', pki.adminCert, '-noout', '-ext', 'extendedKeyUsage')).toContain('TLS Web Client Authentication');
+    expect(openssl('x509', '-in', pki.adminCert, '-noout', '-subject').trim()).toBe(
+      'subject=O = system:masters, CN = purelb-admin',
+    );
+    expect(openssl('x509', '-in', pki.adminCert, '-noout', '-ext', 'extendedKeyUsage')).toContain(
+      'TLS Web Client Authentication',
+    );
   });
 
   it('makes a service-account key pair whose halves match', () => {

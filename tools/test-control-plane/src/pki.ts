@@ -30,9 +30,12 @@ async function openssl(dir: string, args: readonly string[]): Promise<void> {
     await run('openssl', args, { cwd: dir });
   } catch (error) {
     const stderr = (error as { stderr?: unknown }).stderr;
-    throw new Error(`openssl ${args.slice(0, 2).join(' ')} failed: ${typeof stderr === 'string' ? stderr.trim() : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `openssl ${args.slice(0, 2).join(' ')} failed: ${typeof stderr === 'string' ? stderr.trim() : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

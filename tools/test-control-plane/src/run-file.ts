@@ -22,7 +22,12 @@ export function parseRunFile(text: string): RunFile | undefined {
     const v = JSON.parse(text) as Partial<RunFile> | null;
     if (v === null || typeof v !== 'object') return undefined;
     const { statePath, kubeconfigPath, server, etcdUrl, pids } = v;
-    if (typeof statePath !== 'string' || typeof kubeconfigPath !== 'string' || typeof server !== 'string' || typeof etcdUrl !== 'string') {
+    if (
+      typeof statePath !== 'string' ||
+      typeof kubeconfigPath !== 'string' ||
+      typeof server !== 'string' ||
+      typeof etcdUrl !== 'string'
+    ) {
       return undefined;
     }
     if (typeof pids?.etcd !== 'number' || typeof pids.kubeApiServer !== 'number') return undefined;

@@ -20,7 +20,12 @@ interface Created {
 
 async function create(spec: unknown): Promise<Created> {
   const name = `sg-${++serial}`;
-  const body = { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name }, ...(spec === undefined ? {} : { spec }) };
+  const body = {
+    apiVersion: 'purelb.io/v1',
+    kind: 'ServiceGroup',
+    metadata: { name },
+    ...(spec === undefined ? {} : { spec }),
+  };
   const res = await testAdminRequest({ method: 'POST', path: path(), body });
   if (res.kind !== 'response') throw new Error(res.error);
   return { status: res.status, name, body: JSON.parse(res.body) as Created['body'] };
@@ -50,8 +55,12 @@ const CEL_SKIPPED =
 
 const V4 = '192.0.2.0/24';
 const V6 = '2001:db8::/64';
-const v4 = (pool: string, extra: Record<string, string> = {}): { v4pools: Record<string, string>[] } => ({ v4pools: [{ pool, subnet: V4, ...extra }] });
-const v6 = (pool: string, extra: Record<string, string> = {}): { v6pools: Record<string, string>[] } => ({ v6pools: [{ pool, subnet: V6, ...extra }] });
+const v4 = (pool: string, extra: Record<string, string> = {}): { v4pools: Record<string, string>[] } => ({
+  v4pools: [{ pool, subnet: V4, ...extra }],
+});
+const v6 = (pool: string, extra: Record<string, string> = {}): { v6pools: Record<string, string>[] } => ({
+  v6pools: [{ pool, subnet: V6, ...extra }],
+});
 
 describe('accepted groups', () => {
   it('takes the example of the spec, and defaults aggregation to "default"', async () => {
@@ -67,7 +76,9 @@ describe('accepted groups', () => {
   });
 
   it('takes the singular v4pool and v6pool', async () => {
-    expect(await accepted({ v4pool: { pool: V4, subnet: V4 }, v6pool: { pool: V6, subnet: V6, aggregation: '/128' } })).toEqual({
+    expect(
+      await accepted({ v4pool: { pool: V4, subnet: V4 }, v6pool: { pool: V6, subnet: V6, aggregation: '/128' } }),
+    ).toEqual({
       v4pool: { pool: V4, subnet: V4, aggregation: 'default' },
       v6pool: { pool: V6, subnet: V6, aggregation: '/128' },
     });
@@ -203,15 +214,24 @@ describe('a subnet', () => {
 
 describe('an aggregation', () => {
   it.each(['24', '/024', 'Default', '/'])('is "default" or "/N", not %j', async (aggregation) => {
-    await rejected(v4(V4, { aggregation }), `spec.local.v4pools[0].aggregation: Invalid value: ${JSON.stringify(aggregation)}: must be "default" or "/N"`);
+    await rejected(
+      v4(V4, { aggregation }),
+      `spec.local.v4pools[0].aggregation: Invalid value: ${JSON.stringify(aggregation)}: must be "default" or "/N"`,
+    );
   });
 
   it.each(['/7', '/33'])('is /8 to /32 for IPv4, not %s', async (aggregation) => {
-    await rejected(v4(V4, { aggregation }), `spec.local.v4pools[0].aggregation: Invalid value: "${aggregation}": must be from /8 to /32 for IPv4`);
+    await rejected(
+      v4(V4, { aggregation }),
+      `spec.local.v4pools[0].aggregation: Invalid value: "${aggregation}": must be from /8 to /32 for IPv4`,
+    );
   });
 
   it.each(['/7', '/129'])('is /8 to /128 for IPv6, not %s', async (aggregation) => {
-    await rejected(v6(V6, { aggregation }), `spec.local.v6pools[0].aggregation: Invalid value: "${aggregation}": must be from /8 to /128 for IPv6`);
+    await rejected(
+      v6(V6, { aggregation }),
+      `spec.local.v6pools[0].aggregation: Invalid value: "${aggregation}": must be from /8 to /128 for IPv6`,
+    );
   });
 
   it('is /8 to /32 for an IPv4 legacy pool', async () => {
@@ -239,11 +259,17 @@ describe('a group', () => {
   });
 
   it('does not set both v4pool and v4pools', async () => {
-    await rejected({ v4pool: { pool: V4, subnet: V4 }, ...v4(V4) }, 'spec.local: Forbidden: set either v4pool or v4pools, not both');
+    await rejected(
+      { v4pool: { pool: V4, subnet: V4 }, ...v4(V4) },
+      'spec.local: Forbidden: set either v4pool or v4pools, not both',
+    );
   });
 
   it('does not set both v6pool and v6pools', async () => {
-    await rejected({ v6pool: { pool: V6, subnet: V6 }, ...v6(V6) }, 'spec.local: Forbidden: set either v6pool or v6pools, not both');
+    await rejected(
+      { v6pool: { pool: V6, subnet: V6 }, ...v6(V6) },
+      'spec.local: Forbidden: set either v6pool or v6pools, not both',
+    );
   });
 
   it('does not combine the legacy form with the lists', async () => {
@@ -274,7 +300,12 @@ describe('a group', () => {
 
   it('reports every problem at once', async () => {
     await rejected(
-      { v4pools: [{ pool: '192.0.2.9-192.0.2.1', subnet: V4 }, { pool: V4, subnet: V4, aggregation: '/33' }] },
+      {
+        v4pools: [
+          { pool: '192.0.2.9-192.0.2.1', subnet: V4 },
+          { pool: V4, subnet: V4, aggregation: '/33' },
+        ],
+      },
       'spec.local.v4pools[0].pool: Invalid value: "192.0.2.9-192.0.2.1": the range starts after it ends (write the lower address first)',
       'spec.local.v4pools[1].aggregation: Invalid value: "/33": must be from /8 to /32 for IPv4',
     );
@@ -292,7 +323,15 @@ describe('status', () => {
       v4: { capacity: '256', allocated: '3', available: '253' },
       v6: { capacity: '18446744073709551616', allocated: '1', available: '18446744073709551615' },
       usage: { v4: '3/256', v6: '1/18.4E' },
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'all pools usable', lastTransitionTime: '2026-01-01T00:00:00Z' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Valid',
+          message: 'all pools usable',
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        },
+      ],
     };
     const patch = await testAdminRequest({
       method: 'PATCH',
@@ -304,7 +343,10 @@ describe('status', () => {
 
     const res = await testAdminRequest({ method: 'GET', path: `${path()}/${name}`, accept: table });
     if (res.kind !== 'response') throw new Error(res.error);
-    const t = JSON.parse(res.body) as { columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[] }[] };
+    const t = JSON.parse(res.body) as {
+      columnDefinitions: { name: string; priority: number }[];
+      rows: { cells: unknown[] }[];
+    };
     // The default view (priority 0) fits 120 columns; exact counts and the pools are in -o wide.
     expect(t.columnDefinitions.map((c) => `${c.name}:${c.priority}`)).toEqual([
       'Name:0',
@@ -320,7 +362,18 @@ describe('status', () => {
       'Available v6:1',
     ]);
     const cells = t.rows[0]!.cells;
-    expect([...cells.slice(0, 5), ...cells.slice(6)]).toEqual([name, 'True', 'Valid', '3/256', '1/18.4E', `${V4}, ${V6}`, '3', '253', '1', '18446744073709551615']);
+    expect([...cells.slice(0, 5), ...cells.slice(6)]).toEqual([
+      name,
+      'True',
+      'Valid',
+      '3/256',
+      '1/18.4E',
+      `${V4}, ${V6}`,
+      '3',
+      '253',
+      '1',
+      '18446744073709551615',
+    ]);
   });
 
   it('is not changed through the main resource', async () => {

@@ -82,7 +82,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const [clientPort = 0, peerPort = 0] = await findFreePorts(2);
       const logPath = join(logs, 'etcd.log');
       try {
-        etcd = await startEtcd({ binary: bins.etcd, dataDir: join(dir, 'etcd'), clientPort, peerPort, logPath, timeoutMs, onSpawn });
+        etcd = await startEtcd({
+          binary: bins.etcd,
+          dataDir: join(dir, 'etcd'),
+          clientPort,
+          peerPort,
+          logPath,
+          timeoutMs,
+          onSpawn,
+        });
       } catch (error) {
         if (attempt >= PORT_ATTEMPTS || !portClash(logPath)) throw error;
         rmSync(join(dir, 'etcd'), { recursive: true, force: true });

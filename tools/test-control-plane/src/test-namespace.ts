@@ -14,7 +14,9 @@ const SUFFIX_CHARS = 8;
 /** `prefix-<8 hex>`; the prefix must be a DNS label and is shortened to keep the name ≤ 63 characters. */
 export function testNamespaceName(prefix: string, random: (bytes: number) => Buffer = randomBytes): string {
   if (!LABEL.test(prefix)) {
-    throw new Error(`namespace prefix ${JSON.stringify(prefix)} must be lower-case letters, digits and "-", starting and ending with a letter or digit`);
+    throw new Error(
+      `namespace prefix ${JSON.stringify(prefix)} must be lower-case letters, digits and "-", starting and ending with a letter or digit`,
+    );
   }
   const head = prefix.slice(0, 63 - SUFFIX_CHARS - 1).replace(/-+$/, '');
   return `${head}-${random(SUFFIX_CHARS / 2).toString('hex')}`;

@@ -12,13 +12,21 @@ function script<T>(steps: Probe<T>[]): { probe: () => Promise<Probe<T>>; calls: 
 
 describe('waitUntil', () => {
   it('polls until the probe is done and returns its value', async () => {
-    const s = script<number>([{ kind: 'pending', reason: 'a' }, { kind: 'pending', reason: 'b' }, { kind: 'done', value: 42 }]);
+    const s = script<number>([
+      { kind: 'pending', reason: 'a' },
+      { kind: 'pending', reason: 'b' },
+      { kind: 'done', value: 42 },
+    ]);
     await expect(waitUntil(s.probe, { what: 'x', timeoutMs: 10_000, intervalMs: 1 })).resolves.toBe(42);
     expect(s.calls()).toBe(3);
   });
 
   it('stops at once when the probe fails', async () => {
-    const s = script<number>([{ kind: 'pending', reason: 'a' }, { kind: 'failed', reason: 'process exited' }, { kind: 'done', value: 1 }]);
+    const s = script<number>([
+      { kind: 'pending', reason: 'a' },
+      { kind: 'failed', reason: 'process exited' },
+      { kind: 'done', value: 1 },
+    ]);
     await expect(waitUntil(s.probe, { what: 'the thing', timeoutMs: 10_000, intervalMs: 1 })).rejects.toThrow(
       'gave up waiting for the thing: process exited',
     );

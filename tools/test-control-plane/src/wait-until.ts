@@ -66,7 +66,11 @@ export type Found<T> = Exclude<T, undefined | null | false>;
  * while not yet. A probe that throws counts as not yet, and its message is reported if the wait gives
  * up (an API server that restarts may refuse a request or two).
  */
-export function waitFor<T>(what: string, probe: () => T | Promise<T>, options: Omit<WaitOptions, 'what'> = {}): Promise<Found<T>> {
+export function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  options: Omit<WaitOptions, 'what'> = {},
+): Promise<Found<T>> {
   return waitUntil<Found<T>>(
     async () => {
       try {
@@ -75,7 +79,10 @@ export function waitFor<T>(what: string, probe: () => T | Promise<T>, options: O
           ? { kind: 'pending', reason: `the probe answered ${String(value)}` }
           : { kind: 'done', value: value as Found<T> };
       } catch (error) {
-        return { kind: 'pending', reason: `the probe threw: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          kind: 'pending',
+          reason: `the probe threw: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     },
     { ...options, what },

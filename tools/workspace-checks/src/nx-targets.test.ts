@@ -55,23 +55,38 @@ describe('nx targets', { timeout: 60_000 }, () => {
   );
 
   it("the folder filter selects that project's test files and no other", () => {
-    const listed = execFileSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'list', '--filesOnly', 'packages/ipam-core/', '--json'], {
-      cwd: root,
-      env: { ...env, VITEST: undefined, VITEST_MODE: undefined },
-      encoding: 'utf8',
-    });
+    const listed = execFileSync(
+      process.execPath,
+      [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'list', '--filesOnly', 'packages/ipam-core/', '--json'],
+      {
+        cwd: root,
+        env: { ...env, VITEST: undefined, VITEST_MODE: undefined },
+        encoding: 'utf8',
+      },
+    );
     const files = (JSON.parse(listed) as { file: string }[]).map((f) => relative(root, f.file));
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => !f.startsWith('packages/ipam-core/'))).toEqual([]);
   });
 
   it('a change under deploy/crds affects every project whose integration tests load the CRDs', () => {
-    const affected = nx('show', 'projects', '--affected', '--files', 'deploy/crds/servicegroups.purelb.io.yaml', '--json');
+    const affected = nx(
+      'show',
+      'projects',
+      '--affected',
+      '--files',
+      'deploy/crds/servicegroups.purelb.io.yaml',
+      '--json',
+    );
     const names = JSON.parse(affected) as string[];
     // The control plane of the integration tests applies deploy/crds.
     const controlPlane = '@purelb/test-control-plane';
     const loadCrds = projects
-      .filter((p) => p.name === controlPlane || (p.dependsOn.includes(controlPlane) && p.testFiles.some((f) => f.endsWith('.int.test.ts'))))
+      .filter(
+        (p) =>
+          p.name === controlPlane ||
+          (p.dependsOn.includes(controlPlane) && p.testFiles.some((f) => f.endsWith('.int.test.ts'))),
+      )
       .map((p) => p.name);
     expect(loadCrds).toEqual(expect.arrayContaining([controlPlane, '@purelb/k8s-watch', '@purelb/allocator']));
     expect(names).toEqual(expect.arrayContaining(['deploy', ...loadCrds]));

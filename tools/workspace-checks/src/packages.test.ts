@@ -3,7 +3,17 @@
 // workspace (with the packed tarballs of its workspace dependencies), then used from plain Node and
 // from TypeScript compiled with `moduleResolution` nodenext and bundler, every entry point included.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +27,13 @@ const packages = publishablePackages(root);
 const work = mkdtempSync(join(tmpdir(), 'purelb-packages-'));
 const app = join(work, 'app');
 const run = promisify(execFile);
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', npm_config_update_notifier: 'false' };
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  npm_config_update_notifier: 'false',
+};
 
 interface Packed {
   readonly name: string;
@@ -77,7 +93,11 @@ beforeAll(async () => {
   const nx = realpathSync(join(root, 'node_modules', '.bin', 'nx'));
   const names = packages.map((p) => p.manifest.name);
   try {
-    execFileSync(process.execPath, [nx, 'run-many', '-t', 'build', '-p', ...names, '--output-style=static', '--nxBail=false'], { cwd: root, env, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [nx, 'run-many', '-t', 'build', '-p', ...names, '--output-style=static', '--nxBail=false'],
+      { cwd: root, env, stdio: 'pipe' },
+    );
   } catch (error) {
     const output = `${String((error as { stdout?: unknown }).stdout)}${String((error as { stderr?: unknown }).stderr)}`;
     for (const failed of output.matchAll(/^\s*- (\S+):build$/gm)) unbuilt.set(failed[1] ?? '', output);
@@ -92,7 +112,11 @@ beforeAll(async () => {
   const tarballs = join(app, 'tarballs');
   mkdirSync(tarballs, { recursive: true });
   const workspaces = built.flatMap((p) => ['-w', p.dir]);
-  const packOut = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, ...workspaces], { cwd: root, env, encoding: 'utf8' });
+  const packOut = execFileSync(
+    'npm',
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballs, ...workspaces],
+    { cwd: root, env, encoding: 'utf8' },
+  );
   packed = JSON.parse(packOut) as Packed[];
 
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as WorkspaceLock;
@@ -115,7 +139,11 @@ beforeAll(async () => {
   );
   writeFileSync(join(app, 'package.json'), JSON.stringify(consumer.manifest, null, 2));
   writeFileSync(join(app, 'package-lock.json'), JSON.stringify(consumer.lock, null, 2));
-  execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app, env, stdio: 'pipe' });
+  execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: app,
+    env,
+    stdio: 'pipe',
+  });
 
   // Plain Node: every entry point loads; its export names are recorded for the TypeScript check.
   const specs = built.flatMap((p) => entryPoints(p.manifest.name, p.manifest.exports));
@@ -131,15 +159,21 @@ beforeAll(async () => {
     'console.log(JSON.stringify(found));',
   ].join('\n');
   writeFileSync(join(app, 'list-exports.mjs'), lister);
-  runtimeExports = JSON.parse(execFileSync(process.execPath, ['list-exports.mjs'], { cwd: app, encoding: 'utf8' })) as typeof runtimeExports;
+  runtimeExports = JSON.parse(
+    execFileSync(process.execPath, ['list-exports.mjs'], { cwd: app, encoding: 'utf8' }),
+  ) as typeof runtimeExports;
 
   // TypeScript: what Node exports at run time is exactly what the declarations declare as values.
   mkdirSync(join(app, 'src'));
   const checks = Object.entries(runtimeExports).map(([spec, { names = [] }], i) =>
-    [`import * as m${i} from '${spec}';`, `export const exports${i}: Record<keyof typeof m${i}, true> = { ${names.map((n) => `${n}: true`).join(', ')} };`].join('\n'),
+    [
+      `import * as m${i} from '${spec}';`,
+      `export const exports${i}: Record<keyof typeof m${i}, true> = { ${names.map((n) => `${n}: true`).join(', ')} };`,
+    ].join('\n'),
   );
   writeFileSync(join(app, 'src', 'exports.ts'), `${checks.join('\n')}\n`);
-  for (const dir of scenarios.filter((d) => built.some((p) => basename(p.dir) === d))) copyFileSync(join(scenarioDir, `${dir}.ts`), join(app, 'src', `${dir}.ts`));
+  for (const dir of scenarios.filter((d) => built.some((p) => basename(p.dir) === d)))
+    copyFileSync(join(scenarioDir, `${dir}.ts`), join(app, 'src', `${dir}.ts`));
   for (const resolution of ['nodenext', 'bundler'] as const) {
     writeFileSync(join(app, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig(resolution), null, 2));
   }
@@ -153,7 +187,9 @@ afterAll(() => {
 
 describe('publishable packages', () => {
   it('are found under packages/', () => {
-    expect(packages.map((p) => p.manifest.name)).toEqual(expect.arrayContaining(['@purelb/ipam-core', '@purelb/k8s-watch']));
+    expect(packages.map((p) => p.manifest.name)).toEqual(
+      expect.arrayContaining(['@purelb/ipam-core', '@purelb/k8s-watch']),
+    );
   });
 
   describe.each(packages.map((p) => [p.manifest.name, p] as const))('%s', (name, { dir, manifest }) => {
@@ -165,7 +201,11 @@ describe('publishable packages', () => {
     });
 
     it('names its repository folder, its side effects, licence and the Node it needs', () => {
-      expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/purelb/purelb-ts.git', directory: dir });
+      expect(manifest.repository).toEqual({
+        type: 'git',
+        url: 'git+https://github.com/purelb/purelb-ts.git',
+        directory: dir,
+      });
       expect(manifest.sideEffects).toBe(false);
       expect(manifest.license).toBe('Apache-2.0');
       expect(manifest.engines?.node).toMatch(/^>=\d+/);

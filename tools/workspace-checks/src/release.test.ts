@@ -13,7 +13,10 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const publicApps = readdirSync(join(root, 'apps'))
   .map((name) => join('apps', name))
   .filter((dir) => existsSync(join(root, dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; private?: boolean },
+  }))
   .filter((p) => p.manifest.private !== true);
 const released = [...publishablePackages(root), ...publicApps];
 const publishable = released.map((p) => p.manifest.name);
@@ -34,7 +37,10 @@ describe('release', { timeout: 60_000 }, () => {
     try {
       const output = join(dir, 'status.json');
       const bin = join(root, 'node_modules', '@changesets', 'cli', 'bin.js');
-      execFileSync(process.execPath, [bin, 'status', `--output=${relative(root, output)}`], { cwd: root, stdio: 'pipe' });
+      execFileSync(process.execPath, [bin, 'status', `--output=${relative(root, output)}`], {
+        cwd: root,
+        stdio: 'pipe',
+      });
       const status = JSON.parse(readFileSync(output, 'utf8')) as { releases: { name: string; type: string }[] };
       // Private dependents are listed with type `none`: their dependency ranges follow, their versions do not.
       const released = status.releases.filter((r) => r.type !== 'none').map((r) => r.name);

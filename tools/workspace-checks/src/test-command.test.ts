@@ -46,7 +46,9 @@ describe('the test command', { timeout: 60_000 }, () => {
         PURELB_CONTROL_PLANE_BIN: undefined,
       });
       expect(run.lines.at(-1)).toMatch(/^1 passed, 1 failed, \d+ skipped$/);
-      expect(run.lines.at(-2)).toMatch(/^integration tests not run: Go >= 1\.25 is required to build kube-apiserver and etcd into /);
+      expect(run.lines.at(-2)).toMatch(
+        /^integration tests not run: Go >= 1\.25 is required to build kube-apiserver and etcd into /,
+      );
       expect(run.status).toBe(1);
     } finally {
       rmSync(cache, { recursive: true, force: true });

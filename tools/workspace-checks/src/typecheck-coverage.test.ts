@@ -22,12 +22,16 @@ function tsFilesUnder(dir: string, recursive: boolean): string[] {
 }
 
 function filesOf(tsconfig: string): string[] {
-  const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    tsconfig,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   return parsed?.fileNames ?? [];
 }
 
@@ -41,12 +45,16 @@ const rel = (paths: readonly string[]): string[] => paths.map((p) => relative(ro
 
 describe('typecheck coverage', () => {
   it('finds the workspace projects', () => {
-    expect(rel(projects)).toEqual(expect.arrayContaining(['packages/ipam-core', 'packages/k8s-watch', 'apps/allocator']));
+    expect(rel(projects)).toEqual(
+      expect.arrayContaining(['packages/ipam-core', 'packages/k8s-watch', 'apps/allocator']),
+    );
   });
 
   it.each(rel(projects))('%s: its typecheck script checks every .ts file of the project', (project) => {
     const dir = join(root, project);
-    const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+    ).scripts;
     expect(scripts?.['typecheck']).toBe('tsc -p tsconfig.json --noEmit');
     const covered = new Set(filesOf(join(dir, 'tsconfig.json')));
     expect(rel(tsFilesUnder(dir, true).filter((f) => !covered.has(f)))).toEqual([]);

@@ -27,7 +27,16 @@ describe('allocatorArgs', () => {
   it('passes identity, leadership timings and the log level only when given', () => {
     const base = { kubeconfigPath: '/k', namespace: 'purelb', mainPath: '/m.ts' };
     expect(allocatorArgs(base)).toEqual([
-      '--conditions=@purelb/source', '/m.ts', '--kubeconfig', '/k', '--namespace', 'purelb', '--listen', '127.0.0.1:0', '--log-level', 'info',
+      '--conditions=@purelb/source',
+      '/m.ts',
+      '--kubeconfig',
+      '/k',
+      '--namespace',
+      'purelb',
+      '--listen',
+      '127.0.0.1:0',
+      '--log-level',
+      'info',
     ]);
     expect(
       allocatorArgs({
@@ -38,26 +47,49 @@ describe('allocatorArgs', () => {
         extraArgs: ['--default-class=false'],
       }),
     ).toEqual([
-      '--conditions=@purelb/source', '/m.ts', '--kubeconfig', '/k', '--namespace', 'purelb', '--identity', 'a-1', '--listen', '127.0.0.1:0',
-      '--lease-duration', '3000', '--renew-deadline', '2000', '--retry-period', '300', '--log-level', 'debug', '--default-class=false',
+      '--conditions=@purelb/source',
+      '/m.ts',
+      '--kubeconfig',
+      '/k',
+      '--namespace',
+      'purelb',
+      '--identity',
+      'a-1',
+      '--listen',
+      '127.0.0.1:0',
+      '--lease-duration',
+      '3000',
+      '--renew-deadline',
+      '2000',
+      '--retry-period',
+      '300',
+      '--log-level',
+      'debug',
+      '--default-class=false',
     ]);
   });
 
   it('puts options for Node itself before the entry point', () => {
-    expect(allocatorArgs({ kubeconfigPath: '/k', namespace: 'n', mainPath: '/m.ts', nodeArgs: ['--import', '/fault.ts'] }).slice(0, 4)).toEqual([
-      '--import',
-      '/fault.ts',
-      '--conditions=@purelb/source',
-      '/m.ts',
-    ]);
+    expect(
+      allocatorArgs({
+        kubeconfigPath: '/k',
+        namespace: 'n',
+        mainPath: '/m.ts',
+        nodeArgs: ['--import', '/fault.ts'],
+      }).slice(0, 4),
+    ).toEqual(['--import', '/fault.ts', '--conditions=@purelb/source', '/m.ts']);
   });
 
   it('runs a built entry point on the built libraries when asked', () => {
-    expect(allocatorArgs({ kubeconfigPath: '/k', namespace: 'n', mainPath: '/dist/main.js', sourceCondition: false, nodeArgs: ['--expose-gc'] }).slice(0, 3)).toEqual([
-      '--expose-gc',
-      '/dist/main.js',
-      '--kubeconfig',
-    ]);
+    expect(
+      allocatorArgs({
+        kubeconfigPath: '/k',
+        namespace: 'n',
+        mainPath: '/dist/main.js',
+        sourceCondition: false,
+        nodeArgs: ['--expose-gc'],
+      }).slice(0, 3),
+    ).toEqual(['--expose-gc', '/dist/main.js', '--kubeconfig']);
   });
 
   it("runs this package's own entry point by default", () => {
@@ -92,12 +124,29 @@ describe('startAllocatorProcess', () => {
     const main = join(dir, 'main.mjs');
     writeFileSync(main, listeningScript);
     const logFile = join(dir, 'allocator.log');
-    const proc = startAllocatorProcess({ mainPath: main, kubeconfigPath: '/tmp/kubeconfig', namespace: 'purelb', logFile, extraArgs: ['--lease-duration', '3000'] });
+    const proc = startAllocatorProcess({
+      mainPath: main,
+      kubeconfigPath: '/tmp/kubeconfig',
+      namespace: 'purelb',
+      logFile,
+      extraArgs: ['--lease-duration', '3000'],
+    });
     const port = await proc.port();
     const res = await fetch(`http://127.0.0.1:${port}/`);
     expect(await res.text()).toBe('ok');
     const args = await proc.waitForLog((l) => l.event === 'args');
-    expect(args['args']).toEqual(['--kubeconfig', '/tmp/kubeconfig', '--namespace', 'purelb', '--listen', '127.0.0.1:0', '--log-level', 'info', '--lease-duration', '3000']);
+    expect(args['args']).toEqual([
+      '--kubeconfig',
+      '/tmp/kubeconfig',
+      '--namespace',
+      'purelb',
+      '--listen',
+      '127.0.0.1:0',
+      '--log-level',
+      'info',
+      '--lease-duration',
+      '3000',
+    ]);
     expect(args['kubeconfigEnv']).toBe('');
     const [first, second] = await Promise.all([proc.stop(), proc.stop()]);
     expect(first).toEqual({ code: 0, signal: null });
@@ -115,7 +164,9 @@ describe('startAllocatorProcess', () => {
     const main = join(dir, 'main.mjs');
     writeFileSync(main, `console.error('--kubeconfig: no such file'); process.exit(2);`);
     const proc = startAllocatorProcess({ mainPath: main, kubeconfigPath: 'x', namespace: 'purelb', identity: 'a-1' });
-    await expect(proc.port()).rejects.toThrow(/gave up waiting for a log line of allocator a-1: it exited \(code 2\) before the awaited log line; last output:\n--kubeconfig: no such file/);
+    await expect(proc.port()).rejects.toThrow(
+      /gave up waiting for a log line of allocator a-1: it exited \(code 2\) before the awaited log line; last output:\n--kubeconfig: no such file/,
+    );
     expect(await proc.exited).toEqual({ code: 2, signal: null });
   });
 
@@ -123,18 +174,28 @@ describe('startAllocatorProcess', () => {
     const main = join(dir, 'main.mjs');
     writeFileSync(main, `console.log('{"event":"starting"}'); setInterval(() => {}, 1000);`);
     const proc = startAllocatorProcess({ mainPath: main, kubeconfigPath: 'x', namespace: 'purelb' });
-    await expect(proc.port(300)).rejects.toThrow(/timed out after 300 ms waiting for a log line of the allocator \(last: no matching line yet; last output:\n\{"event":"starting"\}\)/);
+    await expect(proc.port(300)).rejects.toThrow(
+      /timed out after 300 ms waiting for a log line of the allocator \(last: no matching line yet; last output:\n\{"event":"starting"\}\)/,
+    );
     expect(await proc.stop()).toEqual({ code: null, signal: 'SIGTERM' });
   });
 
   it('kills a process that ignores SIGTERM once the grace period is over, or at once on request', async () => {
     const main = join(dir, 'main.mjs');
-    writeFileSync(main, `process.on('SIGTERM', () => {}); console.log('{"event":"listening","port":1}'); setInterval(() => {}, 1000);`);
+    writeFileSync(
+      main,
+      `process.on('SIGTERM', () => {}); console.log('{"event":"listening","port":1}'); setInterval(() => {}, 1000);`,
+    );
     const slow = startAllocatorProcess({ mainPath: main, kubeconfigPath: 'x', namespace: 'purelb' });
     expect(await slow.port()).toBe(1);
     expect(await slow.stop('SIGTERM', 100)).toEqual({ code: null, signal: 'SIGKILL' });
 
-    const stubborn = startAllocatorProcess({ mainPath: main, kubeconfigPath: 'x', namespace: 'purelb', ownProcessGroup: false });
+    const stubborn = startAllocatorProcess({
+      mainPath: main,
+      kubeconfigPath: 'x',
+      namespace: 'purelb',
+      ownProcessGroup: false,
+    });
     await stubborn.port();
     void stubborn.stop('SIGTERM', 60_000);
     expect(await stubborn.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });

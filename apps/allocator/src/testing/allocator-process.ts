@@ -117,7 +117,14 @@ export function allocatorArgs(options: AllocatorProcessOptions): string[] {
     '127.0.0.1:0',
     ...(timings === undefined
       ? []
-      : ['--lease-duration', String(timings.leaseDurationMs), '--renew-deadline', String(timings.renewDeadlineMs), '--retry-period', String(timings.retryPeriodMs)]),
+      : [
+          '--lease-duration',
+          String(timings.leaseDurationMs),
+          '--renew-deadline',
+          String(timings.renewDeadlineMs),
+          '--retry-period',
+          String(timings.retryPeriodMs),
+        ]),
     '--log-level',
     options.logLevel ?? 'info',
     ...(options.extraArgs ?? []),
@@ -167,16 +174,21 @@ export function startAllocatorProcess(options: AllocatorProcessOptions): Allocat
     log?.end();
   });
 
-  const recentOutput = (): string => [...otherOutput.slice(-20), ...logs.slice(-20).map((l) => JSON.stringify(l))].join('\n');
+  const recentOutput = (): string =>
+    [...otherOutput.slice(-20), ...logs.slice(-20).map((l) => JSON.stringify(l))].join('\n');
 
   const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<LogLine> =>
     waitUntil<LogLine>(
       () => {
         const hit = logs.find(match);
         if (hit !== undefined) return { kind: 'done', value: hit };
-        if (spawnError !== undefined) return { kind: 'failed', reason: `it could not be started: ${spawnError.message}` };
+        if (spawnError !== undefined)
+          return { kind: 'failed', reason: `it could not be started: ${spawnError.message}` };
         if (ended !== undefined) {
-          return { kind: 'failed', reason: `it exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recentOutput()}` };
+          return {
+            kind: 'failed',
+            reason: `it exited (${ended.signal ?? `code ${String(ended.code)}`}) before the awaited log line; last output:\n${recentOutput()}`,
+          };
         }
         return { kind: 'pending', reason: `no matching line yet; last output:\n${recentOutput()}` };
       },
@@ -214,7 +226,10 @@ export function startAllocatorProcess(options: AllocatorProcessOptions): Allocat
 }
 
 /** Stops the allocator and says how it ended and which crash lines (unhandled rejections, uncaught exceptions) it logged. */
-export async function stopAndReport(p: AllocatorProcess, signal?: NodeJS.Signals): Promise<{ exit: AllocatorExit; crashes: LogLine[] }> {
+export async function stopAndReport(
+  p: AllocatorProcess,
+  signal?: NodeJS.Signals,
+): Promise<{ exit: AllocatorExit; crashes: LogLine[] }> {
   const crashes = p.logs.filter((l) => l.event === 'unhandled-rejection' || l.event === 'uncaught-exception');
   return { exit: await p.stop(signal), crashes };
 }

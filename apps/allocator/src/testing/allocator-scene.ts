@@ -34,7 +34,10 @@ export interface AllocatorScene extends TestCluster {
   /** The file's allocator (not with `allocator: 'none'`). */
   readonly allocator: AllocatorProcess;
   /** Starts an allocator for the current test; one still running when the test ends is killed. */
-  spawn(identity: string, options?: { readonly install?: string; readonly nodeArgs?: readonly string[] }): AllocatorProcess;
+  spawn(
+    identity: string,
+    options?: { readonly install?: string; readonly nodeArgs?: readonly string[] },
+  ): AllocatorProcess;
   /** A fresh install namespace and Service namespace for one test, cleaned up when the test ends. */
   fresh(prefix: string): Promise<TestCluster>;
   /** How long a wait may take now: `wantedMs` (default 60 s), but never past the end of the current test. */
@@ -56,7 +59,8 @@ export function useAllocatorScene(options: SceneOptions): AllocatorScene {
   const perTest: AllocatorProcess[] = [];
   const freshClusters: TestCluster[] = [];
 
-  const budget = (wantedMs = DEFAULT_WAIT_MS): number => Math.max(0, Math.min(wantedMs, Math.floor(endsAt - performance.now())));
+  const budget = (wantedMs = DEFAULT_WAIT_MS): number =>
+    Math.max(0, Math.min(wantedMs, Math.floor(endsAt - performance.now())));
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`the allocator scene has no ${what} (outside a test, or not asked for)`);
     return value;
@@ -76,7 +80,12 @@ export function useAllocatorScene(options: SceneOptions): AllocatorScene {
     cluster = bindTestCluster(api, { install, ns, budget });
     for (const [name, pools] of Object.entries(options.groups ?? {})) await cluster.createGroup(name, pools);
     if (options.allocator !== 'none') {
-      allocator = spawnAllocator({ kubeconfigPath, namespace: install, identity: `${options.name}-1`, ...(options.allocator?.extraArgs === undefined ? {} : { extraArgs: options.allocator.extraArgs }) });
+      allocator = spawnAllocator({
+        kubeconfigPath,
+        namespace: install,
+        identity: `${options.name}-1`,
+        ...(options.allocator?.extraArgs === undefined ? {} : { extraArgs: options.allocator.extraArgs }),
+      });
       await allocator.waitForLog((l) => l.event === 'allocating', budget());
     }
   }, HOOK_MS);
@@ -139,7 +148,11 @@ export function useAllocatorScene(options: SceneOptions): AllocatorScene {
     },
     fresh: async (prefix) => {
       const a = need(api, 'API client');
-      const fresh = bindTestCluster(a, { install: await createNamespace(a, `${prefix}-install`), ns: await createNamespace(a, prefix), budget });
+      const fresh = bindTestCluster(a, {
+        install: await createNamespace(a, `${prefix}-install`),
+        ns: await createNamespace(a, prefix),
+        budget,
+      });
       freshClusters.push(fresh);
       return fresh;
     },

@@ -45,7 +45,14 @@ export function spawnAllocator(options: TestAllocatorOptions): AllocatorProcess 
 
 export async function createNamespace(api: KubeClient, prefix: string): Promise<string> {
   const name = testNamespaceName(prefix);
-  expectOk(await api.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'purelb.io/test': 'true' } } }), `create namespace ${name}`);
+  expectOk(
+    await api.post('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'purelb.io/test': 'true' } },
+    }),
+    `create namespace ${name}`,
+  );
   return name;
 }
 
@@ -98,7 +105,12 @@ export function serviceBody(ns: string, name: string, shape: ServiceShape = {}):
     spec: {
       type,
       selector: { app: name },
-      ports: (shape.ports ?? [{ port: 80 }]).map((p, i) => ({ name: `p${i}`, port: p.port, protocol: p.protocol ?? 'TCP', targetPort: p.port })),
+      ports: (shape.ports ?? [{ port: 80 }]).map((p, i) => ({
+        name: `p${i}`,
+        port: p.port,
+        protocol: p.protocol ?? 'TCP',
+        targetPort: p.port,
+      })),
       ...(type === 'LoadBalancer' ? { allocateLoadBalancerNodePorts: false } : {}),
       ...(shape.loadBalancerClass === undefined ? {} : { loadBalancerClass: shape.loadBalancerClass }),
       ...(shape.loadBalancerIP === undefined ? {} : { loadBalancerIP: shape.loadBalancerIP }),
@@ -120,7 +132,9 @@ export interface ConditionView {
 }
 
 export function allocatedCondition(svc: ServiceObject | undefined): ConditionView | undefined {
-  return (svc?.status?.conditions ?? []).find((c): c is ConditionView => (c as ConditionView | undefined)?.type === 'purelb.io/Allocated');
+  return (svc?.status?.conditions ?? []).find(
+    (c): c is ConditionView => (c as ConditionView | undefined)?.type === 'purelb.io/Allocated',
+  );
 }
 
 /** `ip,ip reason` of a Service, e.g. `192.0.2.10 Allocated`, for wait messages and compact assertions. */
@@ -172,13 +186,27 @@ export interface TestCluster {
   /** Waits until an Event with this reason exists for the object; returns all its Events. */
   waitForEvent(name: string, reason: string, where?: { readonly install: boolean }): Promise<EventView[]>;
   /** `waitFor` of `@purelb/test-control-plane`, capped to what is left of the current test. */
-  waitFor<T>(what: string, probe: () => T | Promise<T>, options?: WaitOptions & { readonly intervalMs?: number }): Promise<Exclude<T, undefined | null | false>>;
+  waitFor<T>(
+    what: string,
+    probe: () => T | Promise<T>,
+    options?: WaitOptions & { readonly intervalMs?: number },
+  ): Promise<Exclude<T, undefined | null | false>>;
 }
 
-export function bindTestCluster(api: KubeClient, where: { readonly install: string; readonly ns: string; readonly budget: WaitBudget }): TestCluster {
+export function bindTestCluster(
+  api: KubeClient,
+  where: { readonly install: string; readonly ns: string; readonly budget: WaitBudget },
+): TestCluster {
   const { install, ns, budget } = where;
-  const capped = <T>(what: string, probe: () => T | Promise<T>, options: WaitOptions & { readonly intervalMs?: number } = {}) =>
-    waitFor(what, probe, { timeoutMs: budget(options.timeoutMs), ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
+  const capped = <T>(
+    what: string,
+    probe: () => T | Promise<T>,
+    options: WaitOptions & { readonly intervalMs?: number } = {},
+  ) =>
+    waitFor(what, probe, {
+      timeoutMs: budget(options.timeoutMs),
+      ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    });
   const getService = async (name: string): Promise<ServiceObject | undefined> => {
     const r = await api.get(`${servicesPath(ns)}/${name}`);
     return r.status === 200 ? (r.body as ServiceObject) : undefined;
@@ -195,17 +223,27 @@ export function bindTestCluster(api: KubeClient, where: { readonly install: stri
   const listEvents = async (name?: string, scope?: { readonly install: boolean }): Promise<EventView[]> => {
     const namespace = scope?.install === true ? install : ns;
     const selector = name === undefined ? '' : `?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`;
-    return (expectOk(await api.get(`/api/v1/namespaces/${namespace}/events${selector}`), `list Events in ${namespace}`) as { items: EventView[] }).items;
+    return (
+      expectOk(await api.get(`/api/v1/namespaces/${namespace}/events${selector}`), `list Events in ${namespace}`) as {
+        items: EventView[];
+      }
+    ).items;
   };
   /** Waits until `look` is done; when it gives up, its message says what was last seen. */
   const until = <T>(what: string, look: () => Promise<Probe<T>>, options: WaitOptions = {}): Promise<T> =>
     waitUntil(look, { what, timeoutMs: budget(options.timeoutMs) });
-  const serviceWait = (name: string, want: { readonly what: string; readonly pred: (svc: ServiceObject) => boolean }, options: WaitOptions = {}): Promise<ServiceObject> =>
+  const serviceWait = (
+    name: string,
+    want: { readonly what: string; readonly pred: (svc: ServiceObject) => boolean },
+    options: WaitOptions = {},
+  ): Promise<ServiceObject> =>
     until(
       `Service ${ns}/${name} ${want.what}`,
       async () => {
         const svc = await getService(name);
-        return svc !== undefined && want.pred(svc) ? { kind: 'done', value: svc } : { kind: 'pending', reason: `it shows ${describeService(svc)}` };
+        return svc !== undefined && want.pred(svc)
+          ? { kind: 'done', value: svc }
+          : { kind: 'pending', reason: `it shows ${describeService(svc)}` };
       },
       options,
     );
@@ -215,13 +253,21 @@ export function bindTestCluster(api: KubeClient, where: { readonly install: stri
     ns,
     createGroup: async (name, pools) => {
       expectOk(
-        await api.post(groupsPath(install), { apiVersion: 'purelb.io/v1', kind: 'ServiceGroup', metadata: { name, namespace: install }, spec: { local: pools } }),
+        await api.post(groupsPath(install), {
+          apiVersion: 'purelb.io/v1',
+          kind: 'ServiceGroup',
+          metadata: { name, namespace: install },
+          spec: { local: pools },
+        }),
         `create ServiceGroup ${name}`,
       );
     },
     getGroup,
     patchGroupPools: async (name, pools) => {
-      expectOk(await api.patch(`${groupsPath(install)}/${name}`, { spec: { local: pools } }), `patch ServiceGroup ${name}`);
+      expectOk(
+        await api.patch(`${groupsPath(install)}/${name}`, { spec: { local: pools } }),
+        `patch ServiceGroup ${name}`,
+      );
     },
     deleteGroup: async (name) => {
       expectOk(await api.delete(`${groupsPath(install)}/${name}`), `delete ServiceGroup ${name}`);
@@ -229,7 +275,9 @@ export function bindTestCluster(api: KubeClient, where: { readonly install: stri
     waitForGroup: (name, what, pred) =>
       until(`ServiceGroup ${name}: ${what}`, async () => {
         const g = await getGroup(name);
-        return g !== undefined && pred(g) ? { kind: 'done', value: g } : { kind: 'pending', reason: `its status is ${JSON.stringify(g?.status)}` };
+        return g !== undefined && pred(g)
+          ? { kind: 'done', value: g }
+          : { kind: 'pending', reason: `its status is ${JSON.stringify(g?.status)}` };
       }),
     createService: async (name, shape = {}) => {
       expectOk(await api.post(servicesPath(ns), serviceBody(ns, name, shape)), `create Service ${ns}/${name}`);
@@ -247,9 +295,18 @@ export function bindTestCluster(api: KubeClient, where: { readonly install: stri
     waitForAllocated: (name, options = {}) => {
       const count = options.count ?? 1;
       const what = `to be allocated (${count} address${count === 1 ? '' : 'es'})`;
-      return serviceWait(name, { what, pred: (svc) => allocatedCondition(svc)?.reason === 'Allocated' && ingressIps(svc).length === count }, options);
+      return serviceWait(
+        name,
+        { what, pred: (svc) => allocatedCondition(svc)?.reason === 'Allocated' && ingressIps(svc).length === count },
+        options,
+      );
     },
-    waitForReason: (name, reason, options) => serviceWait(name, { what: `to have reason ${reason}`, pred: (svc) => allocatedCondition(svc)?.reason === reason }, options),
+    waitForReason: (name, reason, options) =>
+      serviceWait(
+        name,
+        { what: `to have reason ${reason}`, pred: (svc) => allocatedCondition(svc)?.reason === reason },
+        options,
+      ),
     waitForEvent: (name, reason, scope) =>
       until(`an Event ${reason} for ${name}`, async () => {
         const events = await listEvents(name, scope);

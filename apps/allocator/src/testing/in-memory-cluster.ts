@@ -64,7 +64,9 @@ export function serviceObject(namespace: string, name: string, shape: ServiceSha
       ipFamilyPolicy: shape.ipFamilyPolicy ?? 'SingleStack',
       ports: (shape.ports ?? [{ port: 80 }]).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })),
     },
-    ...(shape.ingress === undefined ? {} : { status: { loadBalancer: { ingress: shape.ingress.map((ip) => ({ ip, ipMode: 'VIP' })) } } }),
+    ...(shape.ingress === undefined
+      ? {}
+      : { status: { loadBalancer: { ingress: shape.ingress.map((ip) => ({ ip, ipMode: 'VIP' })) } } }),
   };
 }
 
@@ -77,7 +79,12 @@ export interface GroupShape {
 
 export function groupObject(name: string, v4pools: readonly string[], shape: GroupShape = {}): ServiceGroupObject {
   return {
-    metadata: { name, namespace: INSTALL_NAMESPACE, creationTimestamp: shape.createdAt ?? '2026-01-01T00:00:00Z', generation: 1 },
+    metadata: {
+      name,
+      namespace: INSTALL_NAMESPACE,
+      creationTimestamp: shape.createdAt ?? '2026-01-01T00:00:00Z',
+      generation: 1,
+    },
     spec: { local: { v4pools: v4pools.map((pool) => ({ pool, subnet: shape.subnet ?? '192.0.2.0/24' })) } },
   };
 }
@@ -133,7 +140,11 @@ export function createInMemoryCluster(): InMemoryCluster {
     api,
     leases,
     clock,
-    clusterFor: (replica) => ({ transport: api.transport, writer: writerFor(replica), leaseClient: leases.client(replica) }),
+    clusterFor: (replica) => ({
+      transport: api.transport,
+      writer: writerFor(replica),
+      leaseClient: leases.client(replica),
+    }),
     writesBy,
     putGroup: (name, v4pools, shape) => {
       api.put(groupsPath(), groupObject(name, v4pools, shape));
@@ -145,9 +156,9 @@ export function createInMemoryCluster(): InMemoryCluster {
     shows: (namespace, name) => {
       const svc = service(namespace, name);
       const ips = (svc?.status?.loadBalancer?.ingress ?? []).map((e) => e.ip ?? '?');
-      const condition = (svc?.status?.conditions ?? []).find((c) => (c as { type?: string }).type === 'purelb.io/Allocated') as
-        | { reason?: string }
-        | undefined;
+      const condition = (svc?.status?.conditions ?? []).find(
+        (c) => (c as { type?: string }).type === 'purelb.io/Allocated',
+      ) as { reason?: string } | undefined;
       return `${ips.join(',') || '-'} ${condition?.reason ?? 'none'}`;
     },
     run: async (ms) => {

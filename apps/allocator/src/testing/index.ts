@@ -1,6 +1,12 @@
 // @purelb/allocator/testing: the allocator as a child process, for integration tests, the demo and
 // benchmarks.
-export { startAllocatorProcess, stopAndReport, listeningPort, parseLogLine, allocatorArgs } from './allocator-process.ts';
+export {
+  startAllocatorProcess,
+  stopAndReport,
+  listeningPort,
+  parseLogLine,
+  allocatorArgs,
+} from './allocator-process.ts';
 export type {
   AllocatorProcess,
   AllocatorProcessOptions,

@@ -8,17 +8,30 @@ import { createFakeClock, flushPromises } from './fake-clock.ts';
 import { applyMergePatch } from './merge-patch.ts';
 
 interface Svc extends KubeObject {
-  readonly metadata: { name: string; namespace: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  readonly metadata: {
+    name: string;
+    namespace: string;
+    uid?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
   readonly spec?: { type: string };
   readonly status?: { loadBalancer?: { ingress?: { ip: string }[] } };
 }
 
-const svc = (namespace: string, name: string): Svc => ({ metadata: { name, namespace }, spec: { type: 'LoadBalancer' } });
+const svc = (namespace: string, name: string): Svc => ({
+  metadata: { name, namespace },
+  spec: { type: 'LoadBalancer' },
+});
 
 describe('applyMergePatch', () => {
   it('merges objects key by key, deletes on null, replaces arrays and scalars', () => {
     const target = { a: { b: 1, c: [1, 2] }, d: 'x', e: true };
-    expect(applyMergePatch(target, { a: { b: null, c: [3] }, d: null, f: { g: 1 } })).toEqual({ a: { c: [3] }, e: true, f: { g: 1 } });
+    expect(applyMergePatch(target, { a: { b: null, c: [3] }, d: null, f: { g: 1 } })).toEqual({
+      a: { c: [3] },
+      e: true,
+      f: { g: 1 },
+    });
     expect(target).toEqual({ a: { b: 1, c: [1, 2] }, d: 'x', e: true });
     expect(applyMergePatch({ a: 1 }, 'text')).toBe('text');
   });
@@ -36,9 +49,15 @@ describe('createFakeApiServer', () => {
     expect([...(watch.current()?.keys() ?? [])]).toEqual(['a/web', 'b/db']);
     expect(watch.current()?.get('a/web')?.metadata.uid).toMatch(/^uid-/);
 
-    const status = await api.writer.patchServiceStatus({ namespace: 'a', name: 'web' }, { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } });
+    const status = await api.writer.patchServiceStatus(
+      { namespace: 'a', name: 'web' },
+      { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } },
+    );
     expect(status.ok).toBe(true);
-    const annotated = await api.writer.patchAnnotations({ kind: 'Service', namespace: 'a', name: 'web' }, { set: { 'purelb.io/allocated-by': 'PureLB' } });
+    const annotated = await api.writer.patchAnnotations(
+      { kind: 'Service', namespace: 'a', name: 'web' },
+      { set: { 'purelb.io/allocated-by': 'PureLB' } },
+    );
     expect(annotated.ok).toBe(true);
     await clock.advanceAsync(1);
     const web = watch.current()?.get('a/web');
@@ -60,9 +79,15 @@ describe('createFakeApiServer', () => {
       { conditions: [{ type: 'Ready', status: 'True' }] },
     );
     expect(r.ok).toBe(true);
-    expect(api.get('/apis/purelb.io/v1/namespaces/purelb/servicegroups/g')).toMatchObject({ spec: { local: {} }, status: { conditions: [{ type: 'Ready' }] } });
+    expect(api.get('/apis/purelb.io/v1/namespaces/purelb/servicegroups/g')).toMatchObject({
+      spec: { local: {} },
+      status: { conditions: [{ type: 'Ready' }] },
+    });
     const missing = await api.writer.patchServiceStatus({ namespace: 'a', name: 'nope' }, {});
-    expect(missing).toEqual({ ok: false, error: { code: 'NotFound', status: 404, message: '/api/v1/namespaces/a/services/nope not found' } });
+    expect(missing).toEqual({
+      ok: false,
+      error: { code: 'NotFound', status: 404, message: '/api/v1/namespaces/a/services/nope not found' },
+    });
     expect((await api.writer.patchAnnotations({ kind: 'Service', namespace: 'a', name: 'nope' }, {})).ok).toBe(true);
     expect(api.writes.map((w) => [w.op, w.outcome])).toEqual([
       ['patch-custom-status', 'ok'],
@@ -72,9 +97,18 @@ describe('createFakeApiServer', () => {
 
   it('stores Events posted through an EventRecorder', async () => {
     const api = createFakeApiServer();
-    const recorder = createEventRecorder({ writer: api.writer, component: 'purelb-allocator', wallClock: () => new Date(0) });
-    await recorder.record({ apiVersion: 'v1', kind: 'Service', namespace: 'a', name: 'web' }, { type: 'Normal', reason: 'AddressAssigned', message: 'Assigned 192.0.2.1' });
-    expect(api.list('/api/v1/namespaces/a/events')).toMatchObject([{ reason: 'AddressAssigned', involvedObject: { name: 'web' }, metadata: { namespace: 'a' } }]);
+    const recorder = createEventRecorder({
+      writer: api.writer,
+      component: 'purelb-allocator',
+      wallClock: () => new Date(0),
+    });
+    await recorder.record(
+      { apiVersion: 'v1', kind: 'Service', namespace: 'a', name: 'web' },
+      { type: 'Normal', reason: 'AddressAssigned', message: 'Assigned 192.0.2.1' },
+    );
+    expect(api.list('/api/v1/namespaces/a/events')).toMatchObject([
+      { reason: 'AddressAssigned', involvedObject: { name: 'web' }, metadata: { namespace: 'a' } },
+    ]);
   });
 
   it('fails or holds writes by rule, and records each', async () => {
@@ -91,7 +125,9 @@ describe('createFakeApiServer', () => {
         };
       });
     });
-    expect(await api.writer.patchAnnotations({ kind: 'Service', namespace: 'a', name: 'web' }, { set: { x: 'y' } })).toMatchObject({ ok: false, error: { code: 'Forbidden' } });
+    expect(
+      await api.writer.patchAnnotations({ kind: 'Service', namespace: 'a', name: 'web' }, { set: { x: 'y' } }),
+    ).toMatchObject({ ok: false, error: { code: 'Forbidden' } });
     const held = api.writer.patchServiceStatus({ namespace: 'a', name: 'web' }, { x: 1 });
     await flushPromises();
     expect(api.get('/api/v1/namespaces/a/services/web')).not.toHaveProperty('status');

@@ -4,7 +4,14 @@
 // made to fail or to wait; every write is recorded.
 import { annotationPatch, annotationTargetPath } from '../cluster-writer.ts';
 import type { ClusterWriter, Written } from '../cluster-writer.ts';
-import type { ListResult, WatchFailure, WatchHandlers, WatchRequest, WatchStream, WatchTransport } from '../watch-types.ts';
+import type {
+  ListResult,
+  WatchFailure,
+  WatchHandlers,
+  WatchRequest,
+  WatchStream,
+  WatchTransport,
+} from '../watch-types.ts';
 import type { ApiError, ApiResult, JsonObject } from '../api-result.ts';
 import { applyMergePatch } from './merge-patch.ts';
 
@@ -62,7 +69,10 @@ interface Place {
 
 /** Where a path points; undefined for paths that name no resource. */
 function placeOf(path: string): Place | undefined {
-  const parts = (path.split('?')[0] ?? '').split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = (path.split('?')[0] ?? '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const prefixLength = parts[0] === 'api' ? 2 : parts[0] === 'apis' ? 3 : 0;
   if (prefixLength === 0 || parts.length <= prefixLength) return undefined;
   let rest = parts.slice(prefixLength);
@@ -131,7 +141,13 @@ export function createFakeApiServer(): FakeApiServer {
     });
   };
   const record = (place: Place, type: LoggedEvent['type'], object: unknown): void => {
-    const e: LoggedEvent = { rv: version, collection: place.collection, namespace: place.namespace, type, object: structuredClone(object) };
+    const e: LoggedEvent = {
+      rv: version,
+      collection: place.collection,
+      namespace: place.namespace,
+      type,
+      object: structuredClone(object),
+    };
     log.push(e);
     for (const w of watchers) if (matches(w, e)) deliver(w, e);
   };
@@ -142,7 +158,15 @@ export function createFakeApiServer(): FakeApiServer {
     const existed = c.has(key);
     version++;
     const meta = metaOf(object);
-    const stored = { ...(object as object), metadata: { ...meta, name, ...(place.namespace === undefined ? {} : { namespace: place.namespace }), resourceVersion: String(version) } };
+    const stored = {
+      ...(object as object),
+      metadata: {
+        ...meta,
+        name,
+        ...(place.namespace === undefined ? {} : { namespace: place.namespace }),
+        resourceVersion: String(version),
+      },
+    };
     c.set(key, stored);
     record(place, existed ? 'MODIFIED' : 'ADDED', stored);
     return stored;
@@ -167,7 +191,8 @@ export function createFakeApiServer(): FakeApiServer {
     return { ok: true, value: { resourceVersion: metaOf(stored).resourceVersion } };
   };
   /** Through the `/status` subresource only `.status` changes. */
-  const patchStatus = (path: string, body: JsonObject): ApiResult<Written> => patch(path, { status: body['status'] ?? null });
+  const patchStatus = (path: string, body: JsonObject): ApiResult<Written> =>
+    patch(path, { status: body['status'] ?? null });
 
   const writer: ClusterWriter = {
     patchServiceStatus: (ref, status) => {
@@ -209,12 +234,24 @@ export function createFakeApiServer(): FakeApiServer {
   const transport: WatchTransport = {
     list: (request): Promise<ListResult> => {
       const place = placeOf(request.path);
-      if (place === undefined) return Promise.resolve({ ok: false, error: { code: 'HttpStatus', status: 404, message: `${request.path} not found` } });
-      return Promise.resolve({ ok: true, value: { items: list(request.path), resourceVersion: String(version), continueToken: undefined } });
+      if (place === undefined)
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'HttpStatus', status: 404, message: `${request.path} not found` },
+        });
+      return Promise.resolve({
+        ok: true,
+        value: { items: list(request.path), resourceVersion: String(version), continueToken: undefined },
+      });
     },
     watch: (request: WatchRequest, handlers: WatchHandlers): WatchStream => {
       const place = placeOf(request.path);
-      const w: Watcher = { collection: place?.collection ?? request.path, namespace: place?.namespace, handlers, open: true };
+      const w: Watcher = {
+        collection: place?.collection ?? request.path,
+        namespace: place?.namespace,
+        handlers,
+        open: true,
+      };
       const from = Number(request.resourceVersion);
       for (const e of log) if (e.rv > from && matches(w, e)) deliver(w, e);
       watchers.add(w);
@@ -234,7 +271,8 @@ export function createFakeApiServer(): FakeApiServer {
     put: <T extends object>(collectionPath: string, object: T): T => {
       const place = placeOf(collectionPath);
       const name = metaOf(object).name;
-      if (place === undefined || name === undefined) throw new Error(`fake API server: cannot place ${name ?? 'an object without a name'} at ${collectionPath}`);
+      if (place === undefined || name === undefined)
+        throw new Error(`fake API server: cannot place ${name ?? 'an object without a name'} at ${collectionPath}`);
       const meta = metaOf(object);
       const uid = meta.uid ?? metaOf(find(`${collectionPath}/${name}`)?.object).uid ?? `uid-${++uids}`;
       return store(place, name, { ...object, metadata: { ...meta, uid } }) as T;
@@ -244,7 +282,10 @@ export function createFakeApiServer(): FakeApiServer {
       if (found === undefined) return false;
       collections.get(found.place.collection)?.delete(keyOf(found.place.namespace, found.name));
       version++;
-      record(found.place, 'DELETED', { ...(found.object as object), metadata: { ...metaOf(found.object), resourceVersion: String(version) } });
+      record(found.place, 'DELETED', {
+        ...(found.object as object),
+        metadata: { ...metaOf(found.object), resourceVersion: String(version) },
+      });
       return true;
     },
     get: (path) => {

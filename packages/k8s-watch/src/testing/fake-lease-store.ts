@@ -28,7 +28,11 @@ export function createFakeLeaseStore(): FakeLeaseStore {
     leases.set(keyOf(ref), record);
     return record;
   };
-  const error = (code: ApiError['code'], status: number | undefined, message: string): { ok: false; error: ApiError } => ({
+  const error = (
+    code: ApiError['code'],
+    status: number | undefined,
+    message: string,
+  ): { ok: false; error: ApiError } => ({
     ok: false,
     error: { code, status, message },
   });
@@ -58,7 +62,8 @@ export function createFakeLeaseStore(): FakeLeaseStore {
         run(() => {
           const current = leases.get(keyOf(ref));
           if (current === undefined) return error('NotFound', 404, `leases "${ref.name}" not found`);
-          if (current.resourceVersion !== resourceVersion) return error('Conflict', 409, 'the object has been modified');
+          if (current.resourceVersion !== resourceVersion)
+            return error('Conflict', 409, 'the object has been modified');
           writes.push({ client: name, op: 'replace', holder: spec.holderIdentity });
           return { ok: true, value: store(ref, spec) };
         }),

@@ -35,8 +35,20 @@ export interface PackedPackage {
 
 export interface ConsumerProject {
   /** The consumer's package.json. */
-  readonly manifest: { name: string; version: string; private: true; type: 'module'; dependencies: Record<string, string> };
-  readonly lock: { name: string; version: string; lockfileVersion: 3; requires: true; packages: Record<string, unknown> };
+  readonly manifest: {
+    name: string;
+    version: string;
+    private: true;
+    type: 'module';
+    dependencies: Record<string, string>;
+  };
+  readonly lock: {
+    name: string;
+    version: string;
+    lockfileVersion: 3;
+    requires: true;
+    packages: Record<string, unknown>;
+  };
 }
 
 /** The folder that holds `path`'s node_modules lookups next: `a/node_modules/b` → `a`; a workspace folder → root. */
@@ -51,7 +63,10 @@ function requiredOf(entry: LockEntry): { name: string; optional: boolean }[] {
   return [
     ...Object.keys(entry.dependencies ?? {}).map((name) => ({ name, optional: false })),
     ...Object.keys(entry.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),
-    ...Object.keys(entry.peerDependencies ?? {}).map((name) => ({ name, optional: peersOptional[name]?.optional === true })),
+    ...Object.keys(entry.peerDependencies ?? {}).map((name) => ({
+      name,
+      optional: peersOptional[name]?.optional === true,
+    })),
   ];
 }
 
@@ -66,12 +81,18 @@ export interface ConsumerOptions {
   readonly registry: string;
 }
 
-export function consumerProject(workspace: WorkspaceLock, packed: readonly PackedPackage[], options: ConsumerOptions): ConsumerProject {
-  if (workspace.lockfileVersion < 2) throw new Error(`lockfileVersion ${workspace.lockfileVersion} has no "packages" map`);
+export function consumerProject(
+  workspace: WorkspaceLock,
+  packed: readonly PackedPackage[],
+  options: ConsumerOptions,
+): ConsumerProject {
+  if (workspace.lockfileVersion < 2)
+    throw new Error(`lockfileVersion ${workspace.lockfileVersion} has no "packages" map`);
   const byName = new Map(packed.map((p) => [p.name, p]));
   /** Where a workspace lock path lands in the consumer: a workspace folder becomes `node_modules/<name>`. */
   const toConsumer = (path: string): string => {
-    for (const p of packed) if (path === p.dir || path.startsWith(`${p.dir}/`)) return `node_modules/${p.name}${path.slice(p.dir.length)}`;
+    for (const p of packed)
+      if (path === p.dir || path.startsWith(`${p.dir}/`)) return `node_modules/${p.name}${path.slice(p.dir.length)}`;
     return path;
   };
   const packages: Record<string, unknown> = {};
@@ -79,7 +100,12 @@ export function consumerProject(workspace: WorkspaceLock, packed: readonly Packe
   packages[''] = { name: 'consumer', version: '0.0.0', dependencies };
   const queue: { from: string; needs: { name: string; optional: boolean }[] }[] = [];
   for (const p of packed) {
-    packages[`node_modules/${p.name}`] = { version: p.version, resolved: `file:${p.tarball}`, integrity: p.integrity, dependencies: p.dependencies };
+    packages[`node_modules/${p.name}`] = {
+      version: p.version,
+      resolved: `file:${p.tarball}`,
+      integrity: p.integrity,
+      dependencies: p.dependencies,
+    };
     queue.push({ from: p.dir, needs: Object.keys(p.dependencies).map((name) => ({ name, optional: false })) });
   }
   for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
@@ -95,12 +121,14 @@ export function consumerProject(workspace: WorkspaceLock, packed: readonly Packe
         throw new Error(`${need.name} (needed by ${item.from}) is not in the workspace lockfile`);
       }
       const entry = workspace.packages[found] ?? {};
-      if (entry.link === true) throw new Error(`${need.name} (needed by ${item.from}) is a workspace package that is not published`);
+      if (entry.link === true)
+        throw new Error(`${need.name} (needed by ${item.from}) is a workspace package that is not published`);
       const at = toConsumer(found);
       if (packages[at] !== undefined) continue;
       const { dev: _dev, devOptional: _devOptional, peer: _peer, ...kept } = entry;
       const name = found.slice(found.lastIndexOf('node_modules/') + 'node_modules/'.length);
-      const resolved = entry.resolved ?? (entry.version === undefined ? undefined : tarballUrl(options.registry, name, entry.version));
+      const resolved =
+        entry.resolved ?? (entry.version === undefined ? undefined : tarballUrl(options.registry, name, entry.version));
       packages[at] = resolved === undefined ? kept : { ...kept, resolved };
       queue.push({ from: found, needs: requiredOf(entry) });
     }

@@ -18,7 +18,11 @@ const ipam = createIpam(
     },
   ]),
 );
-const result: AllocationResult = ipam.allocate({ key: 'ns/web', ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
+const result: AllocationResult = ipam.allocate({
+  key: 'ns/web',
+  ipFamilies: ['IPv4', 'IPv6'],
+  ipFamilyPolicy: 'RequireDualStack',
+});
 assert.ok(result.ok);
 assert.deepEqual(
   result.value.addresses.map((a) => a.address),

@@ -11,7 +11,9 @@ const queue = createWorkQueue<string>({
   clock,
   reconcile: (key): Promise<ReconcileOutcome> => {
     tries.push(key);
-    return Promise.resolve(tries.length === 1 ? { kind: 'retry', afterMs: 1_000, reason: 'not yet' } : { kind: 'converged' });
+    return Promise.resolve(
+      tries.length === 1 ? { kind: 'retry', afterMs: 1_000, reason: 'not yet' } : { kind: 'converged' },
+    );
   },
 });
 queue.add('ns/web');
@@ -24,9 +26,15 @@ await queue.stop();
 
 const api = createFakeApiServer();
 api.put('/api/v1/namespaces/ns/services', { metadata: { name: 'web', namespace: 'ns' } });
-const written = await api.writer.patchAnnotations({ kind: 'Service', namespace: 'ns', name: 'web' }, { set: { 'purelb.io/allocated-by': 'PureLB' } });
+const written = await api.writer.patchAnnotations(
+  { kind: 'Service', namespace: 'ns', name: 'web' },
+  { set: { 'purelb.io/allocated-by': 'PureLB' } },
+);
 assert.ok(written.ok);
-assert.deepEqual((api.get('/api/v1/namespaces/ns/services/web') as { metadata: { annotations: unknown } }).metadata.annotations, {
-  'purelb.io/allocated-by': 'PureLB',
-});
+assert.deepEqual(
+  (api.get('/api/v1/namespaces/ns/services/web') as { metadata: { annotations: unknown } }).metadata.annotations,
+  {
+    'purelb.io/allocated-by': 'PureLB',
+  },
+);
 console.log('ok @purelb/k8s-watch');
