@@ -20,14 +20,12 @@ describe('the integration global setup', () => {
   });
 
   it('serves the purelb.io CRDs in the install namespace', async () => {
-    const list = (await testKubeConfig()
-      .makeApiClient(CustomObjectsApi)
-      .listNamespacedCustomObject({
-        group: 'purelb.io',
-        version: 'v1',
-        namespace: 'purelb',
-        plural: 'lbnodeagents',
-      })) as { kind: string };
+    const list = (await testKubeConfig().makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      group: 'purelb.io',
+      version: 'v1',
+      namespace: 'purelb',
+      plural: 'lbnodeagents',
+    })) as { kind: string };
     expect(list.kind).toBe('LBNodeAgentList');
   });
 
