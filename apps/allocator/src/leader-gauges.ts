@@ -2,8 +2,11 @@
 // counted from transitions): Services whose `purelb.io/Allocated` condition is False, per reason;
 // groups ready or invalid; addresses in use and capacity per pool. A replica that does not lead
 // exports none of them (the leader's are the truth; a standby's would be stale or double counted).
+import { formatRangeCompact } from '@purelb/ipam-core';
+import type { GroupCheck, Ipam } from '@purelb/ipam-core';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { groupReadiness } from './group-readiness.ts';
 import type { ConditionReason } from './plan-service.ts';
 
 /** Reasons a Service can be pending with (every condition reason but `Allocated`). */
@@ -41,6 +44,24 @@ export interface GroupGaugeInput {
     readonly capacity: string;
     readonly allocated: string;
   }[];
+}
+
+/** What the group and pool gauges show for these groups, from the allocation state. */
+export function groupGaugeInputs(
+  checks: Iterable<GroupCheck>,
+  ipam: Pick<Ipam, 'groupStats' | 'poolStats'>,
+): GroupGaugeInput[] {
+  return [...checks].map((c) => ({
+    group: c.name,
+    ready: groupReadiness(c, ipam.groupStats(c.name)).status === 'True',
+    invalidReason: c.ok ? undefined : c.code,
+    pools: (ipam.poolStats(c.name) ?? []).map((p) => ({
+      family: p.family,
+      pool: formatRangeCompact(p.pool.range),
+      capacity: p.capacity.toString(),
+      allocated: p.allocated.toString(),
+    })),
+  }));
 }
 
 export interface LeaderGauges {

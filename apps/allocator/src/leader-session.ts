@@ -1,15 +1,15 @@
 // One term of leadership: rebuild the allocation state from the caches (groups, then every existing
 // allocation), then reconcile Services and ServiceGroups until leadership ends.
-import { createIpam, formatRangeCompact, validateServiceGroups } from '@purelb/ipam-core';
+import { createIpam, validateServiceGroups } from '@purelb/ipam-core';
 import type { GroupCheck, GroupInput, Ipam } from '@purelb/ipam-core';
 import { createWorkQueue } from '@purelb/k8s-watch';
 import type { Clock, ReconcileOutcome, ResourceWatch, WorkQueue } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { decideService } from './decide-service.ts';
 import { executeGroupPlan, executeServicePlan } from './execute-plan.ts';
-import { groupReadiness } from './group-readiness.ts';
 import type { ExecuteDeps, ExecuteOutcome } from './execute-plan.ts';
 import type { ServiceGroupObject, ServiceObject } from './kube-objects.ts';
+import { groupGaugeInputs } from './leader-gauges.ts';
 import type { PendingReason } from './leader-gauges.ts';
 import { errorFields } from './logger.ts';
 import type { Logger } from './logger.ts';
@@ -155,27 +155,8 @@ export function startLeaderSession(deps: SessionDeps): LeaderSession {
     return { IPv4: BigInt(seen.IPv4.size), IPv6: BigInt(seen.IPv6.size) };
   };
 
-  const publishGroups = (): void => {
-    metrics.leaderState.setGroups(
-      [...checks.values()].map((c) => {
-        const readiness = groupReadiness(c, ipam.groupStats(c.name));
-        return {
-          group: c.name,
-          ready: readiness.status === 'True',
-          invalidReason: c.ok ? undefined : c.code,
-          pools: (ipam.poolStats(c.name) ?? []).map((p) => ({
-            family: p.family,
-            pool: formatRangeCompact(p.pool.range),
-            capacity: p.capacity.toString(),
-            allocated: p.allocated.toString(),
-          })),
-        };
-      }),
-    );
-  };
-
   const publishPoolUsage = (): void => {
-    publishGroups();
+    metrics.leaderState.setGroups(groupGaugeInputs(checks.values(), ipam));
     metrics.setPoolUsage(
       [...checks.values()].flatMap((c) => {
         const stats = ipam.groupStats(c.name);
