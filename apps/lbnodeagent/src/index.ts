@@ -1,8 +1,10 @@
 // @purelb/lbnodeagent: the node agent daemon. Run it with `src/main.ts`; these exports let a test or
 // a tool embed the same pieces main.ts wires together.
 
-export { startNodeAgent, connectCluster } from './node-agent.ts';
-export type { AgentCluster, AgentDeps, NodeAgent } from './node-agent.ts';
+export { startNodeAgent } from './node-agent.ts';
+export type { AgentDeps, NodeAgent } from './node-agent.ts';
+export { connectCluster } from './agent-cluster.ts';
+export type { AgentCluster } from './agent-cluster.ts';
 export { parseOptions, usage } from './options.ts';
 export type {
   AgentOptions,

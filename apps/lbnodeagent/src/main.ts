@@ -7,7 +7,8 @@ import { kernelNetwork } from './kernel-network.ts';
 import { loadKubeConfig } from './load-kube-config.ts';
 import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { connectCluster, startNodeAgent } from './node-agent.ts';
+import { connectCluster } from './agent-cluster.ts';
+import { startNodeAgent } from './node-agent.ts';
 import { parseOptions, usage } from './options.ts';
 import { readVersion } from './read-version.ts';
 

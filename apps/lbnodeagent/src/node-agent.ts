@@ -1,65 +1,25 @@
 // The node agent's moving parts: six watches feeding the cluster state, this node's membership
 // Lease, one queue that converges the interfaces, one that writes Services, one for the LBNodeAgent
 // status, and the kernel's change stream.
-import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  createClusterWriter,
-  createEventRecorder,
-  createKubeTransport,
-  createLeaseClient,
-  createWorkQueue,
-  systemClock,
-  watchResource,
-} from '@purelb/k8s-watch';
-import type {
-  ClusterWriter,
-  Clock,
-  LeaseClient,
-  ReconcileOutcome,
-  ResourceWatch,
-  WatchTransport,
-} from '@purelb/k8s-watch';
+import { createEventRecorder, createWorkQueue, systemClock } from '@purelb/k8s-watch';
+import type { Clock, ReconcileOutcome, ResourceWatch } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
+import { watchCluster } from './agent-cluster.ts';
+import type { AgentCluster } from './agent-cluster.ts';
 import { createClusterState } from './cluster-state.ts';
 import { readConfig, reconcileConfigStatus } from './config-reconciler.ts';
-import { COMPONENT, LBNODEAGENT_RESOURCE, SERVICE_GROUP_RESOURCE } from './constants.ts';
-import { executeServicePlan } from './execute-service-plan.ts';
+import { COMPONENT } from './constants.ts';
 import type { Readiness } from './health-server.ts';
-import type {
-  EndpointSliceObject,
-  LBNodeAgentObject,
-  LeaseObject,
-  NodeObject,
-  ServiceGroupObject,
-  ServiceObject,
-} from './kube-objects.ts';
 import type { Logger } from './logger.ts';
 import { createMembershipLease } from './membership-lease.ts';
 import { stewardOf } from './membership.ts';
 import type { AgentMetrics } from './metrics.ts';
 import { createNodeReconciler, localSubnets } from './node-reconciler.ts';
 import type { NodeNetwork } from './node-network.ts';
-import { formatTime, observeService } from './observe-service.ts';
 import type { AgentOptions } from './options.ts';
 import { DEFAULT_CONFIG, describeConfig } from './parse-agent-config.ts';
 import type { AgentConfig } from './parse-agent-config.ts';
-import { planService } from './plan-service.ts';
-
-/** Everything the agent says to the cluster goes through these three. */
-export interface AgentCluster {
-  readonly transport: WatchTransport;
-  readonly leaseClient: LeaseClient;
-  readonly writer: ClusterWriter;
-}
-
-/** The real cluster behind a kubeconfig. Lease requests give up after a lease duration. */
-export function connectCluster(kubeConfig: KubeConfig, leaseDurationMs: number): AgentCluster {
-  return {
-    transport: createKubeTransport(kubeConfig),
-    leaseClient: createLeaseClient(kubeConfig, { timeoutMs: leaseDurationMs }),
-    writer: createClusterWriter(kubeConfig),
-  };
-}
+import { createServiceReconciler } from './service-reconciler.ts';
 
 export interface AgentDeps {
   readonly cluster: AgentCluster;
@@ -85,20 +45,7 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
   const clock = deps.clock ?? systemClock;
   const now = deps.now ?? Date.now;
   const ns = options.namespace;
-  const watch = <T extends object>(path: string): ResourceWatch<T> =>
-    watchResource<T>({ transport: cluster.transport, path, clock });
-  const watches = {
-    services: watch<ServiceObject>('/api/v1/services'),
-    slices: watch<EndpointSliceObject>('/apis/discovery.k8s.io/v1/endpointslices'),
-    nodes: watch<NodeObject>('/api/v1/nodes'),
-    agents: watch<LBNodeAgentObject>(
-      `/apis/${LBNODEAGENT_RESOURCE.group}/${LBNODEAGENT_RESOURCE.version}/namespaces/${ns}/${LBNODEAGENT_RESOURCE.plural}`,
-    ),
-    groups: watch<ServiceGroupObject>(
-      `/apis/${SERVICE_GROUP_RESOURCE.group}/${SERVICE_GROUP_RESOURCE.version}/namespaces/${ns}/${SERVICE_GROUP_RESOURCE.plural}`,
-    ),
-    leases: watch<LeaseObject>(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`),
-  } as const;
+  const watches = watchCluster(cluster.transport, { namespace: ns, clock });
   const recorder = createEventRecorder({ writer: cluster.writer, component: COMPONENT, host: options.nodeName });
   const state = createClusterState({
     node: options.nodeName,
@@ -179,44 +126,21 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
     },
   });
 
-  const reconcileService = async (key: string): Promise<ReconcileOutcome> => {
-    const decision = reconciler.decision();
-    // A stopping agent leaves its annotations: they tell its successor to announce the address.
-    if (decision === undefined || stopping) return { kind: 'converged' };
-    const obj = watches.services.current()?.get(key);
-    if (obj === undefined) return { kind: 'converged' };
-    const observed = observeService(obj);
-    const actions = planService({
-      node: options.nodeName,
-      observed,
-      announcement: decision.services.get(key),
-      outcomes: reconciler.outcomes(),
-      steward: stewardOf(state.membership().live),
-      virtualInterface: config.virtualInterface,
-      now: formatTime(now()),
-    });
-    if (actions.length === 0) return { kind: 'converged' };
-    const result = await executeServicePlan(actions, observed, { writer: cluster.writer, recorder, onEventFailed });
-    switch (result.kind) {
-      case 'done':
-        if (result.writes > 0)
-          logger.debug('service-written', { key, writes: result.writes, actions: actions.map((a) => a.kind) });
-        return { kind: 'converged' };
-      case 'gone':
-        return { kind: 'converged' };
-      case 'failed':
-        metrics.countServiceWriteFailure();
-        logger.warn('service-write-failed', {
-          key,
-          action: result.action,
-          code: result.error.code,
-          message: result.error.message,
-        });
-        return result.error.code === 'Forbidden' || result.error.code === 'Invalid'
-          ? { kind: 'terminal', reason: result.error.message }
-          : { kind: 'retry', reason: result.error.message };
-    }
-  };
+  const reconcileService = createServiceReconciler({
+    node: options.nodeName,
+    service: (key) => watches.services.current()?.get(key),
+    reconciler,
+    steward: () => stewardOf(state.membership().live),
+    virtualInterface: () => config.virtualInterface,
+    stopping: () => stopping,
+    frozen: () => state.membership().blind,
+    writer: cluster.writer,
+    recorder,
+    now,
+    onEventFailed,
+    logger,
+    metrics,
+  });
   const serviceQueue = createWorkQueue<string>({ reconcile: reconcileService, concurrency: 4, clock });
   const configQueue = createWorkQueue<string>({
     reconcile: () =>
