@@ -3,13 +3,14 @@ import { parseDemoOptions } from './demo-options.ts';
 
 describe('parseDemoOptions', () => {
   it('defaults to running until Ctrl-C with a 60 s wait', () => {
-    expect(parseDemoOptions([])).toEqual({ ok: true, value: { once: false, waitMs: 60_000 } });
+    expect(parseDemoOptions([])).toEqual({ ok: true, value: { once: false, waitMs: 60_000, failover: false } });
   });
 
   it.each([
-    [['--once'], { once: true, waitMs: 60_000 }],
-    [['--wait', '5'], { once: false, waitMs: 5_000 }],
-    [['--wait=120', '--once'], { once: true, waitMs: 120_000 }],
+    [['--once'], { once: true, waitMs: 60_000, failover: false }],
+    [['--wait', '5'], { once: false, waitMs: 5_000, failover: false }],
+    [['--wait=120', '--once'], { once: true, waitMs: 120_000, failover: false }],
+    [['--failover', '--once'], { once: true, waitMs: 60_000, failover: true }],
   ])('%j', (argv, value) => {
     expect(parseDemoOptions(argv)).toEqual({ ok: true, value });
   });
@@ -24,6 +25,7 @@ describe('parseDemoOptions', () => {
     [['--wait=0'], '--wait', 'from 1 to 3600'],
     [['--wait', 'soon'], '--wait', '"soon"'],
     [['--once=yes'], '--once', 'takes no value'],
+    [['--failover=kill'], '--failover', 'takes no value'],
     [['--loud'], '--loud', 'unknown argument'],
     [['stray'], 'stray', 'unknown argument'],
   ])('rejects %j with an error located at %s', (argv, path, text) => {

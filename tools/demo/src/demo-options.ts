@@ -5,6 +5,8 @@ export interface DemoOptions {
   readonly once: boolean;
   /** How long to wait for every sample Service to be allocated. */
   readonly waitMs: number;
+  /** As root: stop the agent that announces the first address and show the new announcer. */
+  readonly failover: boolean;
 }
 
 export interface DemoOptionError {
@@ -20,8 +22,11 @@ export type ParseDemoOptionsResult =
 
 export const demoUsage = `Usage: npm run demo [-- flags]
   --once          print the allocation table and the access instructions, then tear everything down
+  --failover      as root: stop the agent announcing an address, print the new announcer and the time taken
   --wait SECONDS  how long to wait for the sample Services to be allocated (default 60)
   --help          print this text
+As root the demo first runs a lab of network namespaces (nodes with agents, a client, a BGP router);
+without root it says why and runs the allocator alone.
 Without --once the control plane and the allocator keep running until Ctrl-C.`;
 
 const DEFAULT_WAIT_MS = 60_000;
@@ -32,6 +37,7 @@ export function parseDemoOptions(argv: readonly string[]): ParseDemoOptionsResul
   let once = false;
   let waitMs = DEFAULT_WAIT_MS;
   let help = false;
+  let failover = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
@@ -44,6 +50,10 @@ export function parseDemoOptions(argv: readonly string[]): ParseDemoOptionsResul
       case '--once':
         if (eq !== -1) errors.push({ path: '--once', message: '--once takes no value' });
         once = true;
+        break;
+      case '--failover':
+        if (eq !== -1) errors.push({ path: '--failover', message: '--failover takes no value' });
+        failover = true;
         break;
       case '--wait': {
         let raw: string | undefined = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
@@ -69,5 +79,5 @@ export function parseDemoOptions(argv: readonly string[]): ParseDemoOptionsResul
   }
   if (help) return { ok: true, help: true };
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { once, waitMs } };
+  return { ok: true, value: { once, waitMs, failover } };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startAllocatorProcess } from '@purelb/allocator/testing';
 import { createKubeClient } from '@purelb/test-control-plane';
+import { labSupport } from '@purelb/test-lab';
 import { formatAccessInstructions } from './access-instructions.ts';
 import { formatAllocationTable } from './allocation-table.ts';
 import { createCleanupStack } from './cleanup-stack.ts';
@@ -13,6 +14,7 @@ import { writeClientCredentials } from './client-credentials.ts';
 import type { DemoOptions } from './demo-options.ts';
 import { detectKubectl } from './detect-kubectl.ts';
 import { installPureLB } from './install-purelb.ts';
+import { runLabDemo } from './lab-demo.ts';
 import { createServices, ensureNamespace } from './install-samples.ts';
 import { sampleServiceGroups } from './sample-service-groups.ts';
 import { sampleServices } from './sample-services.ts';
@@ -70,6 +72,27 @@ export async function runDemo(options: DemoOptions, deps: DemoDependencies): Pro
     note(
       `Applied deploy/namespace, deploy/base (no kubelet here: its pods do not run) and the example ServiceGroups ${names}.`,
     );
+    if (aborted()) return 130;
+
+    // As root (and where network namespaces can be made), the node lab and the routing lab first: they
+    // bring their own allocator, so the demo's allocator starts only after they are gone.
+    const support = labSupport();
+    if (support.ok) {
+      const labOk = await runLabDemo({
+        kubeconfigPath: cp.kubeconfigPath,
+        failover: options.failover,
+        out,
+        note,
+        logDir: work,
+      });
+      if (!labOk) {
+        note(`Not every address was announced and reached; the logs are in ${work}.`);
+        code = 1;
+      }
+      out('\nThe labs are gone. Now the allocator alone, with the sample Services:\n');
+    } else {
+      note(`Skipping the node lab: ${support.error.message}. Allocator only.`);
+    }
     if (aborted()) return 130;
 
     const logFile = join(work, 'allocator.log');
