@@ -1,10 +1,13 @@
-// `demo.ts --once` end to end: its own control plane, the real allocator as a child process, the
-// sample Services; the printed table must show each one allocated as the sample asks.
-import { spawn } from 'node:child_process';
+// `demo.ts --once --failover` end to end: its own control plane, the real allocator as a child process,
+// the sample Services; the printed table must show each one allocated as the sample asks. As root, the
+// labs come first: every address announced by one node that the client reaches, a failover, a virtual
+// address in the router's table reached from the remote client, and no lab namespace left behind.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { labSupport, NAMESPACE_PREFIX } from '@purelb/test-lab';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SHARING_KEY, SPECIFIC_ADDRESS } from './sample-services.ts';
 
 interface Run {
@@ -15,7 +18,7 @@ interface Run {
 
 function runDemoOnce(): Promise<Run> {
   const demo = join(import.meta.dirname, 'demo.ts');
-  const child = spawn(process.execPath, ['--conditions=@purelb/source', demo, '--once', '--wait', '90'], {
+  const child = spawn(process.execPath, ['--conditions=@purelb/source', demo, '--once', '--failover', '--wait', '90'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -53,9 +56,61 @@ const v4ToNumber = (a: string): number => a.split('.').reduce((n, o) => n * 256 
 const inV4Range = (a: string, from: string, to: string): boolean =>
   isIP(a) === 4 && v4ToNumber(a) >= v4ToNumber(from) && v4ToNumber(a) <= v4ToNumber(to);
 
-describe('npm run demo -- --once', () => {
-  it('prints every sample Service with the addresses its annotations and families ask for, then cleans up', async () => {
-    const run = await runDemoOnce();
+describe('npm run demo -- --once --failover', () => {
+  const support = labSupport();
+  let run: Run = { code: null, stdout: '', stderr: '' };
+  beforeAll(async () => {
+    run = await runDemoOnce();
+  }, 300_000);
+
+  it.runIf(support.ok)('as root: announcers, client reachability, a failover and the routed virtual address', () => {
+    expect(run.code, run.stderr).toBe(0);
+    // SERVICE  ADDRESS  ANNOUNCED BY (node,interface)  CLIENT TCP CONNECT :8080
+    const announced = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('lbna-lab-'))
+      .map((l) => l.split(/\s{2,}/));
+    expect(announced.map(([service = '']) => service.replace(/^[^/]*\//, ''))).toEqual([
+      'web-ipv4',
+      'web-ipv6',
+      'web-dual',
+      'web-dual',
+    ]);
+    for (const [service, address = '', announcer = '', reached = ''] of announced) {
+      expect(isIP(address), `${service} ${address}`).toBeGreaterThan(0);
+      const node = /^(\w+-node-\d+),eth0$/.exec(announcer)?.[1];
+      expect(node, `${service} ${announcer}`).toBeDefined();
+      expect(reached, `${service} ${address}`).toBe(`answered by ${node ?? ''}`);
+    }
+    const failover =
+      /^ {2}(\S+) now announced by (\S+),eth0 after [\d.]+ s; client TCP connect answered by (\S+) after [\d.]+ s\.$/m.exec(
+        run.stdout,
+      );
+    expect(failover, run.stdout).not.toBeNull();
+    const [, moved = '', newNode = '', answered = ''] = failover ?? [];
+    const firstRow = announced[0] ?? [];
+    expect(moved).toBe(firstRow[1]);
+    expect(newNode).not.toBe(firstRow[2]?.split(',')[0]);
+    expect(answered).toBe(newNode);
+
+    const routed = /got (198\.51\.100\.\d+); the router learned it over BGP from 3 nodes/.exec(run.stdout)?.[1];
+    expect(routed, run.stdout).toBeDefined();
+    expect(run.stdout).toContain(`${routed ?? ''}/32 `);
+    expect(run.stdout).toMatch(/Remote client \(behind the router\) TCP connect \S+: answered by \w+-node-\d$/m);
+
+    // Nothing of the labs is left: their namespaces carry the lab id the node names start with.
+    const ids = new Set([...run.stdout.matchAll(/\b(\w+)-node-\d\b/g)].map((m) => m[1]));
+    expect(ids.size).toBe(2);
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    for (const id of ids) expect(left).not.toContain(`${NAMESPACE_PREFIX}${id ?? ''}-`);
+  });
+
+  it.runIf(!support.ok)('without root or network namespaces: says why in one line and runs the allocator alone', () => {
+    expect(run.stderr).toMatch(/^Skipping the node lab: .*\. Allocator only\.$/m);
+    expect(run.stdout).not.toContain('ANNOUNCED BY');
+  });
+
+  it('prints every sample Service with the addresses its annotations and families ask for, then cleans up', () => {
     expect(run.code, run.stderr).toBe(0);
     const rows = tableRows(run.stdout);
     expect([...rows.keys()].sort()).toEqual([
@@ -116,5 +171,5 @@ describe('npm run demo -- --once', () => {
     expect(caFile).toBeDefined();
     expect(existsSync(caFile ?? '/')).toBe(false);
     expect(run.stderr).toContain('Stopped; temporary files removed.');
-  }, 300_000);
+  });
 });
