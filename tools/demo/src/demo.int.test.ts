@@ -96,6 +96,10 @@ describe('npm run demo -- --once --failover', () => {
     const routed = /got (198\.51\.100\.\d+); the router learned it over BGP from 3 nodes/.exec(run.stdout)?.[1];
     expect(routed, run.stdout).toBeDefined();
     expect(run.stdout).toContain(`${routed ?? ''}/32 `);
+    const hops = /^Next hops: (.*)\.$/m.exec(run.stdout)?.[1]?.split(', ') ?? [];
+    expect(hops).toHaveLength(3);
+    for (const hop of hops) expect(hop).toMatch(/^192\.0\.2\.\d+ \(\w+-node-\d\)$/);
+    expect(new Set(hops.map((h) => h.split(' ')[1])).size).toBe(3);
     expect(run.stdout).toMatch(/Remote client \(behind the router\) TCP connect \S+: answered by \w+-node-\d$/m);
 
     // Nothing of the labs is left: their namespaces carry the lab id the node names start with.

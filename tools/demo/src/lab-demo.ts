@@ -144,6 +144,8 @@ async function routingLabPart(options: LabDemoOptions): Promise<boolean> {
     out(
       `\nA virtual address, routed: ${lab.ns}/virtual-web got ${address}; the router learned it over BGP from ${via.length} nodes.\n`,
     );
+    const nodeAt = new Map(lab.lab.nodes.map((n) => [lab.nextHop(n), n.name]));
+    out(`Next hops: ${via.map((hop) => `${hop} (${nodeAt.get(hop) ?? '?'})`).join(', ')}.\n`);
     out(`\nThe router's table (birdc show route):\n\n${(await lab.router.showRoute()).trimEnd()}\n`);
     out(
       `\nRemote client (behind the router) TCP connect ${address}:8080: ${answer === undefined ? 'no answer' : `answered by ${answer}`}\n`,
@@ -158,6 +160,9 @@ async function routingLabPart(options: LabDemoOptions): Promise<boolean> {
 
 /** The whole root part; true when everything was announced and reached. */
 export async function runLabDemo(options: LabDemoOptions): Promise<boolean> {
+  options.out(
+    'Running as root: PureLB on network namespaces (node namespaces with a real node agent each, a client, a BGP router).\n',
+  );
   const local = await nodeLabPart(options);
   const routed = await routingLabPart(options);
   return local && routed;
