@@ -25,4 +25,7 @@ COPY --from=build /src/apps/allocator ./apps/allocator
 # Any non-root user works; the Deployment runs it as 65532 with a read-only root file system.
 USER 65532:65532
 EXPOSE 7472
-ENTRYPOINT ["node", "apps/allocator/dist/main.js"]
+# --max-semi-space-size=4 (MB): V8 otherwise grows the young generation to 64 MB during a burst of
+# Services and keeps it; 4 MB keeps the resident set within its budget at the same CPU
+# (docs/adr/0014-memory-budget.md). The memory benchmark starts the allocator with these flags.
+ENTRYPOINT ["node", "--max-semi-space-size=4", "apps/allocator/dist/main.js"]

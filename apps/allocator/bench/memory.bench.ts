@@ -1,6 +1,8 @@
 // Allocator memory against a real API server: resident set size idle (no Service), then with 5,000
-// dual-stack LoadBalancer Services allocated. Runs the built allocator (`dist/main.js` on the built
-// libraries, as the image does) unless `--source` is given. Prints readable numbers, then one JSON line:
+// dual-stack LoadBalancer Services allocated (`allocateLoadBalancerNodePorts: false`, 16 creates in
+// flight). Runs the built allocator (`dist/main.js` on the built libraries) with the Node options of the
+// image's ENTRYPOINT, as the image does, unless `--source` / `--no-image-flags` / `--node-arg=…` say
+// otherwise; `--services=N` for another count. Prints readable numbers, then one JSON line:
 //   {"idleRssMb":…,"rss5kServicesMb":…,"bytesPerService":…}
 // MB = 1,000,000 bytes. Budget (docs/spec.md §8): idle ≤ 100 MB; each further 1,000 Services ≤ 8 MB.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,8 +19,31 @@ import { benchService, forEachLimited } from './bench-services.ts';
 import { startIngressWatcher } from './ingress-watcher.ts';
 
 const { values: args } = parseArgs({
-  options: { source: { type: 'boolean', default: false }, services: { type: 'string', default: '5000' } },
+  options: {
+    source: { type: 'boolean', default: false },
+    services: { type: 'string', default: '5000' },
+    // Node options of the image's ENTRYPOINT (default), or none with --no-image-flags.
+    'image-flags': { type: 'boolean', default: true },
+    // More options for the allocator's Node, e.g. --node-arg=--max-semi-space-size=8 to measure a V8 flag.
+    'node-arg': { type: 'string', multiple: true, default: [] },
+  },
+  allowNegative: true,
 });
+
+/** The Node options between `node` and the entry point in the image's ENTRYPOINT: the allocator runs as shipped. */
+function imageNodeFlags(): string[] {
+  const dockerfile = readFileSync(
+    join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile'),
+    'utf8',
+  );
+  const line = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+  const command = line === undefined ? undefined : (JSON.parse(line) as unknown);
+  if (!Array.isArray(command) || command[0] !== 'node' || command.at(-1) !== 'apps/allocator/dist/main.js') {
+    throw new Error(`deploy/images/allocator.Dockerfile: no ENTRYPOINT ["node", …, "apps/allocator/dist/main.js"]`);
+  }
+  return (command as string[]).slice(1, -1);
+}
+const nodeArgs = [...(args['image-flags'] ? imageNodeFlags() : []), ...args['node-arg']];
 const SERVICES = Number(args.services);
 const IN_FLIGHT = 16;
 const INSTALL_NS = 'purelb';
@@ -103,15 +128,32 @@ async function quiet(port: number): Promise<void> {
   );
 }
 
+/** Where the memory is, from the allocator's own process metrics: V8 heap (used / committed, young generation) and outside it. */
+async function breakdown(port: number): Promise<string> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
+  const value = (line: string): number => Number(line.slice(line.lastIndexOf(' ') + 1));
+  const find = (prefix: string): number => value(text.split('\n').find((l) => l.startsWith(prefix)) ?? ' NaN');
+  const used = find('nodejs_heap_size_used_bytes ');
+  const total = find('nodejs_heap_size_total_bytes ');
+  const external = find('nodejs_external_memory_bytes ');
+  const young = find('nodejs_heap_space_size_total_bytes{space="new"}');
+  const old = find('nodejs_heap_space_size_used_bytes{space="old"}');
+  return `V8 heap used ${mb(used)} of ${mb(total)} committed (young generation ${mb(young)}, old space used ${mb(old)}), external ${mb(external)}`;
+}
+
 async function report(label: string, allocator: AllocatorProcess, port: number): Promise<number> {
   await sleep(SETTLE_MS);
   const rss = await sampleRss(allocator.pid);
-  const heap = await metric(port, 'nodejs_heap_size_used_bytes');
-  log(`  ${label}: RSS ${mb(rss.median)} (median; ${mb(rss.min)} – ${mb(rss.max)}), V8 heap used ${mb(heap)}`);
+  log(`  ${label}: RSS ${mb(rss.median)} (median; ${mb(rss.min)} – ${mb(rss.max)}); ${await breakdown(port)}`);
   return rss.median;
 }
 
-log(`starting the control plane… (allocator: ${args.source ? 'TypeScript sources' : 'built dist/main.js'})`);
+log(
+  `starting the control plane… (allocator: ${args.source ? 'TypeScript sources' : 'built dist/main.js'} ${args['node-arg'].join(' ')})`,
+);
 const cp = await startControlPlane();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(cp.kubeconfigPath);
@@ -136,6 +178,7 @@ try {
     namespace: INSTALL_NS,
     logFile: join(work, 'allocator.log'),
     ...(args.source ? {} : { mainPath: builtMain, sourceCondition: false }),
+    nodeArgs,
   });
   const port = await allocator.port(30_000);
   await allocator.waitForLog((l) => l.event === 'allocating', 60_000);
@@ -144,6 +187,7 @@ try {
   log(`creating ${SERVICES} dual-stack Services, ${IN_FLIGHT} in flight…`);
   const watcher = startIngressWatcher(kubeConfig, rest, SERVICE_NS);
   const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(5, '0')}`);
+  const cpu0 = await metric(port, 'process_cpu_seconds_total');
   const t0 = Date.now();
   await forEachLimited(names, IN_FLIGHT, (name) =>
     create(rest, `/api/v1/namespaces/${SERVICE_NS}/services`, benchService(SERVICE_NS, name, { dualStack: true })),
@@ -156,6 +200,7 @@ try {
   );
   if (singleFamily.length > 0) exitCode = 1;
   await quiet(port);
+  log(`  allocator CPU for the burst: ${((await metric(port, 'process_cpu_seconds_total')) - cpu0).toFixed(1)} s`);
   const loaded = await report(`${SERVICES} Services`, allocator, port);
 
   const perService = (loaded - idle) / SERVICES;
