@@ -19,3 +19,5 @@ export type { AccessInstructionsInput, KubectlAvailability, ClientCredentialFile
 export { detectKubectl, findOnPath } from './detect-kubectl.ts';
 export { writeClientCredentials } from './client-credentials.ts';
 export type { ServiceManifest, ServiceView, ServicePortSpec, IpFamily, IpFamilyPolicy } from './service-shapes.ts';
+export { runLabDemo, formatAnnouncerTable } from './lab-demo.ts';
+export type { LabDemoOptions, AnnouncedRow } from './lab-demo.ts';

@@ -26,7 +26,7 @@ const LAB_SERVICES = [
 
 const ANNOUNCING = { IPv4: 'purelb.io/announcing-IPv4', IPv6: 'purelb.io/announcing-IPv6' } as const;
 
-interface AnnouncedRow {
+export interface AnnouncedRow {
   readonly service: string;
   readonly address: string;
   readonly family: 'IPv4' | 'IPv6';
