@@ -158,9 +158,9 @@ describe('watchResource', () => {
       project: (raw) => {
         projected.push(raw);
         const { metadata } = raw as Obj;
-        return {
-          metadata: { name: metadata.name, namespace: metadata.namespace, resourceVersion: metadata.resourceVersion },
-        };
+        const kept: Obj = { metadata: { name: metadata.name, resourceVersion: metadata.resourceVersion } };
+        if (metadata.namespace !== undefined) kept.metadata.namespace = metadata.namespace;
+        return kept;
       },
     });
     const heavy = (name: string, rv: string): Obj & { managedFields: string } => ({
