@@ -152,7 +152,7 @@ async function report(label: string, allocator: AllocatorProcess, port: number):
 }
 
 log(
-  `starting the control plane… (allocator: ${args.source ? 'TypeScript sources' : 'built dist/main.js'} ${args['node-arg'].join(' ')})`,
+  `starting the control plane… (allocator: ${args.source ? 'TypeScript sources' : 'built dist/main.js'} ${nodeArgs.join(' ')})`,
 );
 const cp = await startControlPlane();
 const kubeConfig = new KubeConfig();
