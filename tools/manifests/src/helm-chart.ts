@@ -25,6 +25,8 @@ export interface ChartRun {
 export function helmEnv(home: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env['PATH'] ?? '',
+    // Without HOME, the Kubernetes client inside helm keeps its discovery cache in ./.kube.
+    HOME: home,
     HELM_CACHE_HOME: join(home, 'cache'),
     HELM_CONFIG_HOME: join(home, 'config'),
     HELM_DATA_HOME: join(home, 'data'),
