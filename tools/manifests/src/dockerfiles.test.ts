@@ -59,7 +59,13 @@ describe.each(daemons)('deploy/images/$component.Dockerfile', ({ component, kind
   });
 
   it('runs the compiled daemon, which the package builds from src/main.ts', () => {
-    expect(argsOf(runtime, 'ENTRYPOINT')).toEqual([`["node", "apps/${component}/dist/main.js"]`]);
+    // Exec form: node, any Node options, the compiled main.
+    const [entrypoint, ...others] = argsOf(runtime, 'ENTRYPOINT');
+    expect(others).toEqual([]);
+    const argv = JSON.parse(entrypoint ?? '[]') as string[];
+    expect(argv[0]).toBe('node');
+    expect(argv.at(-1)).toBe(`apps/${component}/dist/main.js`);
+    for (const option of argv.slice(1, -1)) expect(option).toMatch(/^--[a-z-]+(=\S+)?$/);
     expect(existsSync(join(root, 'apps', component, 'src', 'main.ts'))).toBe(true);
     const tsconfig = JSON.parse(readFileSync(join(root, 'apps', component, 'tsconfig.build.json'), 'utf8')) as {
       compilerOptions?: { rootDir?: string; outDir?: string };
