@@ -26,6 +26,7 @@ export default defineConfig({
           include: sources.map((s) => `${s}/*.int.test.ts`),
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['tools/test-control-plane/src/global-setup.ts'],
+          setupFiles: ['tools/test-control-plane/src/file-isolation.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
