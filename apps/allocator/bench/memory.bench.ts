@@ -74,12 +74,13 @@ async function create(rest: KubeClient, path: string, body: unknown): Promise<vo
     throw new Error(`POST ${path}: ${res.status} ${statusMessage(res.body)}`);
 }
 
-/** The process's resident set size in bytes (VmRSS). */
-function rssOf(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match?.[1] === undefined) throw new Error(`no VmRSS for process ${pid}`);
+/** A size of the process's status in bytes: `VmRSS` (resident now) or `VmHWM` (the most it was resident). */
+function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (match?.[1] === undefined) throw new Error(`no ${field} for process ${pid}`);
   return Number(match[1]) * 1024;
 }
+const rssOf = (pid: number): number => statusBytes(pid, 'VmRSS');
 
 /** Median resident set size over `SAMPLE_MS`, sampled every 250 ms, with the range seen. */
 async function sampleRss(pid: number): Promise<{ median: number; min: number; max: number }> {
@@ -147,7 +148,10 @@ async function breakdown(port: number): Promise<string> {
 async function report(label: string, allocator: AllocatorProcess, port: number): Promise<number> {
   await sleep(SETTLE_MS);
   const rss = await sampleRss(allocator.pid);
-  log(`  ${label}: RSS ${mb(rss.median)} (median; ${mb(rss.min)} – ${mb(rss.max)}); ${await breakdown(port)}`);
+  const peak = statusBytes(allocator.pid, 'VmHWM');
+  log(
+    `  ${label}: RSS ${mb(rss.median)} (median; ${mb(rss.min)} – ${mb(rss.max)}; peak so far ${mb(peak)}); ${await breakdown(port)}`,
+  );
   return rss.median;
 }
 
