@@ -45,6 +45,10 @@ function imageNodeFlags(): string[] {
 }
 const nodeArgs = [...(args['image-flags'] ? imageNodeFlags() : []), ...args['node-arg']];
 const SERVICES = Number(args.services);
+if (!Number.isInteger(SERVICES) || SERVICES < 1) {
+  process.stderr.write(`--services must be a whole number of at least 1, got ${args.services}\n`);
+  process.exit(2);
+}
 const IN_FLIGHT = 16;
 const INSTALL_NS = 'purelb';
 const SERVICE_NS = 'bench';
