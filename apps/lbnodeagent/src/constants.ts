@@ -17,6 +17,12 @@ export const ANNOTATIONS = {
 /** Value of `purelb.io/allocated-by` on Services the allocator gave addresses. */
 export const ALLOCATED_BY = 'PureLB';
 
+/**
+ * Longest condition or Event message the agents write (the Event recorder cuts there too). User
+ * values inside a message are bounded on their own by `boundText` of `@purelb/ipam-core`.
+ */
+export const MAX_MESSAGE = 1024;
+
 /** The Service condition the node agents own. */
 export const ANNOUNCED_CONDITION = 'purelb.io/Announced';
 

@@ -1,4 +1,6 @@
-// Structured JSON logs on stdout. Every line carries a stable `event` key naming what happened.
+// Structured JSON logs on stdout. Every line carries a stable `event` key naming what happened, and
+// every field is bounded: a long string shows as a prefix and its length, a long list as its head.
+import { boundText } from '@purelb/ipam-core';
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './options.ts';
@@ -15,24 +17,41 @@ export interface Logger {
   child(fields: Fields): Logger;
 }
 
+/** Longest string in a log field (a stack trace fits), and most items of a list shown. */
+export const MAX_LOG_FIELD = 2048;
+const MAX_LOG_ITEMS = 20;
+
+function boundValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return boundText(value, { quote: false, max: MAX_LOG_FIELD });
+  if (typeof value !== 'object' || value === null || depth > 4) return value;
+  if (Array.isArray(value)) {
+    const head = value.slice(0, MAX_LOG_ITEMS).map((v) => boundValue(v, depth + 1));
+    return value.length > MAX_LOG_ITEMS ? [...head, `… (${value.length} items)`] : head;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return boundFields(value as Fields, depth + 1);
+}
+
+/** The fields with every string (also inside plain objects and lists) bounded. */
+export function boundFields(fields: Fields | undefined, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) out[k] = boundValue(v, depth);
+  return out;
+}
+
 function wrap(p: PinoLogger): Logger {
+  const at =
+    (level: 'fatal' | 'error' | 'warn' | 'info' | 'debug') =>
+    (event: string, fields?: Fields): void => {
+      if (p.isLevelEnabled(level)) p[level]({ ...boundFields(fields), event });
+    };
   return {
-    fatal: (event, fields) => {
-      p.fatal({ ...fields, event });
-    },
-    error: (event, fields) => {
-      p.error({ ...fields, event });
-    },
-    warn: (event, fields) => {
-      p.warn({ ...fields, event });
-    },
-    info: (event, fields) => {
-      p.info({ ...fields, event });
-    },
-    debug: (event, fields) => {
-      p.debug({ ...fields, event });
-    },
-    child: (fields) => wrap(p.child(fields)),
+    fatal: at('fatal'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    child: (fields) => wrap(p.child(boundFields(fields))),
   };
 }
 

@@ -58,6 +58,24 @@ describe('parseAgentConfig', () => {
     expect(parseAgentConfig(spec)).toEqual({ ok: false, errors });
   });
 
+  it('quotes a hostile value as a prefix and its length', () => {
+    const pattern = `(${'a'.repeat(102_400)}`;
+    const r = parseAgentConfig({
+      local: { localint: pattern, extlbint: 'x'.repeat(102_400), sendgarp: { deep: 'y'.repeat(102_400) } },
+    });
+    expect(r.ok).toBe(false);
+    const messages = r.ok ? [] : r.errors.map((e) => e.message);
+    expect(messages).toHaveLength(3);
+    for (const m of messages) expect(m.length).toBeLessThan(400);
+    expect(messages[0]).toMatch(
+      /^spec\.local\.localint "\(a+…" \(102,401 characters\) is not a regular expression \(.+\)$/,
+    );
+    expect(messages[1]).toMatch(/^spec\.local\.extlbint "x+…" \(102,400 characters\) is not a Linux interface name/);
+    expect(messages[2]).toMatch(
+      /^spec\.local\.sendgarp must be true or false, got \{"deep":"y+… \(102,411 characters\)$/,
+    );
+  });
+
   it.each([
     ['kube-lb0', true],
     ['fifteen-chars-x', true],

@@ -1,6 +1,7 @@
 // The LBNodeAgent `spec` (plain JSON, typed unknown) → the agent's configuration, or every located
 // problem. Pure: the same function serves the daemon and the tests. Absent fields take the CRD's
 // defaults, so an agent with no LBNodeAgent at all behaves like one with an empty spec.
+import { boundText } from '@purelb/ipam-core';
 
 /** Where local addresses go: the interface of the default route per family, or the first interface whose name matches. */
 export type LocalInterfaceRule =
@@ -34,6 +35,9 @@ export type ParseAgentConfigResult =
   | { readonly ok: true; readonly value: AgentConfig }
   | { readonly ok: false; readonly errors: readonly ConfigProblem[] };
 
+/** A value of the wrong type, for a message: its JSON, bounded. */
+const shown = (v: unknown): string => boundText(JSON.stringify(v), { quote: false });
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A Linux interface name: 1..15 bytes, no `/`, `:` or whitespace, not `.` or `..`. */
@@ -45,7 +49,7 @@ function parseLocalInterface(raw: unknown, errors: ConfigProblem[]): LocalInterf
   const path = 'spec.local.localint';
   if (raw === undefined || raw === null) return DEFAULT_CONFIG.localInterface;
   if (typeof raw !== 'string') {
-    errors.push({ code: 'InvalidType', path, message: `${path} must be a string, got ${JSON.stringify(raw)}` });
+    errors.push({ code: 'InvalidType', path, message: `${path} must be a string, got ${shown(raw)}` });
     return DEFAULT_CONFIG.localInterface;
   }
   const text = raw.trim();
@@ -62,7 +66,11 @@ function parseLocalInterface(raw: unknown, errors: ConfigProblem[]): LocalInterf
     return { kind: 'pattern', source: text, regex: new RegExp(text, 'u') };
   } catch (err: unknown) {
     const why = err instanceof Error ? err.message : String(err);
-    errors.push({ code: 'InvalidPattern', path, message: `${path} "${text}" is not a regular expression (${why})` });
+    errors.push({
+      code: 'InvalidPattern',
+      path,
+      message: `${path} ${boundText(text)} is not a regular expression (${boundText(why, { quote: false })})`,
+    });
     return DEFAULT_CONFIG.localInterface;
   }
 }
@@ -89,12 +97,12 @@ export function parseAgentConfig(spec: unknown): ParseAgentConfigResult {
   if (ext !== undefined && ext !== null) {
     const path = 'spec.local.extlbint';
     if (typeof ext !== 'string') {
-      errors.push({ code: 'InvalidType', path, message: `${path} must be a string, got ${JSON.stringify(ext)}` });
+      errors.push({ code: 'InvalidType', path, message: `${path} must be a string, got ${shown(ext)}` });
     } else if (!isInterfaceName(ext.trim())) {
       errors.push({
         code: 'InvalidInterfaceName',
         path,
-        message: `${path} "${ext}" is not a Linux interface name (1 to 15 characters, no "/", ":" or whitespace, not "." or "..")`,
+        message: `${path} ${boundText(ext)} is not a Linux interface name (1 to 15 characters, no "/", ":" or whitespace, not "." or "..")`,
       });
     } else {
       virtualInterface = ext.trim();
@@ -109,7 +117,7 @@ export function parseAgentConfig(spec: unknown): ParseAgentConfigResult {
       errors.push({
         code: 'InvalidType',
         path: 'spec.local.sendgarp',
-        message: `spec.local.sendgarp must be true or false, got ${JSON.stringify(garp)}`,
+        message: `spec.local.sendgarp must be true or false, got ${shown(garp)}`,
       });
   }
 

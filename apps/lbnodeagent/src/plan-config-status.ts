@@ -1,7 +1,8 @@
 // The LBNodeAgent's `Ready` condition and Warning Event from parsing its spec. Pure. Every agent
 // computes the same condition from the same object, so each writes only when it differs.
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
-import { CONFIG_CONDITION } from './constants.ts';
+import { boundText } from '@purelb/ipam-core';
+import { CONFIG_CONDITION, MAX_MESSAGE } from './constants.ts';
 import type { ParseAgentConfigResult } from './parse-agent-config.ts';
 import { describeConfig } from './parse-agent-config.ts';
 
@@ -21,13 +22,14 @@ export function planConfigStatus(
   parsed: ParseAgentConfigResult,
   now: string,
 ): ConfigAction[] {
-  const want = parsed.ok
-    ? { status: 'True', reason: 'Valid', message: `in use: ${describeConfig(parsed.value)}` }
-    : {
-        status: 'False',
-        reason: 'InvalidConfig',
-        message: `${parsed.errors.map((e) => e.message).join('; ')}; the agents keep their last valid configuration`,
-      };
+  const text = parsed.ok
+    ? `in use: ${describeConfig(parsed.value)}`
+    : `${parsed.errors.map((e) => e.message).join('; ')}; the agents keep their last valid configuration`;
+  const want = {
+    status: parsed.ok ? 'True' : 'False',
+    reason: parsed.ok ? 'Valid' : 'InvalidConfig',
+    message: boundText(text, { quote: false, max: MAX_MESSAGE }),
+  };
   const current = observed.conditions.find((c) => c['type'] === CONFIG_CONDITION);
   const same =
     current !== undefined &&

@@ -1,10 +1,10 @@
 // What this node writes on a Service: its `purelb.io/announcing-IPvX` annotation when it holds a
 // local address, the `purelb.io/Announced` condition when it is the Service's writer, and Events.
 // Pure: desired vs observed → actions; converged → [].
-import { IP_FAMILIES } from '@purelb/ipam-core';
+import { IP_FAMILIES, boundText } from '@purelb/ipam-core';
 import type { IpFamily } from '@purelb/ipam-core';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
-import { ANNOTATIONS, ANNOUNCED_CONDITION } from './constants.ts';
+import { ANNOTATIONS, ANNOUNCED_CONDITION, MAX_MESSAGE } from './constants.ts';
 import type { AddressAnnouncement, ServiceAnnouncement } from './decide-node.ts';
 import { announcingNode } from './observe-service.ts';
 import type { ObservedService } from './observe-service.ts';
@@ -124,7 +124,7 @@ export function announcedCondition(
   return {
     status: reason === 'Announcing' ? 'True' : 'False',
     reason,
-    message: parts.map((p) => p.text).join('; '),
+    message: boundText(parts.map((p) => p.text).join('; '), { quote: false, max: MAX_MESSAGE }),
     virtual: parts.filter((p) => p.virtual).map((p) => p.text),
   };
 }
