@@ -1,9 +1,8 @@
 // Entry point: options → logger → crash policy → cluster → health server → allocator; SIGTERM/SIGINT stop it.
 import { homedir, hostname } from 'node:os';
-import { installCrashPolicy } from '@purelb/k8s-watch';
+import { installCrashPolicy, loadKubeconfigSource } from '@purelb/k8s-watch';
 import { connectCluster, startAllocator } from './allocator.ts';
 import { startHealthServer } from './health-server.ts';
-import { loadKubeConfig } from './load-kube-config.ts';
 import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { parseOptions, usage } from './options.ts';
@@ -42,7 +41,7 @@ installCrashPolicy({
   graceMs: Math.min(2000, options.renewDeadlineMs),
 });
 
-const kube = await loadKubeConfig(options.kubeconfig);
+const kube = await loadKubeconfigSource(options.kubeconfig);
 if (!kube.ok) {
   for (const e of kube.errors) logger.error('startup-failed', { path: e.path, message: e.message });
   process.exit(1);

@@ -3,14 +3,9 @@
 // node ports and any annotation anyone wrote (kubectl's last-applied configuration is a copy of
 // the whole object); the cache keeps our annotations, the spec fields of a request, and the status
 // the planner compares and rewrites (ADR 0014).
+import { projectMetadata } from '@purelb/k8s-watch';
 import { ANNOTATIONS } from './constants.ts';
-import type {
-  IngressObject,
-  ObjectMeta,
-  ServiceGroupObject,
-  ServiceObject,
-  ServicePortObject,
-} from './kube-objects.ts';
+import type { IngressObject, ServiceGroupObject, ServiceObject, ServicePortObject } from './kube-objects.ts';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -25,26 +20,6 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 /** `{ [name]: value }` when the value is there, else nothing (optional fields stay absent). */
 const some = <K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
-
-/** Identity, age and generation; of the annotations only `purelb.io/` ones the allocator reads or writes. */
-function projectMeta(raw: unknown, keep: readonly string[]): ObjectMeta {
-  const m = record(raw) ?? {};
-  const all = record(m.annotations);
-  let annotations: Record<string, string> | undefined;
-  for (const name of keep) {
-    const value = all?.[name];
-    if (typeof value === 'string') (annotations ??= {})[name] = value;
-  }
-  return {
-    ...some('name', str(m.name)),
-    ...some('namespace', str(m.namespace)),
-    ...some('uid', str(m.uid)),
-    ...some('resourceVersion', str(m.resourceVersion)),
-    ...some('generation', num(m.generation)),
-    ...some('creationTimestamp', str(m.creationTimestamp)),
-    ...some('annotations', annotations),
-  };
-}
 
 function projectPorts(raw: unknown): ServicePortObject[] | undefined {
   return list(raw)?.map((p) => {
@@ -71,7 +46,7 @@ export function projectService(raw: object): ServiceObject {
   const status = record(service.status);
   const loadBalancerClass = spec?.loadBalancerClass;
   return {
-    metadata: projectMeta(service.metadata, OUR_ANNOTATIONS),
+    metadata: projectMetadata(service.metadata, { annotations: OUR_ANNOTATIONS }),
     spec: {
       ...some('type', str(spec?.type)),
       ...some('loadBalancerClass', loadBalancerClass === null ? null : str(loadBalancerClass)),
@@ -100,7 +75,7 @@ export function projectService(raw: object): ServiceObject {
 export function projectServiceGroup(raw: object): ServiceGroupObject {
   const group = raw as Json;
   return {
-    metadata: projectMeta(group.metadata, []),
+    metadata: projectMetadata(group.metadata),
     ...some('spec', group.spec),
     ...some('status', record(group.status) as ServiceGroupObject['status']),
   };

@@ -1,9 +1,14 @@
 // Entry point: options → logger → crash policy → cluster → daemon → sidecar; SIGTERM/SIGINT stop it
 // (the daemon says goodbye to its peers, which withdraw the routes at once).
 import { homedir, hostname, networkInterfaces } from 'node:os';
-import { createClusterWriter, createEventRecorder, createKubeTransport, installCrashPolicy } from '@purelb/k8s-watch';
+import {
+  createClusterWriter,
+  createEventRecorder,
+  createKubeTransport,
+  installCrashPolicy,
+  loadKubeconfigSource,
+} from '@purelb/k8s-watch';
 import { createBirdDaemon } from './bird-daemon.ts';
-import { loadKubeConfig } from './load-kube-config.ts';
 import { createLogger, errorFields } from './logger.ts';
 import { parseOptions, usage } from './options.ts';
 import { startRoutingSidecar } from './routing-sidecar.ts';
@@ -30,7 +35,7 @@ installCrashPolicy({
   onFatal: () => daemon.stop(1500),
 });
 
-const kube = loadKubeConfig(options.kubeconfig);
+const kube = await loadKubeconfigSource(options.kubeconfig);
 if (!kube.ok) {
   for (const e of kube.errors) logger.error('startup-failed', { path: e.path, message: e.message });
   process.exit(1);

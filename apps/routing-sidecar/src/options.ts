@@ -1,12 +1,10 @@
 // Command-line flags and environment → one validated, typed options object. Pure: the caller hands in
 // argv, the environment and the host facts.
 
+import type { KubeconfigSource } from '@purelb/k8s-watch';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-export type KubeconfigSource =
-  | { readonly kind: 'file'; readonly path: string; readonly from: '--kubeconfig' | 'KUBECONFIG' | 'home' }
-  | { readonly kind: 'in-cluster' };
 
 export interface SidecarOptions {
   readonly kubeconfig: KubeconfigSource;

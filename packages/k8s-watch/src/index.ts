@@ -10,6 +10,8 @@ export type { BackoffPolicy } from './backoff.ts';
 // the client configuration: where the API server is and the credentials (client-node's KubeConfig fits)
 export type { ClusterAccess, ClusterEndpoint } from './cluster-access.ts';
 export { loadClusterAccess, SERVICE_ACCOUNT_DIR } from './load-cluster-access.ts';
+export { loadKubeconfigSource } from './kubeconfig-source.ts';
+export type { KubeconfigSource, LoadKubeconfigResult } from './kubeconfig-source.ts';
 export type {
   ClusterAccessSource,
   LoadClusterAccessFailure,
@@ -21,6 +23,8 @@ export type {
 // list/watch → snapshots
 export { watchResource } from './watch-resource.ts';
 export { objectKey } from './object-key.ts';
+export { projectMetadata } from './project-metadata.ts';
+export type { MetadataProjection, ProjectedMetadata } from './project-metadata.ts';
 export { createKubeTransport } from './kube-transport.ts';
 export type {
   KubeObject,
