@@ -5,13 +5,21 @@
 // otherwise; `--services=N` for another count. Prints readable numbers, then one JSON line:
 //   {"idleRssMb":…,"rss5kServicesMb":…,"bytesPerService":…}
 // MB = 1,000,000 bytes. Budget (docs/spec.md §8): idle ≤ 100 MB; each further 1,000 Services ≤ 8 MB.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
-import { createKubeClient, startControlPlane, statusMessage, waitUntil } from '@purelb/test-control-plane';
+import {
+  createKubeClient,
+  imageNodeFlags,
+  residentBytes,
+  sampleResidentSet,
+  startControlPlane,
+  statusMessage,
+  waitUntil,
+} from '@purelb/test-control-plane';
 import type { KubeClient } from '@purelb/test-control-plane';
 import { startAllocatorProcess } from '../src/testing/index.ts';
 import type { AllocatorProcess } from '../src/testing/index.ts';
@@ -30,20 +38,11 @@ const { values: args } = parseArgs({
   allowNegative: true,
 });
 
-/** The Node options between `node` and the entry point in the image's ENTRYPOINT: the allocator runs as shipped. */
-function imageNodeFlags(): string[] {
-  const dockerfile = readFileSync(
-    join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile'),
-    'utf8',
-  );
-  const line = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
-  const command = line === undefined ? undefined : (JSON.parse(line) as unknown);
-  if (!Array.isArray(command) || command[0] !== 'node' || command.at(-1) !== 'apps/allocator/dist/main.js') {
-    throw new Error(`deploy/images/allocator.Dockerfile: no ENTRYPOINT ["node", …, "apps/allocator/dist/main.js"]`);
-  }
-  return (command as string[]).slice(1, -1);
-}
-const nodeArgs = [...(args['image-flags'] ? imageNodeFlags() : []), ...args['node-arg']];
+const DOCKERFILE = join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile');
+const nodeArgs = [
+  ...(args['image-flags'] ? imageNodeFlags(DOCKERFILE, 'apps/allocator/dist/main.js') : []),
+  ...args['node-arg'],
+];
 const SERVICES = Number(args.services);
 if (!Number.isInteger(SERVICES) || SERVICES < 1) {
   process.stderr.write(`--services must be a whole number of at least 1, got ${args.services}\n`);
@@ -76,30 +75,6 @@ async function create(rest: KubeClient, path: string, body: unknown): Promise<vo
   const res = await rest.post(path, body);
   if (res.status !== 201 && res.status !== 409)
     throw new Error(`POST ${path}: ${res.status} ${statusMessage(res.body)}`);
-}
-
-/** A size of the process's status in bytes: `VmRSS` (resident now) or `VmHWM` (the most it was resident). */
-function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match?.[1] === undefined) throw new Error(`no ${field} for process ${pid}`);
-  return Number(match[1]) * 1024;
-}
-const rssOf = (pid: number): number => statusBytes(pid, 'VmRSS');
-
-/** Median resident set size over `SAMPLE_MS`, sampled every 250 ms, with the range seen. */
-async function sampleRss(pid: number): Promise<{ median: number; min: number; max: number }> {
-  const samples: number[] = [];
-  const end = Date.now() + SAMPLE_MS;
-  while (Date.now() < end) {
-    samples.push(rssOf(pid));
-    await sleep(250);
-  }
-  samples.sort((a, b) => a - b);
-  return {
-    median: samples[Math.floor(samples.length / 2)] ?? Number.NaN,
-    min: samples[0] ?? Number.NaN,
-    max: samples.at(-1) ?? Number.NaN,
-  };
 }
 
 /** A gauge or counter of the allocator's /metrics, summed over its label sets. */
@@ -151,8 +126,8 @@ async function breakdown(port: number): Promise<string> {
 
 async function report(label: string, allocator: AllocatorProcess, port: number): Promise<number> {
   await sleep(SETTLE_MS);
-  const rss = await sampleRss(allocator.pid);
-  const peak = statusBytes(allocator.pid, 'VmHWM');
+  const rss = await sampleResidentSet(allocator.pid, { durationMs: SAMPLE_MS });
+  const peak = residentBytes(allocator.pid, 'VmHWM');
   log(
     `  ${label}: RSS ${mb(rss.median)} (median; ${mb(rss.min)} – ${mb(rss.max)}; peak so far ${mb(peak)}); ${await breakdown(port)}`,
   );

@@ -22,3 +22,7 @@ export type { Probe, WaitOptions, Found } from './wait-until.ts';
 export { createKubeClient, expectOk, MERGE_PATCH } from './kube-client.ts';
 export type { KubeClient, KubeClientOptions, KubeRequestOptions, KubeResponse, KubeMethod } from './kube-client.ts';
 export { statusMessage } from './http-exchange.ts';
+
+// measuring a daemon as shipped (memory benchmarks)
+export { residentBytes, sampleResidentSet, imageNodeFlags } from './process-memory.ts';
+export type { ResidentField, ResidentSample } from './process-memory.ts';
