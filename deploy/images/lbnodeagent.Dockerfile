@@ -31,4 +31,8 @@ COPY --from=build /src/packages ./packages
 COPY --from=build /src/apps/lbnodeagent ./apps/lbnodeagent
 # The DaemonSet runs it as root with only NET_ADMIN and NET_RAW and a read-only root file system.
 EXPOSE 7473
-ENTRYPOINT ["node", "apps/lbnodeagent/dist/main.js"]
+# --max-semi-space-size=4 (MB) and --optimize-for-size: V8 otherwise grows the young generation to
+# 64 MB and the old space to several times what is live when Services arrive in bulk, and keeps
+# both; with these flags the agent's resident set follows what it holds at the same CPU
+# (docs/adr/0014-memory-budget.md). The memory benchmark starts the agents with these flags.
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--optimize-for-size", "apps/lbnodeagent/dist/main.js"]

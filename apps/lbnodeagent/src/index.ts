@@ -6,16 +6,7 @@ export type { AgentDeps, NodeAgent } from './node-agent.ts';
 export { connectCluster } from './agent-cluster.ts';
 export type { AgentCluster } from './agent-cluster.ts';
 export { parseOptions, usage } from './options.ts';
-export type {
-  AgentOptions,
-  HostFacts,
-  KubeconfigSource,
-  ListenAddress,
-  LogLevel,
-  OptionError,
-  ParseOptionsResult,
-} from './options.ts';
-export { loadKubeConfig } from './load-kube-config.ts';
+export type { AgentOptions, HostFacts, ListenAddress, LogLevel, OptionError, ParseOptionsResult } from './options.ts';
 export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export { createMetrics } from './metrics.ts';

@@ -1,10 +1,9 @@
 // Entry point: options → logger → crash policy → cluster and kernel → health server → agent;
 // SIGTERM/SIGINT withdraw this node's local addresses, delete its membership Lease and exit 0.
 import { homedir, hostname } from 'node:os';
-import { installCrashPolicy } from '@purelb/k8s-watch';
+import { installCrashPolicy, loadKubeconfigSource } from '@purelb/k8s-watch';
 import { startHealthServer } from './health-server.ts';
 import { kernelNetwork } from './kernel-network.ts';
-import { loadKubeConfig } from './load-kube-config.ts';
 import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { connectCluster } from './agent-cluster.ts';
@@ -41,7 +40,7 @@ installCrashPolicy({
   graceMs: 2000,
 });
 
-const kube = loadKubeConfig(options.kubeconfig);
+const kube = await loadKubeconfigSource(options.kubeconfig);
 if (!kube.ok) {
   for (const e of kube.errors) logger.error('startup-failed', { path: e.path, message: e.message });
   process.exit(1);

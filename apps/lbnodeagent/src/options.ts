@@ -1,13 +1,10 @@
 // Command-line flags and environment → one validated, typed options object.
 // Pure: the caller hands in argv, the environment and the host facts; nothing here reads the process.
 
+import type { KubeconfigSource } from '@purelb/k8s-watch';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-/** Where the Kubernetes client configuration comes from, decided once at start-up. */
-export type KubeconfigSource =
-  | { readonly kind: 'file'; readonly path: string; readonly from: '--kubeconfig' | 'KUBECONFIG' | 'home' }
-  | { readonly kind: 'in-cluster' };
 
 export interface ListenAddress {
   readonly host: string;

@@ -11,7 +11,7 @@ import type { KubeClient } from '@purelb/test-control-plane';
 import { createLab } from '@purelb/test-lab';
 import type { Lab, LabHost, LabNode } from '@purelb/test-lab';
 import { startAgentProcess } from '@purelb/lbnodeagent/testing';
-import type { AgentProcess } from '@purelb/lbnodeagent/testing';
+import type { AgentProcess, AgentProcessOptions } from '@purelb/lbnodeagent/testing';
 
 export interface AgentLabOptions {
   readonly kubeconfigPath: string;
@@ -22,6 +22,8 @@ export interface AgentLabOptions {
   readonly logLevel?: 'debug' | 'info';
   /** Start an agent on every node at once (default true); otherwise `startAgent` does it. */
   readonly startAgents?: boolean;
+  /** How the agents run: default their TypeScript sources; a benchmark runs the built ones as the image does. */
+  readonly agentProcess?: Pick<AgentProcessOptions, 'mainPath' | 'nodeArgs' | 'sourceCondition'>;
 }
 
 export interface AgentLab {
@@ -47,6 +49,8 @@ export interface AgentLab {
   neighbourMac(address: string): Promise<string | undefined>;
   /** Kernel routes of a node on an interface, as `ip route` prints them. */
   routes(node: LabHost, iface: string): Promise<string[]>;
+  /** The Prometheus text of the node's agent (`/metrics`, fetched inside the node); empty when it has none. */
+  metrics(node: LabNode): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -147,6 +151,7 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
       extraArgs: ['--default-class=false', '--link-kind', 'ifb'],
       spawn: (argv) => lab.spawnIn(node, argv, { stdio: ['ignore', 'pipe', 'pipe'] }),
       ...logFile(node.name),
+      ...options.agentProcess,
     });
     agents.set(node.name, agent);
     await agent.waitForLog((l) => l.event === 'ready');
@@ -196,6 +201,13 @@ export async function startAgentLab(options: AgentLabOptions): Promise<AgentLab>
       const res6 = await lab.exec(node, ['ip', '-6', '-j', 'route', 'show', 'dev', iface]);
       const list6 = JSON.parse(res6.stdout === '' ? '[]' : res6.stdout) as { dst: string; protocol?: string }[];
       return [...list, ...list6].map((r) => `${r.dst} proto ${r.protocol ?? 'unknown'}`);
+    },
+    metrics: async (node) => {
+      const port = agents.get(node.name)?.logs.find((l) => l.event === 'listening')?.['port'];
+      if (typeof port !== 'number') return '';
+      const fetchMetrics = `fetch('http://127.0.0.1:${port}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
+      const res = await lab.exec(node, [process.execPath, '-e', fetchMetrics]);
+      return res.code === 0 ? res.stdout : '';
     },
     async close() {
       await Promise.all([...agents.values()].map((a) => a.stop('SIGTERM', 5000)));

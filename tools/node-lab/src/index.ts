@@ -2,3 +2,5 @@
 // the node agent's benchmark and the demo.
 export { startAgentLab, createLabService, waitForIngress, SERVICE_GROUPS } from './agent-lab.ts';
 export type { AgentLab, AgentLabOptions } from './agent-lab.ts';
+export { createAllocatedServices } from './allocated-services.ts';
+export type { AllocatedService, CreateAllocatedOptions } from './allocated-services.ts';

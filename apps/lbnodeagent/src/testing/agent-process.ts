@@ -36,6 +36,13 @@ export interface AgentProcessOptions {
   readonly spawn?: (argv: readonly string[]) => ChildProcess;
   /** The entry point to run. Default: this package's `main`. */
   readonly mainPath?: string;
+  /** Options for Node itself, before the entry point (e.g. the image's V8 flags). */
+  readonly nodeArgs?: readonly string[];
+  /**
+   * Resolve the workspace's packages to their TypeScript sources (`--conditions=@purelb/source`).
+   * Default true; false runs a built `mainPath` on the built libraries, as the image does.
+   */
+  readonly sourceCondition?: boolean;
 }
 
 export interface AgentExit {
@@ -60,7 +67,8 @@ export interface AgentProcess {
 /** The agent's command line (after the Node executable). */
 export function agentArgs(options: AgentProcessOptions): string[] {
   return [
-    '--conditions=@purelb/source',
+    ...(options.nodeArgs ?? []),
+    ...(options.sourceCondition === false ? [] : ['--conditions=@purelb/source']),
     options.mainPath ?? MAIN,
     '--node-name',
     options.nodeName,
