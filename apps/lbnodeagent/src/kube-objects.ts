@@ -1,16 +1,10 @@
 // The shapes of the objects the node agent reads, as the API server sends them (raw JSON). Only the
 // fields the agent uses; everything is optional because nothing read from the wire is trusted.
 
-export interface ObjectMeta {
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly uid?: string;
-  readonly resourceVersion?: string;
-  readonly generation?: number;
-  readonly creationTimestamp?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+import type { ProjectedMetadata } from '@purelb/k8s-watch';
+
+/** The metadata fields the agent reads: the same as a watch cache keeps (`projectMetadata`). */
+export type ObjectMeta = ProjectedMetadata;
 
 export interface ServiceObject {
   readonly metadata?: ObjectMeta;
