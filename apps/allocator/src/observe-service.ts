@@ -1,6 +1,5 @@
 // What the cluster currently shows for a Service, in the planner's terms.
 import type { ServiceObject } from './kube-objects.ts';
-import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS } from './constants.ts';
 
 export interface ObservedCondition {
@@ -29,8 +28,6 @@ export interface ObservedService {
   readonly poolType: string | undefined;
   /** `purelb.io/Allocated`, if present. */
   readonly condition: ObservedCondition | undefined;
-  /** Every other condition, as the server sent it (kept untouched when ours is rewritten). */
-  readonly otherConditions: readonly JsonObject[];
 }
 
 /** Whether the Service carries anything the allocator wrote. */
@@ -55,26 +52,12 @@ export function formatTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function toJson(value: unknown): JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return value;
-  if (value instanceof Date) return timeText(value) ?? null;
-  if (Array.isArray(value)) return value.map(toJson);
-  if (typeof value === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[k] = toJson(v);
-    return out;
-  }
-  return null;
-}
-
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 export function observeService(service: ServiceObject): ObservedService {
   const annotations = service.metadata?.annotations ?? {};
   let condition: ObservedCondition | undefined;
-  const otherConditions: JsonObject[] = [];
   const rawConditions: unknown = service.status?.conditions;
   for (const c of Array.isArray(rawConditions) ? (rawConditions as unknown[]) : []) {
     if (typeof c !== 'object' || c === null) continue;
@@ -87,8 +70,6 @@ export function observeService(service: ServiceObject): ObservedService {
         lastTransitionTime: timeText(rec.lastTransitionTime),
         observedGeneration: num(rec.observedGeneration),
       };
-    } else {
-      otherConditions.push(toJson(rec) as JsonObject);
     }
   }
   const rawIngress: unknown = service.status?.loadBalancer?.ingress;
@@ -108,6 +89,5 @@ export function observeService(service: ServiceObject): ObservedService {
     allocatedFrom: annotations[ANNOTATIONS.allocatedFrom],
     poolType: annotations[ANNOTATIONS.poolType],
     condition,
-    otherConditions,
   };
 }

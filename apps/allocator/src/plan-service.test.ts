@@ -17,7 +17,6 @@ const bare: ObservedService = {
   allocatedFrom: undefined,
   poolType: undefined,
   condition: undefined,
-  otherConditions: [],
 };
 
 const allocatedCondition = {
@@ -163,22 +162,14 @@ describe('planService', () => {
     });
   });
 
-  it('keeps other controllers’ conditions and the transition time when the status stays the same', () => {
-    const other = {
-      type: 'example.com/Other',
-      status: 'True',
-      reason: 'Fine',
-      message: '',
-      lastTransitionTime: EARLIER,
-    };
-    const observed: ObservedService = { ...converged, otherConditions: [other], generation: 2 };
+  it('patches only its own condition, keeping the transition time when the status stays the same', () => {
+    const observed: ObservedService = { ...converged, generation: 2 };
     const actions = planService(observed, holdV4, NOW);
     expect(actions).toEqual([
       {
         kind: 'patch-status',
         status: {
           conditions: [
-            other,
             {
               type: 'purelb.io/Allocated',
               status: 'True',
@@ -214,21 +205,13 @@ describe('planService', () => {
     ]);
   });
 
-  it('release keeps other conditions and removes only our annotations', () => {
-    const other = {
-      type: 'example.com/Other',
-      status: 'True',
-      reason: 'Fine',
-      message: '',
-      lastTransitionTime: EARLIER,
-    };
-    const actions = planService(
-      { ...converged, otherConditions: [other] },
-      { kind: 'release', released: ['192.0.2.10'] },
-      NOW,
-    );
+  it('release deletes only our condition and removes only our annotations', () => {
+    const actions = planService(converged, { kind: 'release', released: ['192.0.2.10'] }, NOW);
     expect(actions).toEqual([
-      { kind: 'patch-status', status: { loadBalancer: { ingress: null }, conditions: [other] } },
+      {
+        kind: 'patch-status',
+        status: { loadBalancer: { ingress: null }, conditions: [{ type: 'purelb.io/Allocated', $patch: 'delete' }] },
+      },
       {
         kind: 'patch-annotations',
         set: {},

@@ -2,6 +2,7 @@
 // writes and Events that close the gap. Converged → [].
 import { boundText } from '@purelb/ipam-core';
 import type { AllocatedAddress, AllocationErrorCode } from '@purelb/ipam-core';
+import { conditionRemoval } from '@purelb/k8s-watch';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { ALLOCATED_BY, ALLOCATED_CONDITION, ANNOTATIONS, MAX_MESSAGE, POOL_TYPE_LOCAL } from './constants.ts';
 import { carriesOurMarks } from './observe-service.ts';
@@ -71,7 +72,7 @@ function releaseActions(observed: ObservedService, released: readonly string[]):
   const ips = [...new Set([...(clearIngress ? ingressIps(observed) : []), ...released])];
   if (clearIngress) status.loadBalancer = { ingress: null };
   if (observed.condition !== undefined) {
-    status.conditions = observed.otherConditions.length > 0 ? [...observed.otherConditions] : null;
+    status.conditions = [conditionRemoval(ALLOCATED_CONDITION)];
   }
   if (Object.keys(status).length > 0) actions.push({ kind: 'patch-status', status });
   const remove = OUR_ANNOTATIONS.filter((a) => annotationValue(observed, a) !== undefined);
@@ -132,7 +133,7 @@ function holdActions(
       lastTransitionTime,
     };
     if (observed.generation !== undefined) condition.observedGeneration = observed.generation;
-    status.conditions = [...observed.otherConditions, condition];
+    status.conditions = [condition];
   }
 
   const set: Record<string, string> = {};

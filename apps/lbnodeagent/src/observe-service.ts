@@ -1,6 +1,5 @@
 // What a Service currently shows of the node agents' writes, in the planner's terms.
 import type { IpFamily } from '@purelb/ipam-core';
-import type { JsonObject } from '@purelb/k8s-watch';
 import { ANNOTATIONS, ANNOUNCED_CONDITION } from './constants.ts';
 import type { ServiceObject } from './kube-objects.ts';
 
@@ -21,8 +20,6 @@ export interface ObservedService {
   readonly announcing: Readonly<Record<IpFamily, string | undefined>>;
   /** `purelb.io/Announced`, if present. */
   readonly condition: ObservedCondition | undefined;
-  /** Every other condition as the server sent it (kept untouched when ours is rewritten). */
-  readonly otherConditions: readonly JsonObject[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -31,7 +28,6 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 export function observeService(service: ServiceObject): ObservedService {
   const annotations = service.metadata?.annotations ?? {};
   let condition: ObservedCondition | undefined;
-  const otherConditions: JsonObject[] = [];
   const raw: unknown = service.status?.conditions;
   for (const c of Array.isArray(raw) ? (raw as unknown[]) : []) {
     if (typeof c !== 'object' || c === null) continue;
@@ -44,8 +40,6 @@ export function observeService(service: ServiceObject): ObservedService {
         lastTransitionTime: str(rec.lastTransitionTime),
         observedGeneration: num(rec.observedGeneration),
       };
-    } else {
-      otherConditions.push(rec as JsonObject);
     }
   }
   return {
@@ -55,7 +49,6 @@ export function observeService(service: ServiceObject): ObservedService {
     generation: num(service.metadata?.generation),
     announcing: { IPv4: annotations[ANNOTATIONS.announcingIPv4], IPv6: annotations[ANNOTATIONS.announcingIPv6] },
     condition,
-    otherConditions,
   };
 }
 

@@ -14,7 +14,6 @@ const bare: ObservedService = {
   generation: 2,
   announcing: { IPv4: undefined, IPv6: undefined },
   condition: undefined,
-  otherConditions: [{ type: 'purelb.io/Allocated', status: 'True' }],
 };
 
 const mine: DesiredAddress = {
@@ -73,10 +72,10 @@ const kinds = (actions: ServiceAction[]): string[] =>
       case 'patch-annotations':
         return `annotations:${JSON.stringify(a.set)}-${JSON.stringify(a.remove)}`;
       case 'patch-status': {
-        const c = (a.status.conditions as { type: string; reason?: string }[]).find(
+        const c = (a.status.conditions as { type: string; reason?: string; $patch?: string }[]).find(
           (x) => x.type === 'purelb.io/Announced',
         );
-        return `condition:${c?.reason ?? 'removed'}`;
+        return c?.['$patch'] === 'delete' ? 'condition:removed' : `condition:${c?.reason}`;
       }
     }
   });
@@ -191,7 +190,6 @@ describe('planService', () => {
         kind: 'patch-status',
         status: {
           conditions: [
-            { type: 'purelb.io/Allocated', status: 'True' },
             {
               type: 'purelb.io/Announced',
               status: 'True',
@@ -223,7 +221,7 @@ describe('planService', () => {
     const status = actions.find((a) => a.kind === 'patch-status');
     expect(
       status?.kind === 'patch-status' &&
-        (status.status.conditions as { lastTransitionTime: string }[])[1]?.lastTransitionTime,
+        (status.status.conditions as { lastTransitionTime: string }[])[0]?.lastTransitionTime,
     ).toBe(NOW);
     expect(actions.find((a) => a.kind === 'event')).toEqual({
       kind: 'event',

@@ -3,6 +3,7 @@
 // Pure: desired vs observed → actions; converged → [].
 import { IP_FAMILIES, boundText } from '@purelb/ipam-core';
 import type { IpFamily } from '@purelb/ipam-core';
+import { conditionRemoval } from '@purelb/k8s-watch';
 import type { JsonObject, JsonValue } from '@purelb/k8s-watch';
 import { ANNOTATIONS, ANNOUNCED_CONDITION, MAX_MESSAGE } from './constants.ts';
 import type { AddressAnnouncement, ServiceAnnouncement } from './decide-node.ts';
@@ -173,7 +174,7 @@ function conditionActions(input: PlanServiceInput, actions: ServiceAction[]): vo
   const current = observed.condition;
   if (announcement === undefined) {
     if (current !== undefined)
-      actions.push({ kind: 'patch-status', status: { conditions: [...observed.otherConditions] } });
+      actions.push({ kind: 'patch-status', status: { conditions: [conditionRemoval(ANNOUNCED_CONDITION)] } });
     return;
   }
   const want = announcedCondition(announcement, input);
@@ -195,7 +196,7 @@ function conditionActions(input: PlanServiceInput, actions: ServiceAction[]): vo
     lastTransitionTime,
   };
   if (observed.generation !== undefined) condition.observedGeneration = observed.generation;
-  actions.push({ kind: 'patch-status', status: { conditions: [...observed.otherConditions, condition] } });
+  actions.push({ kind: 'patch-status', status: { conditions: [condition] } });
   if (want.reason === 'NoEligibleNode' && current?.reason !== want.reason) {
     actions.push({
       kind: 'event',

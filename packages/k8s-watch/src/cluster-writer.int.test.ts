@@ -15,6 +15,7 @@ import { createClusterWriter } from './cluster-writer.ts';
 import type { ClusterWriter } from './cluster-writer.ts';
 import { createEventRecorder } from './event-recorder.ts';
 import { createLeaseClient } from './lease-client.ts';
+import { CONDITION_PATCH_STEPS, byType } from './testing/condition-patch-steps.ts';
 
 let kc: KubeConfig;
 let core: CoreV1Api;
@@ -61,6 +62,25 @@ describe('createClusterWriter on a real API server', () => {
     expect(
       (await core.readNamespacedServiceStatus({ namespace, name: 'status' })).status?.loadBalancer?.ingress,
     ).toBeUndefined();
+  });
+
+  it('merges Service conditions by type: each writer sets and removes only its own', async () => {
+    await loadBalancer('conditions');
+    const ref = { namespace, name: 'conditions' };
+    for (const step of CONDITION_PATCH_STEPS) {
+      expect((await writer.patchServiceStatus(ref, step.status)).ok, step.what).toBe(true);
+      const read = await core.readNamespacedServiceStatus(ref);
+      const conditions = (read.status?.conditions ?? []).map((c) => ({
+        type: c.type,
+        status: c.status,
+        reason: c.reason,
+        message: c.message,
+        lastTransitionTime: c.lastTransitionTime.toISOString().replace('.000Z', 'Z'),
+      }));
+      expect(byType(conditions), step.what).toEqual(step.conditions);
+    }
+    const read = await core.readNamespacedServiceStatus(ref);
+    expect(read.status?.loadBalancer?.ingress).toEqual([{ ip: '192.0.2.20', ipMode: 'VIP' }]);
   });
 
   it('returns the server refusals as typed errors', async () => {

@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 describe('createClusterWriter', () => {
-  it('merge-patches Service status through the status subresource, with a Content-Length (the API server ignores chunked DELETE bodies)', async () => {
+  it('strategic-merge-patches Service status through the status subresource, with a Content-Length (the API server ignores chunked DELETE bodies)', async () => {
     const { writer, seen, lengths } = await serve();
     const result = await writer.patchServiceStatus(
       { namespace: 'web', name: 'front' },
@@ -70,7 +70,7 @@ describe('createClusterWriter', () => {
       {
         method: 'PATCH',
         path: '/api/v1/namespaces/web/services/front/status',
-        contentType: 'application/merge-patch+json',
+        contentType: 'application/strategic-merge-patch+json',
         body: { status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } } },
       },
     ]);

@@ -1,6 +1,6 @@
 // The writes the daemons make, each with the right patch content type, failures returned as values.
 import type { ClusterAccess } from './cluster-access.ts';
-import { JSON_CONTENT, MERGE_PATCH, resourceVersionOf, sendJson } from './send-json.ts';
+import { JSON_CONTENT, MERGE_PATCH, STRATEGIC_MERGE_PATCH, resourceVersionOf, sendJson } from './send-json.ts';
 import type { JsonRequest } from './send-json.ts';
 import type { ApiResult, JsonObject, JsonValue } from './api-result.ts';
 
@@ -45,7 +45,12 @@ export interface CoreEvent {
 }
 
 export interface ClusterWriter {
-  /** Merge-patches `.status` of a Service through its `/status` subresource. */
+  /**
+   * Patches `.status` of a Service through its `/status` subresource with a strategic merge patch:
+   * `conditions` merge by `type` (the patch names only the writer's own; `conditionRemoval(type)`
+   * deletes one), so two writers never overwrite each other's conditions; every other field is
+   * replaced, and `null` deletes it, as in a merge patch.
+   */
   patchServiceStatus(ref: NamespacedRef, status: JsonObject): Promise<ApiResult<Written>>;
   /** Merge-patches `metadata.annotations`: sets `set`, deletes `remove`. A no-op change sends nothing. */
   patchAnnotations(target: AnnotationTarget, change: AnnotationChange): Promise<ApiResult<Written>>;
@@ -63,7 +68,13 @@ export function createClusterWriter(kubeConfig: ClusterAccess): ClusterWriter {
   const mergePatch = (path: string, body: JsonObject): Promise<ApiResult<Written>> =>
     send({ method: 'PATCH', path, body, contentType: MERGE_PATCH });
   return {
-    patchServiceStatus: (ref, status) => mergePatch(`${servicePath(ref)}/status`, { status }),
+    patchServiceStatus: (ref, status) =>
+      send({
+        method: 'PATCH',
+        path: `${servicePath(ref)}/status`,
+        body: { status },
+        contentType: STRATEGIC_MERGE_PATCH,
+      }),
     patchAnnotations: async (target, change) => {
       const annotations = annotationPatch(change);
       if (annotations === undefined) return { ok: true, value: { resourceVersion: undefined } };
@@ -78,6 +89,11 @@ export function createClusterWriter(kubeConfig: ClusterAccess): ClusterWriter {
         contentType: JSON_CONTENT,
       }),
   };
+}
+
+/** The entry of a Service's `status.conditions` patch that deletes the condition of that type. */
+export function conditionRemoval(type: string): JsonObject {
+  return { type, $patch: 'delete' };
 }
 
 /** The merge-patch value of `metadata.annotations` for a change (`set` wins over `remove`); undefined if empty. */

@@ -5,6 +5,7 @@ import type { Query } from './kube-request.ts';
 import type { ApiError, ApiErrorCode, ApiResult } from './api-result.ts';
 
 export const MERGE_PATCH = 'application/merge-patch+json';
+export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 export const JSON_CONTENT = 'application/json';
 
 export interface JsonRequest {

@@ -5,6 +5,7 @@ import type { KubeObject } from '../watch-types.ts';
 import { createFakeApiServer } from './fake-api-server.ts';
 import type { FakeWrite } from './fake-api-server.ts';
 import { createFakeClock, flushPromises } from './fake-clock.ts';
+import { CONDITION_PATCH_STEPS, byType } from './condition-patch-steps.ts';
 import { applyMergePatch } from './merge-patch.ts';
 
 interface Svc extends KubeObject {
@@ -93,6 +94,19 @@ describe('createFakeApiServer', () => {
       ['patch-custom-status', 'ok'],
       ['patch-status', 'NotFound'],
     ]);
+  });
+
+  it('merges Service conditions by type, as the real API server does', async () => {
+    const api = createFakeApiServer();
+    api.put('/api/v1/namespaces/a/services', svc('a', 'web'));
+    for (const step of CONDITION_PATCH_STEPS) {
+      expect((await api.writer.patchServiceStatus({ namespace: 'a', name: 'web' }, step.status)).ok).toBe(true);
+      const stored = api.get('/api/v1/namespaces/a/services/web') as { status?: { conditions?: unknown } };
+      expect(byType((stored.status?.conditions as unknown[] | undefined) ?? []), step.what).toEqual(step.conditions);
+    }
+    expect(api.get('/api/v1/namespaces/a/services/web')).toMatchObject({
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.20', ipMode: 'VIP' }] } },
+    });
   });
 
   it('stores Events posted through an EventRecorder', async () => {

@@ -1,6 +1,6 @@
 // An in-memory API server for fast tests of code built on @purelb/k8s-watch: objects a test puts are
-// listed and watched through a WatchTransport, and a ClusterWriter patches them (merge patches, the
-// `/status` subresource, Events) so that watches see the writes, as on a real server. Writes can be
+// listed and watched through a WatchTransport, and a ClusterWriter patches them (merge patches, a
+// Service's conditions merged by type, the `/status` subresource, Events) so that watches see the writes, as on a real server. Writes can be
 // made to fail or to wait; every write is recorded.
 import { annotationPatch, annotationTargetPath } from '../cluster-writer.ts';
 import type { ClusterWriter, Written } from '../cluster-writer.ts';
@@ -13,7 +13,7 @@ import type {
   WatchTransport,
 } from '../watch-types.ts';
 import type { ApiError, ApiResult, JsonObject } from '../api-result.ts';
-import { applyMergePatch } from './merge-patch.ts';
+import { applyMergePatch, applyServiceStatusPatch } from './merge-patch.ts';
 
 /** One write the fake received, as the API server would see it. */
 export interface FakeWrite {
@@ -184,20 +184,22 @@ export function createFakeApiServer(): FakeApiServer {
     writes.push({ ...w, outcome: result.ok ? 'ok' : result.error.code });
     return result;
   };
-  const patch = (path: string, body: JsonObject): ApiResult<Written> => {
+  const patch = (path: string, body: JsonObject, apply = applyMergePatch): ApiResult<Written> => {
     const found = find(path);
     if (found === undefined) return { ok: false, error: NOT_FOUND(path) };
-    const stored = store(found.place, found.name, applyMergePatch(found.object, body));
+    const stored = store(found.place, found.name, apply(found.object, body));
     return { ok: true, value: { resourceVersion: metaOf(stored).resourceVersion } };
   };
   /** Through the `/status` subresource only `.status` changes. */
   const patchStatus = (path: string, body: JsonObject): ApiResult<Written> =>
     patch(path, { status: body['status'] ?? null });
+  const patchServiceStatus = (path: string, status: JsonObject): ApiResult<Written> =>
+    patch(path, status, applyServiceStatusPatch);
 
   const writer: ClusterWriter = {
     patchServiceStatus: (ref, status) => {
       const path = annotationTargetPath({ kind: 'Service', ...ref });
-      return write({ op: 'patch-status', path, body: { status } }, () => patchStatus(path, { status }));
+      return write({ op: 'patch-status', path, body: { status } }, () => patchServiceStatus(path, status));
     },
     patchAnnotations: async (target, change) => {
       const annotations = annotationPatch(change);
