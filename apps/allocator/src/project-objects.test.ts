@@ -90,7 +90,7 @@ function wire(
 const filter = { defaultClass: true };
 
 describe('projectService', () => {
-  it('keeps identity, our annotations, the request fields and the status; drops managedFields and the rest', () => {
+  it('keeps identity, our annotations, the request fields, the ingress and our condition; drops managedFields and the rest', () => {
     expect(projectService(wire())).toEqual({
       metadata: {
         name: 'web',
@@ -115,7 +115,10 @@ describe('projectService', () => {
           { port: 53, protocol: 'UDP' },
         ],
       },
-      status: (wire() as { status: unknown }).status,
+      status: {
+        loadBalancer: (wire() as { status: { loadBalancer: unknown } }).status.loadBalancer,
+        conditions: [(wire() as { status: { conditions: unknown[] } }).status.conditions[0]],
+      },
     });
     expect(JSON.stringify(projectService(wire())).length).toBeLessThan(JSON.stringify(wire()).length / 3);
   });

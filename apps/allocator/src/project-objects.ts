@@ -4,12 +4,15 @@
 // the whole object); the cache keeps our annotations, the spec fields of a request, and the status
 // the planner compares and rewrites (ADR 0014).
 import { projectMetadata } from '@purelb/k8s-watch';
-import { ANNOTATIONS } from './constants.ts';
+import type { OptionalMetadataField } from '@purelb/k8s-watch';
+import { ALLOCATED_CONDITION, ANNOTATIONS } from './constants.ts';
 import type { IngressObject, ServiceGroupObject, ServiceObject, ServicePortObject } from './kube-objects.ts';
 
 type Json = Readonly<Record<string, unknown>>;
 
 const OUR_ANNOTATIONS: readonly string[] = Object.values(ANNOTATIONS);
+/** Services and groups are ordered by age; writes carry the uid (Events) and generation (conditions). */
+const ALL_IDENTITY: readonly OptionalMetadataField[] = ['uid', 'generation', 'creationTimestamp'];
 
 const record = (v: unknown): Json | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
@@ -46,7 +49,7 @@ export function projectService(raw: object): ServiceObject {
   const status = record(service.status);
   const loadBalancerClass = spec?.loadBalancerClass;
   return {
-    metadata: projectMetadata(service.metadata, { annotations: OUR_ANNOTATIONS }),
+    metadata: projectMetadata(service.metadata, { annotations: OUR_ANNOTATIONS, fields: ALL_IDENTITY }),
     spec: {
       ...some('type', str(spec?.type)),
       ...some('loadBalancerClass', loadBalancerClass === null ? null : str(loadBalancerClass)),
@@ -65,8 +68,11 @@ export function projectService(raw: object): ServiceObject {
           ? undefined
           : { ...some('ingress', projectIngress(record(status.loadBalancer)?.ingress)) },
       ),
-      // Every condition, ours and others': a rewrite of ours sends the whole list back.
-      ...some('conditions', list(status?.conditions)),
+      // Ours only: conditions are patched by type, the others are never sent back.
+      ...some(
+        'conditions',
+        list(status?.conditions)?.filter((c) => record(c)?.type === ALLOCATED_CONDITION),
+      ),
     },
   };
 }
@@ -75,7 +81,7 @@ export function projectService(raw: object): ServiceObject {
 export function projectServiceGroup(raw: object): ServiceGroupObject {
   const group = raw as Json;
   return {
-    metadata: projectMetadata(group.metadata),
+    metadata: projectMetadata(group.metadata, { fields: ALL_IDENTITY }),
     ...some('spec', group.spec),
     ...some('status', record(group.status) as ServiceGroupObject['status']),
   };

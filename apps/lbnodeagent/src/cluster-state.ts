@@ -85,7 +85,7 @@ function sameView(a: ServiceView | undefined, b: ServiceView | undefined): boole
 
 export function createClusterState(options: ClusterStateOptions): ClusterState {
   const views = new Map<string, ServiceView>();
-  const users = new Map<string, Set<string>>();
+  const users = new Map<string, number>();
   const elector = createAddressElector();
   let endpoints: EndpointNodes = new Map();
   let notReady: ReadonlySet<string> = new Set();
@@ -99,19 +99,18 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
     nextExpiryInMs: undefined,
   };
 
-  const use = (address: string, key: string): void => {
-    let set = users.get(address);
-    if (set === undefined) {
-      users.set(address, (set = new Set()));
-      elector.addAddress(address);
-    }
-    set.add(key);
+  /** How many Services use each address (a count, not their keys: one Set per address is ~200 bytes). */
+  const use = (address: string): void => {
+    const count = users.get(address) ?? 0;
+    if (count === 0) elector.addAddress(address);
+    users.set(address, count + 1);
   };
-  const release = (address: string, key: string): void => {
-    const set = users.get(address);
-    if (set === undefined) return;
-    set.delete(key);
-    if (set.size === 0) {
+  const release = (address: string): void => {
+    const count = users.get(address);
+    if (count === undefined) return;
+    if (count > 1) {
+      users.set(address, count - 1);
+    } else {
       users.delete(address);
       elector.removeAddress(address);
     }
@@ -123,7 +122,7 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
       for (const key of changed) {
         const before = views.get(key);
         const obj = snapshot.get(key);
-        const after = obj === undefined ? undefined : serviceToView(obj, options.filter);
+        const after = obj === undefined ? undefined : serviceToView(obj, options.filter, key);
         if (after === undefined) views.delete(key);
         else views.set(key, after);
         // Who announced last (our own writes) matters only when an address is added: no pass for it.
@@ -131,8 +130,8 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
         any = true;
         const old = new Set(before?.addresses.map((a) => a.address));
         const now = new Set(after?.addresses.map((a) => a.address));
-        for (const a of old) if (!now.has(a)) release(a, key);
-        for (const a of now) use(a, key);
+        for (const a of old) if (!now.has(a)) release(a);
+        for (const a of now) if (!old.has(a)) use(a);
       }
       return any;
     },

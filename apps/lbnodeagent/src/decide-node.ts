@@ -106,8 +106,8 @@ export function decideNode(input: DecideInput): NodeDecision {
       virtualHolders = 0;
       for (const n of withEndpoint) if (input.live.has(n)) virtualHolders++;
     }
-    const announcements: AddressAnnouncement[] = [];
-    for (const a of s.addresses) {
+    // Built by map, not push: a decision holds one list per Service, and a pushed-to array keeps room for 17.
+    const announcements = s.addresses.map((a): AddressAnnouncement => {
       const election: ElectionView =
         s.poolType === 'virtual' ? { kind: 'none', notLive: [] } : input.winnerOf(a.address);
       let holding: Holding;
@@ -155,12 +155,15 @@ export function decideNode(input: DecideInput): NodeDecision {
       let entry: (DesiredAddress & { services: string[] }) | undefined;
       if (mine !== undefined) {
         entry = desired.get(a.address);
-        if (entry === undefined) desired.set(a.address, (entry = { ...mine, services: [] }));
-        else if (mine.announce && !entry.announce) desired.set(a.address, (entry = { ...entry, announce: true }));
-        entry.services.push(s.key);
+        if (entry === undefined) {
+          desired.set(a.address, (entry = { ...mine, services: [s.key] }));
+        } else {
+          if (mine.announce && !entry.announce) desired.set(a.address, (entry = { ...entry, announce: true }));
+          entry.services.push(s.key);
+        }
       }
-      announcements.push({ family: a.family, address: a.address, holding, mine: entry });
-    }
+      return { family: a.family, address: a.address, holding, mine: entry };
+    });
     const firstLocal = announcements.find((x) => x.holding.kind === 'local');
     const writer = firstLocal?.holding.kind === 'local' ? firstLocal.holding.winner : input.steward;
     services.set(s.key, { key: s.key, addresses: announcements, writer });

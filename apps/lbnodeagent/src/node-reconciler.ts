@@ -1,6 +1,7 @@
 // One pass over this node's interfaces: read the kernel, decide from the cluster state, plan, execute,
 // and remember what each address gave (for the Service writes). Passes run one at a time (the
 // daemon's queue has one key), so a burst of changes costs one pass.
+import { hash } from 'node:crypto';
 import type { ReconcileOutcome } from '@purelb/k8s-watch';
 import type { ClusterState } from './cluster-state.ts';
 import type { AddressKind, NodeDecision, ServiceAnnouncement } from './decide-node.ts';
@@ -48,11 +49,13 @@ export function localSubnets(config: AgentConfig, view: NetworkView): string[] {
   return subnetsOf(selectLocalInterfaces(config, view));
 }
 
+/** A digest of what the Service's write depends on; kept per Service, so a digest, not the text. */
 function fingerprint(ann: ServiceAnnouncement, outcomes: ReadonlyMap<string, AddressOutcome>): string {
-  return JSON.stringify([
+  const text = JSON.stringify([
     ann.writer,
     ann.addresses.map((a) => [a.address, a.holding, a.mine?.interface, outcomes.get(a.address)]),
   ]);
+  return hash('sha1', text, 'base64');
 }
 
 function logAction(logger: Logger, action: AddressAction): void {

@@ -81,15 +81,18 @@ function ingressAddresses(service: ServiceObject): ParsedServiceAddress[] {
     if (!parsed.ok || out.some((a) => a.family === parsed.value.family)) continue;
     out.push({ family: parsed.value.family, address: formatAddress(parsed.value), ip: parsed.value });
   }
-  return out;
+  return out.slice(); // an exact-size copy: kept per Service, and a pushed-to array keeps room for 17
 }
 
-/** Translates a Service into what it asks of the agents. */
-export function serviceToView(service: ServiceObject, filter: ServiceFilter): ServiceView {
+/**
+ * Translates a Service into what it asks of the agents. `key` is the Service's key when the caller
+ * has it already (the view keeps that string instead of a copy).
+ */
+export function serviceToView(service: ServiceObject, filter: ServiceFilter, key = serviceKey(service)): ServiceView {
   const owned = handledClass(service, filter) && annotation(service, ANNOTATIONS.allocatedBy) === ALLOCATED_BY;
   const poolType = annotation(service, ANNOTATIONS.poolType);
   return {
-    key: serviceKey(service),
+    key,
     owned,
     addresses: owned ? ingressAddresses(service) : [],
     group: annotation(service, ANNOTATIONS.allocatedFrom),

@@ -1,12 +1,12 @@
 // What the watch caches keep of each object: the fields the agent's decisions and plans read,
 // nothing else (ADR 0014). Every node runs an agent and every agent watches every Service,
 // EndpointSlice and Node of the cluster, so what a cache keeps is paid once per node: a Service
-// keeps our annotations, its type, class and traffic policy, its ingress addresses and conditions
-// (a rewrite of ours sends the whole list back); an EndpointSlice keeps its Service and one
+// keeps our annotations, its type, class and traffic policy, its ingress addresses and our condition
+// (conditions are patched by type: the others are never sent back); an EndpointSlice keeps its Service and one
 // endpoint per node and readiness; a Node keeps its Ready condition; a Lease its holder, timing and
 // subnets. Never throws: a field of the wrong type is left out, as the readers would ignore it.
-import { projectMetadata } from '@purelb/k8s-watch';
-import { ANNOTATIONS, SERVICE_NAME_LABEL } from './constants.ts';
+import { internString, projectMetadata } from '@purelb/k8s-watch';
+import { ANNOTATIONS, ANNOUNCED_CONDITION, SERVICE_NAME_LABEL } from './constants.ts';
 import type {
   EndpointObject,
   EndpointSliceObject,
@@ -25,6 +25,22 @@ const record = (v: unknown): Json | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A string of few distinct values (a type, a node name), shared between objects. */
+const word = (v: unknown): string | undefined => (typeof v === 'string' ? internString(v) : undefined);
+
+/** The endpoint conditions as `endpointNodes` reads them, one shared object per combination. */
+type EndpointConditions = NonNullable<EndpointObject['conditions']>;
+const CONDITIONS = new Map<string, EndpointConditions>();
+function endpointConditions(
+  ready: boolean | null | undefined,
+  serving: boolean | null | undefined,
+): EndpointConditions {
+  const key = `${ready}/${serving}`;
+  let conditions = CONDITIONS.get(key);
+  if (conditions === undefined)
+    CONDITIONS.set(key, (conditions = Object.freeze({ ...some('ready', ready), ...some('serving', serving) })));
+  return conditions;
+}
 
 /** `{ [name]: value }` when the value is there, else nothing (optional fields stay absent). */
 const some = <K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } =>
@@ -40,11 +56,11 @@ export function projectService(raw: object): ServiceObject {
   const loadBalancerClass = spec?.loadBalancerClass;
   const ingress = record(status?.loadBalancer)?.ingress;
   return {
-    metadata: projectMetadata(service.metadata, { annotations: OUR_ANNOTATIONS }),
+    metadata: projectMetadata(service.metadata, { annotations: OUR_ANNOTATIONS, fields: ['uid', 'generation'] }),
     spec: {
-      ...some('type', str(spec?.type)),
-      ...some('loadBalancerClass', loadBalancerClass === null ? null : str(loadBalancerClass)),
-      ...some('externalTrafficPolicy', str(spec?.externalTrafficPolicy)),
+      ...some('type', word(spec?.type)),
+      ...some('loadBalancerClass', loadBalancerClass === null ? null : word(loadBalancerClass)),
+      ...some('externalTrafficPolicy', word(spec?.externalTrafficPolicy)),
     },
     status: {
       ...some(
@@ -53,7 +69,14 @@ export function projectService(raw: object): ServiceObject {
           ? { ingress: list(ingress).map((e) => ({ ...some('ip', str(record(e)?.ip)) })) }
           : undefined,
       ),
-      ...some('conditions', Array.isArray(status?.conditions) ? list(status.conditions) : undefined),
+      ...some(
+        'conditions',
+        Array.isArray(status?.conditions)
+          ? list(status.conditions)
+              .filter((c) => record(c)?.type === ANNOUNCED_CONDITION)
+              .slice() // exact size: a filtered array keeps room for 17
+          : undefined,
+      ),
     },
   };
 }
@@ -68,7 +91,7 @@ export function projectEndpointSlice(raw: object): EndpointSliceObject {
   const endpoints: EndpointObject[] = [];
   for (const e of list(slice.endpoints)) {
     const endpoint = record(e);
-    const nodeName = str(endpoint?.nodeName);
+    const nodeName = word(endpoint?.nodeName);
     const conditions = record(endpoint?.conditions);
     const ready = flag(conditions?.ready);
     const serving = flag(conditions?.serving);
@@ -77,15 +100,12 @@ export function projectEndpointSlice(raw: object): EndpointSliceObject {
     seen.add(key);
     endpoints.push({
       ...some('nodeName', nodeName),
-      ...some(
-        'conditions',
-        conditions === undefined ? undefined : { ...some('ready', ready), ...some('serving', serving) },
-      ),
+      ...some('conditions', conditions === undefined ? undefined : endpointConditions(ready, serving)),
     });
   }
   return {
     metadata: projectMetadata(slice.metadata, { labels: [SERVICE_NAME_LABEL] }),
-    ...(Array.isArray(slice.endpoints) ? { endpoints } : {}),
+    ...(Array.isArray(slice.endpoints) ? { endpoints: endpoints.slice() } : {}), // exact size, as above
   };
 }
 
@@ -120,7 +140,7 @@ export function projectCustom(raw: object): LBNodeAgentObject & ServiceGroupObje
   const object = raw as Json;
   const conditions = record(object.status)?.conditions;
   return {
-    metadata: projectMetadata(object.metadata),
+    metadata: projectMetadata(object.metadata, { fields: ['uid', 'generation'] }),
     ...some('spec', object.spec),
     ...(object.status === undefined
       ? {}

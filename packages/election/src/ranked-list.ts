@@ -5,7 +5,11 @@ import { compareRanked } from './hash-candidate.ts';
 import type { RankedEntry } from './hash-candidate.ts';
 
 export interface RankedList {
-  readonly entries: RankedEntry[];
+  /**
+   * Replaced, never grown in place: an array grown by push or splice keeps room for 17 entries,
+   * and an elector keeps two lists per address.
+   */
+  entries: readonly RankedEntry[];
   complete: boolean;
 }
 
@@ -38,10 +42,14 @@ export function insertRanked(list: RankedList, entry: RankedEntry, depth: number
   let at = entries.length;
   while (at > 0 && compareRanked(entry, entries[at - 1] as RankedEntry) < 0) at--;
   if (at === entries.length && !list.complete) return NOT_KEPT;
-  entries.splice(at, 0, entry);
-  if (entries.length <= depth) return KEPT;
+  const grown = entries.toSpliced(at, 0, entry);
+  if (grown.length <= depth) {
+    list.entries = grown;
+    return KEPT;
+  }
   list.complete = false;
-  const evicted = entries.pop() as RankedEntry;
+  const evicted = grown[depth] as RankedEntry;
+  list.entries = grown.slice(0, depth);
   return evicted === entry ? NOT_KEPT : { kept: true, evicted };
 }
 
@@ -49,7 +57,7 @@ export function insertRanked(list: RankedList, entry: RankedEntry, depth: number
 export function removeRanked(list: RankedList, node: string): boolean {
   const at = list.entries.findIndex((e) => e.node === node);
   if (at < 0) return false;
-  list.entries.splice(at, 1);
+  list.entries = list.entries.toSpliced(at, 1);
   return true;
 }
 

@@ -1,4 +1,5 @@
 // core/v1 Events with deduplication: the same event for the same object is posted once while nothing changed.
+import { hash } from 'node:crypto';
 import type { ClusterWriter } from './cluster-writer.ts';
 import type { ApiError, JsonObject } from './api-result.ts';
 
@@ -74,7 +75,8 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   return {
     record: async (object, event) => {
       const slot = event.slot ?? event.reason;
-      const signature = `${event.type}\u0000${event.reason}\u0000${event.message}`;
+      // A digest, not the text: one is kept per object and slot, and messages run to a kilobyte.
+      const signature = hash('sha1', `${event.type}\u0000${event.reason}\u0000${event.message}`, 'base64');
       const slots = slotsOf(objectIdentity(object));
       const previous = slots.get(slot);
       if (previous === signature) return { kind: 'duplicate' };

@@ -24,7 +24,9 @@ export type {
 export { watchResource } from './watch-resource.ts';
 export { objectKey } from './object-key.ts';
 export { projectMetadata } from './project-metadata.ts';
-export type { MetadataProjection, ProjectedMetadata } from './project-metadata.ts';
+export { createStringPool, internString } from './intern-string.ts';
+export type { StringPool, StringPoolOptions } from './intern-string.ts';
+export type { MetadataProjection, OptionalMetadataField, ProjectedMetadata } from './project-metadata.ts';
 export { createKubeTransport } from './kube-transport.ts';
 export type {
   KubeObject,
@@ -58,7 +60,7 @@ export { createLeaseClient } from './lease-client.ts';
 export type { LeaseClient, LeaseClientOptions, LeaseRecord, LeaseRef, LeaseSpec } from './lease-client.ts';
 
 // writes
-export { createClusterWriter } from './cluster-writer.ts';
+export { conditionRemoval, createClusterWriter } from './cluster-writer.ts';
 export type {
   AnnotationChange,
   AnnotationTarget,

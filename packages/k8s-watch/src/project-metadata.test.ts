@@ -19,14 +19,24 @@ const wire = {
 };
 
 describe('projectMetadata', () => {
-  it('keeps identity, version, generation and age; drops managed fields, owners, finalizers, labels and annotations', () => {
-    expect(projectMetadata(wire)).toEqual({
+  it('keeps name, namespace and version; drops uid, generation, age, managed fields, owners, finalizers, labels and annotations', () => {
+    expect(projectMetadata(wire)).toEqual({ name: 'web', namespace: 'shop', resourceVersion: '4711' });
+  });
+
+  it('keeps uid, generation and age when they are named', () => {
+    expect(projectMetadata(wire, { fields: ['uid', 'generation', 'creationTimestamp'] })).toEqual({
       name: 'web',
       namespace: 'shop',
       uid: '7d0c2f4e-1111-2222-3333-444455556666',
       resourceVersion: '4711',
       generation: 3,
       creationTimestamp: '2026-11-30T10:00:00Z',
+    });
+    expect(projectMetadata(wire, { fields: ['generation'] })).toEqual({
+      name: 'web',
+      namespace: 'shop',
+      resourceVersion: '4711',
+      generation: 3,
     });
   });
 
@@ -42,8 +52,8 @@ describe('projectMetadata', () => {
   it('leaves out fields of the wrong type and maps that hold none of the names', () => {
     expect(
       projectMetadata(
-        { name: 7, namespace: null, generation: '3', labels: ['x'], annotations: { 'purelb.io/x': 1 } },
-        { labels: ['x'], annotations: ['purelb.io/x'] },
+        { name: 7, namespace: null, generation: '3', uid: 5, labels: ['x'], annotations: { 'purelb.io/x': 1 } },
+        { labels: ['x'], annotations: ['purelb.io/x'], fields: ['uid', 'generation'] },
       ),
     ).toEqual({});
   });

@@ -1,7 +1,9 @@
-// The part of an object's metadata a watch cache keeps (ADR 0014): identity, version, generation and
-// age, and of the labels and annotations only the named ones. Everything else the server sends —
-// managedFields, owner references, finalizers, any label or annotation anyone wrote (kubectl's
-// last-applied configuration is a copy of the whole object) — is dropped.
+// The part of an object's metadata a watch cache keeps (ADR 0014): name, namespace and version always;
+// uid, generation and age only when asked; of the labels and annotations only the named ones.
+// Everything else the server sends — managedFields, owner references, finalizers, any label or
+// annotation anyone wrote (kubectl's last-applied configuration is a copy of the whole object) — is
+// dropped. The opt-in fields matter at scale: a uid and a timestamp are ~100 bytes per object.
+import { internString } from './intern-string.ts';
 
 export interface ProjectedMetadata {
   readonly name?: string;
@@ -14,7 +16,12 @@ export interface ProjectedMetadata {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** Metadata fields kept only when named: not every reader needs them. */
+export type OptionalMetadataField = 'uid' | 'generation' | 'creationTimestamp';
+
 export interface MetadataProjection {
+  /** uid, generation, creationTimestamp: which to keep. Default none. */
+  readonly fields?: readonly OptionalMetadataField[];
   /** Annotations to keep, by name. Default none. */
   readonly annotations?: readonly string[];
   /** Labels to keep, by name. Default none. */
@@ -43,11 +50,17 @@ export function projectMetadata(raw: unknown, keep: MetadataProjection = {}): Pr
   const out: {
     -readonly [K in keyof ProjectedMetadata]: ProjectedMetadata[K];
   } = {};
-  for (const field of ['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp'] as const) {
+  if (typeof m.name === 'string') out.name = m.name;
+  if (typeof m.namespace === 'string') out.namespace = internString(m.namespace);
+  if (typeof m.resourceVersion === 'string') out.resourceVersion = m.resourceVersion;
+  for (const field of keep.fields ?? []) {
     const value = m[field];
-    if (typeof value === 'string') out[field] = value;
+    if (field === 'generation') {
+      if (typeof value === 'number') out.generation = value;
+    } else if (typeof value === 'string') {
+      out[field] = value;
+    }
   }
-  if (typeof m.generation === 'number') out.generation = m.generation;
   const labels = pick(m.labels, keep.labels);
   if (labels !== undefined) out.labels = labels;
   const annotations = pick(m.annotations, keep.annotations);
