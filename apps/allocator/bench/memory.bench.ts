@@ -2,23 +2,25 @@
 // dual-stack LoadBalancer Services allocated (`allocateLoadBalancerNodePorts: false`, 16 creates in
 // flight). Runs the built allocator (`dist/main.js` on the built libraries) with the Node options of the
 // image's ENTRYPOINT, as the image does, unless `--source` / `--no-image-flags` / `--node-arg=…` say
-// otherwise; `--services=N` for another count. Prints readable numbers, then one JSON line:
+// otherwise; `--services=N` for another count; `--heap-snapshot` keeps one of the allocator at the
+// end. Prints readable numbers, then one JSON line:
 //   {"idleRssMb":…,"rss5kServicesMb":…,"bytesPerService":…}
 // MB = 1,000,000 bytes. Budget (docs/spec.md §8): idle ≤ 100 MB; each further 1,000 Services ≤ 8 MB.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
 import {
   createKubeClient,
-  imageNodeFlags,
-  residentBytes,
-  sampleResidentSet,
+  heapSnapshotFlags,
+  measureDaemon,
+  memoryBenchResult,
+  parseMemoryBenchArgs,
   startControlPlane,
   statusMessage,
   waitUntil,
+  writeHeapSnapshot,
 } from '@purelb/test-control-plane';
 import type { KubeClient } from '@purelb/test-control-plane';
 import { startAllocatorProcess } from '../src/testing/index.ts';
@@ -26,50 +28,27 @@ import type { AllocatorProcess } from '../src/testing/index.ts';
 import { benchService, forEachLimited } from './bench-services.ts';
 import { startIngressWatcher } from './ingress-watcher.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    source: { type: 'boolean', default: false },
-    services: { type: 'string', default: '5000' },
-    // Node options of the image's ENTRYPOINT (default), or none with --no-image-flags.
-    'image-flags': { type: 'boolean', default: true },
-    // More options for the allocator's Node, e.g. --node-arg=--max-semi-space-size=8 to measure a V8 flag.
-    'node-arg': { type: 'string', multiple: true, default: [] },
-  },
-  allowNegative: true,
+const builtMain = join(import.meta.dirname, '..', 'dist', 'main.js');
+const parsed = parseMemoryBenchArgs(process.argv.slice(2), {
+  dockerfile: join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile'),
+  entry: 'apps/allocator/dist/main.js',
+  builtMain,
+  command: 'npm run bench:memory -w @purelb/allocator',
 });
-
-const DOCKERFILE = join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile');
-const nodeArgs = [
-  ...(args['image-flags'] ? imageNodeFlags(DOCKERFILE, 'apps/allocator/dist/main.js') : []),
-  ...args['node-arg'],
-];
-const SERVICES = Number(args.services);
-if (!Number.isInteger(SERVICES) || SERVICES < 1) {
-  process.stderr.write(`--services must be a whole number of at least 1, got ${args.services}\n`);
+if (!parsed.ok) {
+  process.stderr.write(`${parsed.message}\n`);
   process.exit(2);
 }
+const args = parsed.value;
+const SERVICES = args.services;
+const work = mkdtempSync(join(tmpdir(), 'purelb-bench-memory-'));
+const nodeArgs = [...args.nodeArgs, ...(args.heapSnapshot ? heapSnapshotFlags(work) : [])];
 const IN_FLIGHT = 16;
 const INSTALL_NS = 'purelb';
 const SERVICE_NS = 'bench';
-/** How long the allocator sits still before its resident set is sampled, and how long it is sampled. */
-const SETTLE_MS = 10_000;
-const SAMPLE_MS = 10_000;
-const MB = 1_000_000;
-
-const builtMain = join(import.meta.dirname, '..', 'dist', 'main.js');
-if (!args.source && !existsSync(builtMain)) {
-  process.stderr.write(
-    `no ${builtMain}: build first (npm run bench:memory -w @purelb/allocator does), or pass --source\n`,
-  );
-  process.exit(2);
-}
-
-const work = mkdtempSync(join(tmpdir(), 'purelb-bench-memory-'));
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-const mb = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function create(rest: KubeClient, path: string, body: unknown): Promise<void> {
   const res = await rest.post(path, body);
@@ -108,30 +87,16 @@ async function quiet(port: number): Promise<void> {
   );
 }
 
-/** Where the memory is, from the allocator's own process metrics: V8 heap (used / committed, young generation) and outside it. */
-async function breakdown(port: number): Promise<string> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
-    (r) => r.text(),
-    () => '',
+/** One measurement of the allocator, logged under `label`; its resident set. */
+async function measure(label: string, allocator: AllocatorProcess, port: number): Promise<number> {
+  const { rss, description } = await measureDaemon(allocator.pid, () =>
+    fetch(`http://127.0.0.1:${port}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    ),
   );
-  const value = (line: string): number => Number(line.slice(line.lastIndexOf(' ') + 1));
-  const find = (prefix: string): number => value(text.split('\n').find((l) => l.startsWith(prefix)) ?? ' NaN');
-  const used = find('nodejs_heap_size_used_bytes ');
-  const total = find('nodejs_heap_size_total_bytes ');
-  const external = find('nodejs_external_memory_bytes ');
-  const young = find('nodejs_heap_space_size_total_bytes{space="new"}');
-  const old = find('nodejs_heap_space_size_used_bytes{space="old"}');
-  return `V8 heap used ${mb(used)} of ${mb(total)} committed (young generation ${mb(young)}, old space used ${mb(old)}), external ${mb(external)}`;
-}
-
-async function report(label: string, allocator: AllocatorProcess, port: number): Promise<number> {
-  await sleep(SETTLE_MS);
-  const rss = await sampleResidentSet(allocator.pid, { durationMs: SAMPLE_MS });
-  const peak = residentBytes(allocator.pid, 'VmHWM');
-  log(
-    `  ${label}: RSS ${mb(rss.median)} (median; ${mb(rss.min)} – ${mb(rss.max)}; peak so far ${mb(peak)}); ${await breakdown(port)}`,
-  );
-  return rss.median;
+  log(`  ${label}: ${description}`);
+  return rss;
 }
 
 log(
@@ -165,7 +130,7 @@ try {
   });
   const port = await allocator.port(30_000);
   await allocator.waitForLog((l) => l.event === 'allocating', 60_000);
-  const idle = await report('idle, no Service', allocator, port);
+  const idle = await measure('idle, no Service', allocator, port);
 
   log(`creating ${SERVICES} dual-stack Services, ${IN_FLIGHT} in flight…`);
   const watcher = startIngressWatcher(kubeConfig, rest, SERVICE_NS);
@@ -184,19 +149,12 @@ try {
   if (singleFamily.length > 0) exitCode = 1;
   await quiet(port);
   log(`  allocator CPU for the burst: ${((await metric(port, 'process_cpu_seconds_total')) - cpu0).toFixed(1)} s`);
-  const loaded = await report(`${SERVICES} Services`, allocator, port);
+  const loaded = await measure(`${SERVICES} Services`, allocator, port);
+  if (args.heapSnapshot) log(`  heap snapshot: ${await writeHeapSnapshot(allocator.pid, work)}`);
 
-  const perService = (loaded - idle) / SERVICES;
-  log(
-    `  ${Math.round(perService)} bytes per Service, ${mb(perService * 1000)} per 1,000 Services (budget: idle ≤ 100 MB, ≤ 8 MB per 1,000)`,
-  );
-  console.log(
-    JSON.stringify({
-      idleRssMb: Math.round((idle / MB) * 10) / 10,
-      rss5kServicesMb: Math.round((loaded / MB) * 10) / 10,
-      bytesPerService: Math.round(perService),
-    }),
-  );
+  const result = memoryBenchResult(idle, loaded, SERVICES);
+  log(`  ${result.summary}`);
+  console.log(result.line);
 } catch (error) {
   log(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
   log(`allocator log: ${join(work, 'allocator.log')} (kept)`);
@@ -205,6 +163,6 @@ try {
   await allocator?.stop();
   rest.close();
   await cp.stop();
-  if (exitCode === 0) rmSync(work, { recursive: true, force: true });
+  if (exitCode === 0 && !args.heapSnapshot) rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -26,3 +26,14 @@ export { statusMessage } from './http-exchange.ts';
 // measuring a daemon as shipped (memory benchmarks)
 export { residentBytes, sampleResidentSet, imageNodeFlags } from './process-memory.ts';
 export type { ResidentField, ResidentSample } from './process-memory.ts';
+export {
+  heapBreakdown,
+  heapSnapshotFlags,
+  mb,
+  measureDaemon,
+  memoryBenchResult,
+  parseMemoryBenchArgs,
+  residentKinds,
+  writeHeapSnapshot,
+} from './memory-bench.ts';
+export type { MemoryBenchArgs, MemoryBenchDaemon, MemoryBenchOptions } from './memory-bench.ts';
