@@ -39,6 +39,7 @@ const local = (h: string[]): string[] => h.filter((x) => / eth\d\//.test(x));
 async function serviceOf(name: string): Promise<{
   annotations: Record<string, string>;
   announced: { status: string; reason: string; message: string } | undefined;
+  allocated: { status: string; reason: string; message: string } | undefined;
 }> {
   const r = await lab.api.get(`/api/v1/namespaces/${lab.ns}/services/${name}`);
   const body = r.body as {
@@ -48,6 +49,7 @@ async function serviceOf(name: string): Promise<{
   return {
     annotations: body.metadata?.annotations ?? {},
     announced: body.status?.conditions?.find((c) => c.type === 'purelb.io/Announced'),
+    allocated: body.status?.conditions?.find((c) => c.type === 'purelb.io/Allocated'),
   };
 }
 
@@ -91,6 +93,8 @@ describe('allocator and node agents in the lab', () => {
         : undefined;
     });
     expect(svc.announced?.status).toBe('True');
+    // Each daemon patches only its own condition: neither undoes the other's.
+    expect(svc.allocated).toMatchObject({ status: 'True', reason: 'Allocated' });
   });
 
   it('moves a local address when the winner is killed; the client connects to the new node, whose MAC it now has', async () => {
