@@ -1,3 +1,4 @@
+import { wireService } from '@purelb/k8s-watch/testing';
 import { describe, expect, it } from 'vitest';
 import type { ServiceObject } from './kube-objects.ts';
 import { observeService } from './observe-service.ts';
@@ -12,46 +13,15 @@ function wire(
     status?: Record<string, unknown>;
   } = {},
 ): object {
-  return {
-    metadata: {
-      name: 'web',
-      namespace: 'shop',
-      uid: '7d0c2f4e-1111-2222-3333-444455556666',
-      resourceVersion: '4711',
-      generation: 3,
-      creationTimestamp: '2026-11-30T10:00:00Z',
-      labels: { app: 'web' },
-      annotations: {
-        'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ a: 'x'.repeat(2000) }),
-        'purelb.io/service-group': 'default',
-        'purelb.io/allocated-by': 'PureLB',
-        'purelb.io/allocated-from': 'default',
-        'purelb.io/pool-type': 'local',
-        'example.com/other': 'y',
-        ...overrides.annotations,
-      },
-      managedFields: [
-        {
-          manager: 'kubectl',
-          operation: 'Apply',
-          apiVersion: 'v1',
-          fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:spec': { 'f:ports': {} } },
-        },
-        { manager: 'purelb-allocator', operation: 'Update', subresource: 'status', fieldsV1: { 'f:status': {} } },
-      ],
+  return wireService({
+    annotations: {
+      'purelb.io/service-group': 'default',
+      'purelb.io/allocated-by': 'PureLB',
+      'purelb.io/allocated-from': 'default',
+      'purelb.io/pool-type': 'local',
+      ...overrides.annotations,
     },
     spec: {
-      type: 'LoadBalancer',
-      selector: { app: 'web' },
-      clusterIP: '10.96.0.10',
-      clusterIPs: ['10.96.0.10', 'fd00:10:96::a'],
-      ipFamilies: ['IPv4', 'IPv6'],
-      ipFamilyPolicy: 'RequireDualStack',
-      allocateLoadBalancerNodePorts: false,
-      externalTrafficPolicy: 'Cluster',
-      internalTrafficPolicy: 'Cluster',
-      sessionAffinity: 'None',
       ports: [
         { name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 },
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
@@ -84,7 +54,7 @@ function wire(
       ],
       ...overrides.status,
     },
-  };
+  });
 }
 
 const filter = { defaultClass: true };

@@ -1,3 +1,4 @@
+import { WIRE_MANAGED_FIELDS, wireService as wireObject } from '@purelb/k8s-watch/testing';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './config-reconciler.ts';
 import type { LBNodeAgentObject, LeaseObject, NodeObject, ServiceObject } from './kube-objects.ts';
@@ -5,46 +6,23 @@ import { endpointNodes, groupsByName, leaseToMember, notReadyNodes, serviceToVie
 import { observeService } from './observe-service.ts';
 import { projectCustom, projectEndpointSlice, projectLease, projectNode, projectService } from './project-objects.ts';
 
-const managedFields = [
-  { manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },
-  { manager: 'purelb-lbnodeagent', operation: 'Update', subresource: 'status', fieldsV1: { 'f:status': {} } },
-];
+const managedFields = WIRE_MANAGED_FIELDS;
 
 /** A dual-stack Service as the API server sends it after the allocator and an agent wrote to it. */
 function wireService(over: { spec?: Record<string, unknown>; status?: Record<string, unknown> } = {}): object {
-  return {
-    metadata: {
-      name: 'web',
-      namespace: 'shop',
-      uid: '7d0c2f4e-1111-2222-3333-444455556666',
-      resourceVersion: '4711',
-      generation: 3,
-      creationTimestamp: '2026-11-30T10:00:00Z',
-      labels: { app: 'web' },
-      annotations: {
-        'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ a: 'x'.repeat(2000) }),
-        'purelb.io/allocated-by': 'PureLB',
-        'purelb.io/allocated-from': 'default',
-        'purelb.io/pool-type': 'local',
-        'purelb.io/allow-shared-ip': 'team-a',
-        'purelb.io/announcing-IPv4': 'node-2,eth0',
-        'purelb.io/announcing-IPv6': 'node-1,eth0',
-        'example.com/other': 'y',
-      },
-      managedFields,
+  return wireObject({
+    annotations: {
+      'purelb.io/allocated-by': 'PureLB',
+      'purelb.io/allocated-from': 'default',
+      'purelb.io/pool-type': 'local',
+      'purelb.io/allow-shared-ip': 'team-a',
+      'purelb.io/announcing-IPv4': 'node-2,eth0',
+      'purelb.io/announcing-IPv6': 'node-1,eth0',
     },
     spec: {
-      type: 'LoadBalancer',
       loadBalancerClass: 'purelb.io/purelb',
-      selector: { app: 'web' },
-      clusterIP: '10.96.0.10',
-      clusterIPs: ['10.96.0.10', 'fd00:10:96::a'],
-      ipFamilies: ['IPv4', 'IPv6'],
-      ipFamilyPolicy: 'RequireDualStack',
-      allocateLoadBalancerNodePorts: false,
       externalTrafficPolicy: 'Local',
       healthCheckNodePort: 31234,
-      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
       ...over.spec,
     },
     status: {
@@ -67,7 +45,7 @@ function wireService(over: { spec?: Record<string, unknown>; status?: Record<str
       ],
       ...over.status,
     },
-  };
+  });
 }
 
 describe('projectService', () => {

@@ -8,3 +8,5 @@ export type { FakeLeaseFault, FakeLeaseStore } from './fake-lease-store.ts';
 export { createFakeApiServer } from './fake-api-server.ts';
 export type { FakeApiServer, FakeWrite, FakeWriteRecord, FakeWriteRule } from './fake-api-server.ts';
 export { applyMergePatch } from './merge-patch.ts';
+export { WIRE_MANAGED_FIELDS, wireService } from './wire-objects.ts';
+export type { WireServiceParts } from './wire-objects.ts';
