@@ -5,7 +5,7 @@
 import type { IpAddress } from '@purelb/ipam-core';
 import type { Candidate, CandidateRecord } from './candidate.ts';
 import { hasSubnetFor, isEligible, mergeCandidates, sameRecord } from './candidate.ts';
-import { electWinner } from './elect-winner.ts';
+import { electAmong } from './elect-winner.ts';
 import type { ElectionResult, InvalidAddressFailure } from './election.ts';
 import { hashCandidate } from './hash-candidate.ts';
 import type { RankedEntry } from './hash-candidate.ts';
@@ -105,7 +105,6 @@ export function createAddressElector(
 ): AddressElector {
   const depth = options.rankDepth ?? DEFAULT_RANK_DEPTH;
   if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`rank depth ${depth} is not a positive integer`);
-  let inputs = new Map<string, readonly Candidate[]>();
   const records = new Map<string, CandidateRecord>();
   const states = new Map<string, AddressState>();
   /** Per node, the addresses where it is in a ranked list. */
@@ -225,8 +224,6 @@ export function createAddressElector(
     const given = [...list];
     const next = mergeCandidates(given);
     const names = new Set([...records.keys(), ...next.keys()]);
-    inputs = new Map();
-    for (const c of given) inputs.set(c.name, [...(inputs.get(c.name) ?? []), c]);
     for (const name of names) applyRecord(name, next.get(name));
     return finish();
   }
@@ -234,12 +231,10 @@ export function createAddressElector(
   const elector: AddressElector = {
     setCandidates: replaceCandidates,
     setCandidate(candidate) {
-      inputs.set(candidate.name, [candidate]);
       applyRecord(candidate.name, mergeCandidates([candidate]).get(candidate.name));
       return finish();
     },
     removeCandidate(name) {
-      inputs.delete(name);
       applyRecord(name, undefined);
       return finish();
     },
@@ -284,9 +279,11 @@ export function createAddressElector(
       return new Map([...states.values()].map((s) => [s.text, winnerOfState(s)]));
     },
     electionOf(address) {
+      // From the merged records, not the raw candidates: merging parses every subnet again, and
+      // a daemon asks this of every address without a winner on every pass.
       const parsed = parseElectionAddress(address);
-      const s = parsed.ok ? states.get(parsed.value.text) : undefined;
-      return electWinner({ address, candidates: [...inputs.values()].flat(), preferred: s?.preferred });
+      if (!parsed.ok) return parsed;
+      return electAmong(parsed.value, records, states.get(parsed.value.text)?.preferred);
     },
   };
   replaceCandidates(candidates);

@@ -1,10 +1,11 @@
 // One election from scratch: which candidate announces one address.
-import type { Candidate } from './candidate.ts';
+import type { Candidate, CandidateRecord } from './candidate.ts';
 import { hasSubnetFor, mergeCandidates } from './candidate.ts';
 import type { ElectionResult, RankedCandidate } from './election.ts';
 import { compareRanked, hashCandidate } from './hash-candidate.ts';
 import type { RankedEntry } from './hash-candidate.ts';
 import { parseElectionAddress } from './parse-election-address.ts';
+import type { ElectionAddress } from './parse-election-address.ts';
 
 /** The inputs of one election. */
 export interface ElectionRequest {
@@ -23,8 +24,16 @@ export interface ElectionRequest {
 export function electWinner(request: ElectionRequest): ElectionResult {
   const parsed = parseElectionAddress(request.address);
   if (!parsed.ok) return parsed;
-  const { text, address } = parsed.value;
-  const records = mergeCandidates(request.candidates);
+  return electAmong(parsed.value, mergeCandidates(request.candidates), request.preferred);
+}
+
+/** The election of a parsed address among merged candidate records (the incremental elector keeps them merged). */
+export function electAmong(
+  parsed: ElectionAddress,
+  records: ReadonlyMap<string, CandidateRecord>,
+  preferredNodes: Iterable<string> | undefined,
+): ElectionResult {
+  const { text, address } = parsed;
   if (records.size === 0) {
     return {
       ok: false,
@@ -53,7 +62,7 @@ export function electWinner(request: ElectionRequest): ElectionResult {
     };
   }
   eligible.sort(compareRanked);
-  const preferred = new Set(request.preferred ?? []);
+  const preferred = new Set(preferredNodes ?? []);
   const first = eligible.filter((e) => preferred.has(e.node));
   const rule = first.length > 0 ? 'preferred' : 'eligible';
   const ordered = rule === 'preferred' ? [...first, ...eligible.filter((e) => !preferred.has(e.node))] : eligible;

@@ -225,7 +225,7 @@ const scratch = (model: Model): Map<string, string | undefined> =>
 
 describe('createAddressElector properties', () => {
   it.each([1, 2, 3, 8])(
-    'always equals a from-scratch election and reports exactly the owner changes (rank depth %i)',
+    'always equals a from-scratch election, winners and full elections, and reports exactly the owner changes (rank depth %i)',
     (rankDepth) => {
       fc.assert(
         fc.property(
@@ -240,6 +240,11 @@ describe('createAddressElector properties', () => {
               const after = scratch(model);
               expect(elector.winners()).toEqual(after);
               for (const [address, w] of after) expect(elector.winnerOf(address)).toBe(w);
+              // The full election (ranking, or the reason for none) too, from the elector's merged records.
+              for (const [address, preferred] of model.addresses)
+                expect(elector.electionOf(address)).toEqual(
+                  electWinner({ address, candidates: model.candidates, preferred }),
+                );
               const keys = new Set([...before.keys(), ...after.keys()]);
               const expected = [...keys]
                 .filter((k) => before.get(k) !== after.get(k))
