@@ -2,6 +2,7 @@
 // views, which addresses they use, endpoints, NotReady nodes, ServiceGroups, membership, and the
 // incremental elector of every address among the members. Synchronous and free of I/O.
 import { createAddressElector } from '@purelb/election';
+import { createEndpointIndex } from './endpoint-index.ts';
 import type { ServiceGroup } from '@purelb/ipam-core';
 import { decideNode } from './decide-node.ts';
 import type { NodeDecision } from './decide-node.ts';
@@ -15,8 +16,8 @@ import type {
 } from './kube-objects.ts';
 import { computeMembership, stewardOf, trackMembers } from './membership.ts';
 import type { MemberRecords, MembershipView } from './membership.ts';
-import { endpointNodes, groupsByName, leaseToMember, notReadyNodes, serviceToView } from './objects-to-domain.ts';
-import type { EndpointNodes, MemberLease, ServiceFilter, ServiceView } from './objects-to-domain.ts';
+import { groupsByName, leaseToMember, notReadyNodes, serviceToView } from './objects-to-domain.ts';
+import type { MemberLease, ServiceFilter, ServiceView } from './objects-to-domain.ts';
 import type { LocalInterfaces } from './select-local-interfaces.ts';
 import { virtualPrefixLength } from './virtual-prefix.ts';
 
@@ -50,7 +51,8 @@ export interface ClusterState {
    * that only touched what the agents themselves write (annotations, conditions) changes none.
    */
   applyServices(snapshot: ReadonlyMap<string, ServiceObject>, changed: Iterable<string>): boolean;
-  applySlices(snapshot: ReadonlyMap<string, EndpointSliceObject>): void;
+  /** Updates the nodes with endpoints of the changed slices' Services; true when some Service's nodes changed. */
+  applySlices(snapshot: ReadonlyMap<string, EndpointSliceObject>, changed: Iterable<string>): boolean;
   applyNodes(snapshot: ReadonlyMap<string, NodeObject>): void;
   applyGroups(snapshot: ReadonlyMap<string, ServiceGroupObject>): void;
   /** Records which membership Leases changed. */
@@ -87,7 +89,7 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
   const views = new Map<string, ServiceView>();
   const users = new Map<string, number>();
   const elector = createAddressElector();
-  let endpoints: EndpointNodes = new Map();
+  const endpoints = createEndpointIndex();
   let notReady: ReadonlySet<string> = new Set();
   let groups: ReadonlyMap<string, ServiceGroup> = new Map();
   let records: MemberRecords = new Map();
@@ -135,8 +137,8 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
       }
       return any;
     },
-    applySlices(snapshot) {
-      endpoints = endpointNodes(snapshot.values());
+    applySlices(snapshot, changed) {
+      return endpoints.apply(snapshot, changed);
     },
     applyNodes(snapshot) {
       notReady = notReadyNodes(snapshot.values());
@@ -179,7 +181,7 @@ export function createClusterState(options: ClusterStateOptions): ClusterState {
         virtualInterface: facts.virtualInterface,
         localInterfaces: facts.localInterfaces,
         services: views.values(),
-        endpoints,
+        endpoints: endpoints.nodes(),
         live: membership.live,
         steward: stewardOf(membership.live),
         winnerOf: electionLookup(elector),

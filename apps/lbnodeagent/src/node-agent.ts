@@ -219,9 +219,8 @@ export function startNodeAgent(deps: AgentDeps): NodeAgent {
       if (state.applyServices(watches.services.current() ?? new Map(), u.changed)) nodeQueue.add(NODE);
       serviceQueue.addAll(u.changed);
     }),
-    watches.slices.updates$.subscribe(() => {
-      state.applySlices(watches.slices.current() ?? new Map());
-      nodeQueue.add(NODE);
+    watches.slices.updates$.subscribe((u) => {
+      if (state.applySlices(watches.slices.current() ?? new Map(), u.changed)) nodeQueue.add(NODE);
     }),
     watches.nodes.updates$.subscribe(() => {
       state.applyNodes(watches.nodes.current() ?? new Map());

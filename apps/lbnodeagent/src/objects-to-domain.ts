@@ -118,25 +118,41 @@ function announcedBy(service: ServiceObject): Partial<Record<IpFamily, string>> 
 /** Per Service key, the nodes with at least one ready (or serving) endpoint. */
 export type EndpointNodes = ReadonlyMap<string, ReadonlySet<string>>;
 
+/** What one EndpointSlice says: its Service's key and the nodes where it has an endpoint that counts. */
+export interface SliceNodes {
+  readonly service: string;
+  /** Each node once, in the slice's order. */
+  readonly nodes: readonly string[];
+}
+
 /**
- * An endpoint counts when it is ready or serving. As the API documents, an absent `ready` means
- * ready, and an absent `serving` means the same as `ready`.
+ * The slice's Service (`namespace/name`, from its `kubernetes.io/service-name` label) and the nodes
+ * of its endpoints that count; undefined without the label. An endpoint counts when it is ready or
+ * serving. As the API documents, an absent `ready` means ready, and an absent `serving` means the
+ * same as `ready`.
  */
+export function sliceNodes(slice: EndpointSliceObject): SliceNodes | undefined {
+  const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+  if (service === undefined || service === '') return undefined;
+  const nodes: string[] = [];
+  for (const e of slice.endpoints ?? []) {
+    if (typeof e.nodeName !== 'string' || e.nodeName === '') continue;
+    const ready = e.conditions?.ready ?? true;
+    const serving = e.conditions?.serving ?? ready;
+    if ((ready || serving) && !nodes.includes(e.nodeName)) nodes.push(e.nodeName);
+  }
+  return { service: `${slice.metadata?.namespace ?? ''}/${service}`, nodes: nodes.slice() };
+}
+
+/** Per Service key, the nodes with at least one endpoint that counts (`sliceNodes`), from every slice. */
 export function endpointNodes(slices: Iterable<EndpointSliceObject>): EndpointNodes {
   const out = new Map<string, Set<string>>();
   for (const slice of slices) {
-    const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-    if (service === undefined || service === '') continue;
-    const key = `${slice.metadata?.namespace ?? ''}/${service}`;
-    for (const e of slice.endpoints ?? []) {
-      if (typeof e.nodeName !== 'string' || e.nodeName === '') continue;
-      const ready = e.conditions?.ready ?? true;
-      const serving = e.conditions?.serving ?? ready;
-      if (!ready && !serving) continue;
-      let nodes = out.get(key);
-      if (nodes === undefined) out.set(key, (nodes = new Set()));
-      nodes.add(e.nodeName);
-    }
+    const found = sliceNodes(slice);
+    if (found === undefined || found.nodes.length === 0) continue;
+    let nodes = out.get(found.service);
+    if (nodes === undefined) out.set(found.service, (nodes = new Set()));
+    for (const n of found.nodes) nodes.add(n);
   }
   return out;
 }
