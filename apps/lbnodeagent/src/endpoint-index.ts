@@ -4,7 +4,7 @@
 // pass over the node's addresses.
 import type { EndpointSliceObject } from './kube-objects.ts';
 import { sliceNodes } from './objects-to-domain.ts';
-import type { EndpointNodes, SliceNodes } from './objects-to-domain.ts';
+import type { EndpointNodes } from './objects-to-domain.ts';
 
 export interface EndpointIndex {
   /** Applies the changed slices (absent from the snapshot = deleted); true when some Service's nodes changed. */
@@ -17,42 +17,48 @@ const sameSet = (a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | un
   a === undefined || b === undefined ? a === b : a.size === b.size && [...a].every((x) => b.has(x));
 
 export function createEndpointIndex(): EndpointIndex {
-  /** Per slice key, what it says. */
-  const slices = new Map<string, SliceNodes>();
-  /** Per Service key, the keys of its slices. */
-  const slicesOf = new Map<string, Set<string>>();
+  // Kept small, one entry per slice: its Service's key, and per Service its slices' keys (an array:
+  // most Services have one slice, and a Set costs ~200 bytes). The nodes are read again from the
+  // snapshot's slices when their Service is recomputed.
+  const serviceOf = new Map<string, string>();
+  const slicesOf = new Map<string, readonly string[]>();
   const byService = new Map<string, ReadonlySet<string>>();
 
   const unlink = (sliceKey: string, service: string): void => {
-    const keys = slicesOf.get(service);
-    keys?.delete(sliceKey);
-    if (keys?.size === 0) slicesOf.delete(service);
+    const keys = (slicesOf.get(service) ?? []).filter((k) => k !== sliceKey);
+    if (keys.length === 0) slicesOf.delete(service);
+    else slicesOf.set(service, keys.slice());
   };
 
   return {
     apply(snapshot, changed) {
       const affected = new Set<string>();
       for (const key of changed) {
-        const before = slices.get(key);
+        const before = serviceOf.get(key);
         const object = snapshot.get(key);
-        const after = object === undefined ? undefined : sliceNodes(object);
+        const after = object === undefined ? undefined : sliceNodes(object)?.service;
+        if (before === after) {
+          if (after !== undefined) affected.add(after);
+          continue;
+        }
         if (before !== undefined) {
-          affected.add(before.service);
-          unlink(key, before.service);
-          slices.delete(key);
+          affected.add(before);
+          unlink(key, before);
+          serviceOf.delete(key);
         }
         if (after !== undefined) {
-          affected.add(after.service);
-          slices.set(key, after);
-          let keys = slicesOf.get(after.service);
-          if (keys === undefined) slicesOf.set(after.service, (keys = new Set()));
-          keys.add(key);
+          affected.add(after);
+          serviceOf.set(key, after);
+          slicesOf.set(after, [...(slicesOf.get(after) ?? []), key]);
         }
       }
       let any = false;
       for (const service of affected) {
         const nodes = new Set<string>();
-        for (const key of slicesOf.get(service) ?? []) for (const n of slices.get(key)?.nodes ?? []) nodes.add(n);
+        for (const key of slicesOf.get(service) ?? []) {
+          const object = snapshot.get(key);
+          for (const n of object === undefined ? [] : (sliceNodes(object)?.nodes ?? [])) nodes.add(n);
+        }
         const next = nodes.size === 0 ? undefined : nodes;
         if (sameSet(byService.get(service), next)) continue;
         any = true;
