@@ -139,6 +139,32 @@ describe('startNodeAgent', () => {
     expect(agents.flatMap((x) => x.network.announced)).toEqual([]);
   });
 
+  it('passes again for an EndpointSlice update only when it moves a Service’s nodes, not for Pods on the same nodes', async () => {
+    const a = start('node-a', 1);
+    const slicePath = '/apis/discovery.k8s.io/v1/namespaces/apps/endpointslices';
+    const slice = (ips: readonly string[], node: string): object => ({
+      metadata: { name: 'web-1', namespace: 'apps', labels: { 'kubernetes.io/service-name': 'web' } },
+      addressType: 'IPv4',
+      endpoints: ips.map((ip) => ({ addresses: [ip], nodeName: node, conditions: { ready: true } })),
+    });
+    mem.server.put(SERVICES, allocatedService('apps/web', ['203.0.113.9']));
+    mem.server.put(slicePath, slice(['10.0.0.1'], 'node-a'));
+    await run(1500);
+    const passes = (): number => a.lines.filter((l) => l.event === 'pass').length;
+    const settled = passes();
+    expect(settled).toBeGreaterThan(0);
+
+    // Pods replaced and added on the same node: the slice changes, the Service's nodes do not.
+    mem.server.put(slicePath, slice(['10.0.0.2', '10.0.0.3'], 'node-a'));
+    await run(1500);
+    expect(passes()).toBe(settled);
+
+    // The Pods move to another node: a pass.
+    mem.server.put(slicePath, slice(['10.0.0.4'], 'node-b'));
+    await run(1500);
+    expect(passes()).toBeGreaterThan(settled);
+  });
+
   it('says AnnounceFailed when the elected node cannot add the address, and recovers', async () => {
     const a = start('node-a', 1);
     a.network.setFault('add', { code: 'PermissionDenied', message: 'operation not permitted' });
