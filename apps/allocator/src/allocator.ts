@@ -21,7 +21,7 @@ import type {
 } from '@purelb/k8s-watch';
 import type { Subscription } from 'rxjs';
 import { COMPONENT, SERVICE_GROUP_RESOURCE } from './constants.ts';
-import type { Readiness } from './health-server.ts';
+import type { Readiness } from '@purelb/daemon-kit';
 import type { ServiceGroupObject, ServiceObject } from './kube-objects.ts';
 import { startLeaderSession } from './leader-session.ts';
 import type { LeaderSession } from './leader-session.ts';

@@ -1,76 +1,10 @@
-// Structured JSON logs on stdout. Every line carries a stable `event` key naming what happened, and
-// every field is bounded: a long string shows as a prefix and its length, a long list as its head.
-import { boundText } from '@purelb/ipam-core';
-import { pino } from 'pino';
-import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import type { LogLevel } from './options.ts';
+// The allocator's logs: @purelb/daemon-kit's bounded JSON lines with `component: purelb-allocator`.
+import { createJsonLogger } from '@purelb/daemon-kit';
+import type { LogDestination, Logger, LogLevel } from '@purelb/daemon-kit';
 
-export type Fields = Readonly<Record<string, unknown>>;
+export { errorFields, MAX_LOG_FIELD } from '@purelb/daemon-kit';
+export type { Fields, Logger } from '@purelb/daemon-kit';
 
-/** The narrow logger the allocator's parts receive: one method per level, an event name, fields. */
-export interface Logger {
-  /** The process is about to end because of a fault (see ADR 0007). */
-  fatal(event: string, fields?: Fields): void;
-  error(event: string, fields?: Fields): void;
-  warn(event: string, fields?: Fields): void;
-  info(event: string, fields?: Fields): void;
-  debug(event: string, fields?: Fields): void;
-  child(fields: Fields): Logger;
-}
-
-/** Longest string in a log field (a stack trace fits), and most items of a list shown. */
-export const MAX_LOG_FIELD = 2048;
-const MAX_LOG_ITEMS = 20;
-
-function boundValue(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return boundText(value, { quote: false, max: MAX_LOG_FIELD });
-  if (typeof value !== 'object' || value === null || depth > 4) return value;
-  if (Array.isArray(value)) {
-    const head = value.slice(0, MAX_LOG_ITEMS).map((v) => boundValue(v, depth + 1));
-    return value.length > MAX_LOG_ITEMS ? [...head, `… (${value.length} items)`] : head;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return boundFields(value as Fields, depth + 1);
-}
-
-/** The fields with every string (also inside plain objects and lists) bounded. */
-export function boundFields(fields: Fields | undefined, depth = 0): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields ?? {})) out[k] = boundValue(v, depth);
-  return out;
-}
-
-function wrap(p: PinoLogger): Logger {
-  const at =
-    (level: 'fatal' | 'error' | 'warn' | 'info' | 'debug') =>
-    (event: string, fields?: Fields): void => {
-      if (p.isLevelEnabled(level)) p[level]({ ...boundFields(fields), event });
-    };
-  return {
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    child: (fields) => wrap(p.child(boundFields(fields))),
-  };
-}
-
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const options = {
-    level,
-    base: { component: 'purelb-allocator' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    // `"level":"info"`, not pino's number: what log tools and people read without a table.
-    formatters: { level: (label: string) => ({ level: label }) },
-  };
-  return wrap(
-    destination === undefined ? pino(options, pino.destination({ fd: 1, sync: true })) : pino(options, destination),
-  );
-}
-
-/** Turns an unknown thrown value into loggable fields. */
-export function errorFields(err: unknown): Fields {
-  if (err instanceof Error) return { err: { message: err.message, name: err.name, stack: err.stack } };
-  return { err: { message: String(err) } };
+export function createLogger(level: LogLevel, destination?: LogDestination): Logger {
+  return createJsonLogger({ level, base: { component: 'purelb-allocator' }, ...(destination ? { destination } : {}) });
 }

@@ -2,7 +2,7 @@
 import { homedir, hostname } from 'node:os';
 import { installCrashPolicy, loadKubeconfigSource } from '@purelb/k8s-watch';
 import { connectCluster, startAllocator } from './allocator.ts';
-import { startHealthServer } from './health-server.ts';
+import { startHealthServer } from '@purelb/daemon-kit';
 import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { parseOptions, usage } from './options.ts';

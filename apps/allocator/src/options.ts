@@ -1,15 +1,10 @@
 // Command-line flags and environment → one validated, typed options object.
 // Pure: the caller hands in argv, the environment and the host facts; nothing here reads the process.
-
+import { LOG_LEVELS } from '@purelb/daemon-kit';
+import type { ListenAddress, LogLevel } from '@purelb/daemon-kit';
 import type { KubeconfigSource } from '@purelb/k8s-watch';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-export interface ListenAddress {
-  readonly host: string;
-  readonly port: number;
-}
+export type { ListenAddress, LogLevel } from '@purelb/daemon-kit';
 
 export interface AllocatorOptions {
   readonly kubeconfig: KubeconfigSource;
@@ -282,12 +277,12 @@ export function parseOptions(
   const listen = listenRaw === undefined ? { host: '0.0.0.0', port: 7472 } : parseListen('--listen', listenRaw, errors);
 
   const levelRaw = (flags.get('log-level') ?? 'info').trim().toLowerCase();
-  const logLevel = logLevels.find((l) => l === levelRaw);
+  const logLevel = LOG_LEVELS.find((l) => l === levelRaw);
   if (logLevel === undefined) {
     errors.push({
       code: 'InvalidValue',
       path: '--log-level',
-      message: `--log-level must be one of ${logLevels.join(', ')}, got "${levelRaw}"`,
+      message: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${levelRaw}"`,
     });
   }
 

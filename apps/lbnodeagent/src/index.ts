@@ -11,8 +11,8 @@ export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export { createMetrics } from './metrics.ts';
 export type { AgentMetrics } from './metrics.ts';
-export { startHealthServer } from './health-server.ts';
-export type { HealthServer, Readiness } from './health-server.ts';
+export { startHealthServer } from '@purelb/daemon-kit';
+export type { HealthServer, Readiness } from '@purelb/daemon-kit';
 export type {
   AddressSpec,
   NetworkAddress,

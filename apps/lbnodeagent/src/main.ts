@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT withdraw this node's local addresses, delete its membership Lease and exit 0.
 import { homedir, hostname } from 'node:os';
 import { installCrashPolicy, loadKubeconfigSource } from '@purelb/k8s-watch';
-import { startHealthServer } from './health-server.ts';
+import { startHealthServer } from '@purelb/daemon-kit';
 import { kernelNetwork } from './kernel-network.ts';
 import { createLogger, errorFields } from './logger.ts';
 import { createMetrics } from './metrics.ts';

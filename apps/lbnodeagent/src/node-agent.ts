@@ -9,7 +9,7 @@ import type { AgentCluster } from './agent-cluster.ts';
 import { createClusterState } from './cluster-state.ts';
 import { readConfig, reconcileConfigStatus } from './config-reconciler.ts';
 import { COMPONENT } from './constants.ts';
-import type { Readiness } from './health-server.ts';
+import type { Readiness } from '@purelb/daemon-kit';
 import type { Logger } from './logger.ts';
 import { createMembershipLease } from './membership-lease.ts';
 import { stewardOf } from './membership.ts';

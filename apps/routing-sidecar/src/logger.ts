@@ -1,51 +1,15 @@
-// Structured JSON logs on stdout. Every line carries a stable `event` key naming what happened.
-import { pino } from 'pino';
-import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import type { LogLevel } from './options.ts';
+// The routing sidecar's logs: @purelb/daemon-kit's bounded JSON lines with
+// `component: purelb-routing-sidecar` (its configuration comes from users: long values are cut).
+import { createJsonLogger } from '@purelb/daemon-kit';
+import type { LogDestination, Logger, LogLevel } from '@purelb/daemon-kit';
 
-export type Fields = Readonly<Record<string, unknown>>;
+export { errorFields } from '@purelb/daemon-kit';
+export type { Fields, Logger } from '@purelb/daemon-kit';
 
-/** The narrow logger the sidecar's parts receive: one method per level, an event name, fields. */
-export interface Logger {
-  /** The process is about to end because of a fault (see ADR 0007). */
-  fatal(event: string, fields?: Fields): void;
-  error(event: string, fields?: Fields): void;
-  warn(event: string, fields?: Fields): void;
-  info(event: string, fields?: Fields): void;
-  debug(event: string, fields?: Fields): void;
-  child(fields: Fields): Logger;
-}
-
-function wrap(p: PinoLogger): Logger {
-  return {
-    fatal: (event, fields) => {
-      p.fatal({ ...fields, event });
-    },
-    error: (event, fields) => {
-      p.error({ ...fields, event });
-    },
-    warn: (event, fields) => {
-      p.warn({ ...fields, event });
-    },
-    info: (event, fields) => {
-      p.info({ ...fields, event });
-    },
-    debug: (event, fields) => {
-      p.debug({ ...fields, event });
-    },
-    child: (fields) => wrap(p.child(fields)),
-  };
-}
-
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const options = { level, base: { component: 'purelb-routing-sidecar' }, timestamp: pino.stdTimeFunctions.isoTime };
-  return wrap(
-    destination === undefined ? pino(options, pino.destination({ fd: 1, sync: true })) : pino(options, destination),
-  );
-}
-
-/** Turns an unknown thrown value into loggable fields. */
-export function errorFields(err: unknown): Fields {
-  if (err instanceof Error) return { err: { message: err.message, name: err.name, stack: err.stack } };
-  return { err: { message: String(err) } };
+export function createLogger(level: LogLevel, destination?: LogDestination): Logger {
+  return createJsonLogger({
+    level,
+    base: { component: 'purelb-routing-sidecar' },
+    ...(destination ? { destination } : {}),
+  });
 }

@@ -1,10 +1,10 @@
 // Command-line flags and environment → one validated, typed options object. Pure: the caller hands in
 // argv, the environment and the host facts.
-
+import { LOG_LEVELS } from '@purelb/daemon-kit';
+import type { LogLevel } from '@purelb/daemon-kit';
 import type { KubeconfigSource } from '@purelb/k8s-watch';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export type { LogLevel } from '@purelb/daemon-kit';
 
 export interface SidecarOptions {
   readonly kubeconfig: KubeconfigSource;

@@ -1,8 +1,14 @@
-// HTTP endpoint for Prometheus and the kubelet: /metrics, /healthz, /readyz.
+// A daemon's HTTP endpoint for Prometheus and the kubelet: /metrics, /healthz, /readyz; anything
+// but GET and HEAD is refused, any other path is 404.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { ListenAddress } from './options.ts';
+
+/** Where the endpoint listens (port 0: any free port). */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
 
 export interface Readiness {
   readonly ready: boolean;
