@@ -2,10 +2,10 @@
 // views, which addresses they use, endpoints, NotReady nodes, ServiceGroups, membership, and the
 // incremental elector of every address among the members. Synchronous and free of I/O.
 import { createAddressElector } from '@purelb/election';
-import { createEndpointIndex } from './endpoint-index.ts';
 import type { ServiceGroup } from '@purelb/ipam-core';
 import { decideNode } from './decide-node.ts';
 import type { NodeDecision } from './decide-node.ts';
+import { createEndpointIndex } from './endpoint-index.ts';
 import { electionLookup } from './election-view.ts';
 import type {
   EndpointSliceObject,
