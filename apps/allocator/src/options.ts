@@ -1,7 +1,7 @@
 // Command-line flags and environment → one validated, typed options object.
 // Pure: the caller hands in argv, the environment and the host facts; nothing here reads the process.
-import { LOG_LEVELS } from '@purelb/daemon-kit';
-import type { ListenAddress, LogLevel } from '@purelb/daemon-kit';
+import { kubeconfigSource, LOG_LEVELS, parseBool, parseListen, readFlags } from '@purelb/daemon-kit';
+import type { CommandLineErrorCode, ListenAddress, LogLevel } from '@purelb/daemon-kit';
 import type { KubeconfigSource } from '@purelb/k8s-watch';
 
 export type { ListenAddress, LogLevel } from '@purelb/daemon-kit';
@@ -21,14 +21,7 @@ export interface AllocatorOptions {
 }
 
 /** What is wrong with a flag or variable. Closed, but may grow in a minor release. */
-export type OptionErrorCode =
-  | 'UnexpectedArgument'
-  | 'UnknownFlag'
-  | 'MissingValue'
-  | 'RepeatedFlag'
-  | 'InvalidValue'
-  | 'OutOfRange'
-  | 'Inconsistent';
+export type OptionErrorCode = CommandLineErrorCode | 'Inconsistent';
 
 export interface OptionError {
   readonly code: OptionErrorCode;
@@ -76,7 +69,6 @@ const flagNames: readonly FlagName[] = [
   'listen',
   'log-level',
 ];
-const isFlagName = (s: string): s is FlagName => (flagNames as readonly string[]).includes(s);
 
 export const usage = `Usage: allocator [flags]
   --kubeconfig PATH       client configuration (env KUBECONFIG; else in-cluster; else ~/.kube/config)
@@ -90,64 +82,6 @@ export const usage = `Usage: allocator [flags]
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --version               print the version and exit
   --help                  print this text`;
-
-/** Splits argv into flag values; unknown flags, missing values and repeats are errors. */
-function readFlags(argv: readonly string[]): {
-  flags: Map<FlagName, string>;
-  help: boolean;
-  version: boolean;
-  errors: OptionError[];
-} {
-  const flags = new Map<FlagName, string>();
-  const errors: OptionError[] = [];
-  let help = false;
-  let version = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (arg === '--version') {
-      version = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      errors.push({
-        code: 'UnexpectedArgument',
-        path: arg,
-        message: `unexpected argument "${arg}"; flags start with --`,
-      });
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!isFlagName(name)) {
-      errors.push({ code: 'UnknownFlag', path: `--${name}`, message: `unknown flag --${name}` });
-      continue;
-    }
-    let value: string;
-    if (eq !== -1) {
-      value = arg.slice(eq + 1);
-    } else if (name === 'default-class') {
-      value = 'true';
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        errors.push({ code: 'MissingValue', path: `--${name}`, message: `--${name} needs a value` });
-        continue;
-      }
-      value = next;
-      i++;
-    }
-    if (flags.has(name)) {
-      errors.push({ code: 'RepeatedFlag', path: `--${name}`, message: `--${name} given more than once` });
-      continue;
-    }
-    flags.set(name, value);
-  }
-  return { flags, help, version, errors };
-}
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -167,31 +101,6 @@ function parseMillis(path: string, raw: string, errors: OptionError[]): number {
   return n;
 }
 
-function parseBool(path: string, raw: string, errors: OptionError[]): boolean {
-  const v = raw.trim().toLowerCase();
-  if (v === 'true' || v === '1' || v === 'yes') return true;
-  if (v === 'false' || v === '0' || v === 'no') return false;
-  errors.push({ code: 'InvalidValue', path, message: `${path} must be true or false, got "${raw}"` });
-  return true;
-}
-
-/** `host:port`, `[v6]:port` or `:port` (all interfaces). */
-export function parseListen(path: string, raw: string, errors: OptionError[]): ListenAddress {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d+)$/.exec(raw.trim());
-  if (m === null) {
-    errors.push({
-      code: 'InvalidValue',
-      path,
-      message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"`,
-    });
-    return { host: '0.0.0.0', port: 0 };
-  }
-  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '0.0.0.0' : m[2]);
-  const port = Number(m[3]);
-  if (port > 65535) errors.push({ code: 'OutOfRange', path, message: `${path} port must be 0..65535, got ${port}` });
-  return { host, port };
-}
-
 /**
  * Parses flags (which win) and environment variables into options; every problem is reported,
  * each naming the flag or variable it is about.
@@ -201,7 +110,8 @@ export function parseOptions(
   env: Readonly<Record<string, string | undefined>>,
   host: HostFacts,
 ): ParseOptionsResult {
-  const { flags, help, version, errors } = readFlags(argv);
+  const errors: OptionError[] = [];
+  const { flags, help, version } = readFlags(argv, { names: flagNames, bare: ['default-class'] }, errors);
   if (help) return { ok: true, value: { kind: 'help', text: usage } };
   if (version) return { ok: true, value: { kind: 'version' } };
   const nonEmptyEnv = (name: string): string | undefined => {
@@ -209,24 +119,10 @@ export function parseOptions(
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
 
-  let kubeconfig: KubeconfigSource;
-  const kubeFlag = flags.get('kubeconfig');
-  const kubeEnv = nonEmptyEnv('KUBECONFIG');
-  if (kubeFlag !== undefined) {
-    if (kubeFlag.trim() === '')
-      errors.push({ code: 'InvalidValue', path: '--kubeconfig', message: '--kubeconfig must not be empty' });
-    kubeconfig = { kind: 'file', path: kubeFlag.trim(), from: '--kubeconfig' };
-  } else if (kubeEnv !== undefined) {
-    // KUBECONFIG may list several files; the first one is used.
-    kubeconfig = { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
-  } else if (
-    nonEmptyEnv('KUBERNETES_SERVICE_HOST') !== undefined &&
-    nonEmptyEnv('KUBERNETES_SERVICE_PORT') !== undefined
-  ) {
-    kubeconfig = { kind: 'in-cluster' };
-  } else {
-    kubeconfig = { kind: 'file', path: `${host.homedir}/.kube/config`, from: 'home' };
-  }
+  const kubeconfig = kubeconfigSource(
+    { flag: flags.get('kubeconfig'), env: nonEmptyEnv, homedir: host.homedir },
+    errors,
+  );
 
   const nsFlag = flags.get('namespace');
   const nsPath = nsFlag !== undefined ? '--namespace' : 'PURELB_NAMESPACE';

@@ -1,7 +1,7 @@
 // Command-line flags and environment → one validated, typed options object.
 // Pure: the caller hands in argv, the environment and the host facts; nothing here reads the process.
-import { LOG_LEVELS } from '@purelb/daemon-kit';
-import type { ListenAddress, LogLevel } from '@purelb/daemon-kit';
+import { kubeconfigSource, LOG_LEVELS, parseBool, parseListen, readFlags } from '@purelb/daemon-kit';
+import type { CommandLineErrorCode, ListenAddress, LogLevel } from '@purelb/daemon-kit';
 import type { KubeconfigSource } from '@purelb/k8s-watch';
 
 export type { ListenAddress, LogLevel } from '@purelb/daemon-kit';
@@ -26,6 +26,8 @@ export interface OptionError {
   /** The flag or environment variable the error is about, e.g. `--lease-duration` or `NODE_NAME`. */
   readonly path: string;
   readonly message: string;
+  /** Set for what every daemon's command line reports alike (`UnknownFlag`, `MissingValue`, …). */
+  readonly code?: CommandLineErrorCode;
 }
 
 export type ParseOptionsResult =
@@ -52,7 +54,6 @@ const flagNames: readonly FlagName[] = [
   'listen',
   'log-level',
 ];
-const isFlagName = (s: string): s is FlagName => (flagNames as readonly string[]).includes(s);
 
 export const usage = `Usage: lbnodeagent [flags]
   --node-name NAME        this node (env NODE_NAME; default the host name)
@@ -66,60 +67,6 @@ export const usage = `Usage: lbnodeagent [flags]
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info)
   --version               print the version and exit
   --help                  print this text`;
-
-/** Splits argv into flag values; unknown flags, missing values and repeats are errors. */
-function readFlags(argv: readonly string[]): {
-  flags: Map<FlagName, string>;
-  help: boolean;
-  version: boolean;
-  errors: OptionError[];
-} {
-  const flags = new Map<FlagName, string>();
-  const errors: OptionError[] = [];
-  let help = false;
-  let version = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (arg === '--version') {
-      version = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      errors.push({ path: arg, message: `unexpected argument "${arg}"; flags start with --` });
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!isFlagName(name)) {
-      errors.push({ path: `--${name}`, message: `unknown flag --${name}` });
-      continue;
-    }
-    let value: string;
-    if (eq !== -1) {
-      value = arg.slice(eq + 1);
-    } else if (name === 'default-class') {
-      value = 'true';
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        errors.push({ path: `--${name}`, message: `--${name} needs a value` });
-        continue;
-      }
-      value = next;
-      i++;
-    }
-    if (flags.has(name)) {
-      errors.push({ path: `--${name}`, message: `--${name} given more than once` });
-      continue;
-    }
-    flags.set(name, value);
-  }
-  return { flags, help, version, errors };
-}
 
 /** Link kinds the virtual interface can be created with (kinds that need no parent and no settings). */
 const linkKinds: readonly string[] = ['dummy', 'ifb', 'bridge'];
@@ -140,48 +87,6 @@ export function parseDuration(path: string, raw: string, errors: OptionError[]):
   return ms;
 }
 
-function parseBool(path: string, raw: string, errors: OptionError[]): boolean {
-  const v = raw.trim().toLowerCase();
-  if (v === 'true' || v === '1' || v === 'yes') return true;
-  if (v === 'false' || v === '0' || v === 'no') return false;
-  errors.push({ path, message: `${path} must be true or false, got "${raw}"` });
-  return true;
-}
-
-/** `host:port`, `[v6]:port` or `:port` (all interfaces). */
-export function parseListen(path: string, raw: string, errors: OptionError[]): ListenAddress {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d+)$/.exec(raw.trim());
-  if (m === null) {
-    errors.push({ path, message: `${path} must be HOST:PORT (IPv6 as [ADDR]:PORT), got "${raw}"` });
-    return { host: '0.0.0.0', port: 0 };
-  }
-  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '0.0.0.0' : m[2]);
-  const port = Number(m[3]);
-  if (port > 65535) errors.push({ path, message: `${path} port must be 0..65535, got ${port}` });
-  return { host, port };
-}
-
-interface KubeconfigInput {
-  readonly flag: string | undefined;
-  readonly env: (name: string) => string | undefined;
-  readonly host: HostFacts;
-  readonly errors: OptionError[];
-}
-
-function kubeconfigSource({ flag, env, host, errors }: KubeconfigInput): KubeconfigSource {
-  const kubeEnv = env('KUBECONFIG');
-  if (flag !== undefined) {
-    if (flag.trim() === '') errors.push({ path: '--kubeconfig', message: '--kubeconfig must not be empty' });
-    return { kind: 'file', path: flag.trim(), from: '--kubeconfig' };
-  }
-  // KUBECONFIG may list several files; the first one is used.
-  if (kubeEnv !== undefined)
-    return { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
-  if (env('KUBERNETES_SERVICE_HOST') !== undefined && env('KUBERNETES_SERVICE_PORT') !== undefined)
-    return { kind: 'in-cluster' };
-  return { kind: 'file', path: `${host.homedir}/.kube/config`, from: 'home' };
-}
-
 /**
  * Parses flags (which win) and environment variables into options; every problem is reported,
  * each naming the flag or variable it is about.
@@ -191,7 +96,8 @@ export function parseOptions(
   env: Readonly<Record<string, string | undefined>>,
   host: HostFacts,
 ): ParseOptionsResult {
-  const { flags, help, version, errors } = readFlags(argv);
+  const errors: OptionError[] = [];
+  const { flags, help, version } = readFlags(argv, { names: flagNames, bare: ['default-class'] }, errors);
   if (help) return { ok: true, help: true };
   if (version) return { ok: true, version: true };
   const nonEmptyEnv = (name: string): string | undefined => {
@@ -199,7 +105,10 @@ export function parseOptions(
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
 
-  const kubeconfig = kubeconfigSource({ flag: flags.get('kubeconfig'), env: nonEmptyEnv, host, errors });
+  const kubeconfig = kubeconfigSource(
+    { flag: flags.get('kubeconfig'), env: nonEmptyEnv, homedir: host.homedir },
+    errors,
+  );
 
   const nodeFlag = flags.get('node-name');
   const nodePath =

@@ -1,6 +1,6 @@
 // Command-line flags and environment → one validated, typed options object. Pure: the caller hands in
 // argv, the environment and the host facts.
-import { LOG_LEVELS } from '@purelb/daemon-kit';
+import { kubeconfigSource, LOG_LEVELS } from '@purelb/daemon-kit';
 import type { LogLevel } from '@purelb/daemon-kit';
 import type { KubeconfigSource } from '@purelb/k8s-watch';
 
@@ -95,20 +95,6 @@ function readFlags(argv: readonly string[], errors: OptionError[]): { flags: Map
   return { flags, help };
 }
 
-function kubeconfigSource(
-  flag: string | undefined,
-  env: (name: string) => string | undefined,
-  host: HostFacts,
-): KubeconfigSource {
-  if (flag !== undefined) return { kind: 'file', path: flag, from: '--kubeconfig' };
-  const kubeEnv = env('KUBECONFIG');
-  if (kubeEnv !== undefined)
-    return { kind: 'file', path: kubeEnv.split(':').find((p) => p !== '') ?? kubeEnv, from: 'KUBECONFIG' };
-  if (env('KUBERNETES_SERVICE_HOST') !== undefined && env('KUBERNETES_SERVICE_PORT') !== undefined)
-    return { kind: 'in-cluster' };
-  return { kind: 'file', path: `${host.homedir}/.kube/config`, from: 'home' };
-}
-
 export function parseOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -143,7 +129,8 @@ export function parseOptions(
   require(DNS_SUBDOMAIN.test(nodeName.value) &&
     nodeName.value.length <= 253, nodeName.path, `must be a Kubernetes node name, got "${nodeName.value}"`);
   const hostIp = flags.get('host-ip') ?? fromEnv('HOST_IP');
-  const empty = (['bird', 'birdc', 'run-dir', 'kubeconfig'] as const).filter((f) => flags.get(f) === '');
+  const kubeconfig = kubeconfigSource({ flag: flags.get('kubeconfig'), env: fromEnv, homedir: host.homedir }, errors);
+  const empty = (['bird', 'birdc', 'run-dir'] as const).filter((f) => flags.get(f) === '');
   for (const f of empty) errors.push({ path: `--${f}`, message: `--${f} must not be empty` });
   const level = pick('log-level', undefined, 'info').value.toLowerCase();
   const logLevel = LOG_LEVELS.find((l) => l === level);
@@ -153,7 +140,7 @@ export function parseOptions(
   return {
     ok: true,
     value: {
-      kubeconfig: kubeconfigSource(flags.get('kubeconfig'), fromEnv, host),
+      kubeconfig,
       namespace: namespace.value,
       configMap: configMap.value,
       nodeName: nodeName.value,

@@ -3,3 +3,5 @@ export { boundFields, createJsonLogger, errorFields, LOG_LEVELS, MAX_LOG_FIELD }
 export type { Fields, JsonLoggerOptions, LogDestination, Logger, LogLevel } from './logger.ts';
 export { startHealthServer } from './health-server.ts';
 export type { HealthServer, ListenAddress, Readiness } from './health-server.ts';
+export { kubeconfigSource, parseBool, parseListen, readFlags } from './command-line.ts';
+export type { CommandLineError, CommandLineErrorCode, ErrorSink, FlagsRead } from './command-line.ts';
