@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { createKubeClient, expectOk, testNamespaceName, waitFor, waitUntil } from '@purelb/test-control-plane';
 import type { KubeClient, Probe } from '@purelb/test-control-plane';
+import { COMPONENT } from '../constants.ts';
 import type { ServiceObject } from '../kube-objects.ts';
 import { startAllocatorProcess } from './allocator-process.ts';
 import type { AllocatorProcess } from './allocator-process.ts';
@@ -150,6 +151,7 @@ export interface EventView {
   readonly count?: number;
   readonly series?: { readonly count?: number };
   readonly involvedObject: { readonly kind: string; readonly name: string };
+  readonly reportingComponent?: string;
 }
 
 /** How long a wait may take; the scene caps it to what is left of the current test. */
@@ -177,7 +179,11 @@ export interface TestCluster {
   deleteService(name: string): Promise<void>;
   /** Deletes every Service of `ns`, so that later allocators on a shared control plane do not import them. */
   deleteAllServices(): Promise<void>;
-  /** Events of an object in `ns` (or in the install namespace for ServiceGroups, with `{ install: true }`). */
+  /**
+   * The allocator's Events of an object in `ns` (or in the install namespace for ServiceGroups, with
+   * `{ install: true }`). The API server posts some of its own (its Cluster IP repair loop does when
+   * it races a Service's creation): those are not the allocator's and are left out.
+   */
   listEvents(name?: string, where?: { readonly install: boolean }): Promise<EventView[]>;
   /** Waits until the Service shows `count` (default 1) addresses with reason Allocated. */
   waitForAllocated(name: string, options?: WaitOptions & { readonly count?: number }): Promise<ServiceObject>;
@@ -227,7 +233,7 @@ export function bindTestCluster(
       expectOk(await api.get(`/api/v1/namespaces/${namespace}/events${selector}`), `list Events in ${namespace}`) as {
         items: EventView[];
       }
-    ).items;
+    ).items.filter((e) => e.reportingComponent === COMPONENT);
   };
   /** Waits until `look` is done; when it gives up, its message says what was last seen. */
   const until = <T>(what: string, look: () => Promise<Probe<T>>, options: WaitOptions = {}): Promise<T> =>
