@@ -2,15 +2,10 @@
 // timestamps are strings). Only the fields the allocator uses; everything is optional because
 // nothing read from the wire is trusted.
 
-export interface ObjectMeta {
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly uid?: string;
-  readonly resourceVersion?: string;
-  readonly generation?: number;
-  readonly creationTimestamp?: string;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+import type { ProjectedMetadata } from '@purelb/k8s-watch';
+
+/** The metadata fields the allocator reads: the same as a watch cache keeps (`projectMetadata`). */
+export type ObjectMeta = ProjectedMetadata;
 
 export interface ServicePortObject {
   readonly port?: number;
