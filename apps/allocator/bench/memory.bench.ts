@@ -6,18 +6,16 @@
 // end. Prints readable numbers, then one JSON line:
 //   {"idleRssMb":…,"rss5kServicesMb":…,"bytesPerService":…}
 // MB = 1,000,000 bytes. Budget (docs/spec.md §8): idle ≤ 100 MB; each further 1,000 Services ≤ 8 MB.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_SERVICE_GROUP } from '@purelb/ipam-core';
 import {
   createKubeClient,
-  heapSnapshotFlags,
   measureDaemon,
   memoryBenchResult,
-  parseMemoryBenchArgs,
   startControlPlane,
+  startMemoryBench,
   statusMessage,
   waitUntil,
   writeHeapSnapshot,
@@ -29,20 +27,20 @@ import { benchService, forEachLimited } from './bench-services.ts';
 import { startIngressWatcher } from './ingress-watcher.ts';
 
 const builtMain = join(import.meta.dirname, '..', 'dist', 'main.js');
-const parsed = parseMemoryBenchArgs(process.argv.slice(2), {
-  dockerfile: join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile'),
-  entry: 'apps/allocator/dist/main.js',
-  builtMain,
-  command: 'npm run bench:memory -w @purelb/allocator',
-});
-if (!parsed.ok) {
-  process.stderr.write(`${parsed.message}\n`);
-  process.exit(2);
-}
-const args = parsed.value;
+const {
+  options: args,
+  work,
+  nodeArgs,
+} = startMemoryBench(
+  {
+    dockerfile: join(import.meta.dirname, '..', '..', '..', 'deploy', 'images', 'allocator.Dockerfile'),
+    entry: 'apps/allocator/dist/main.js',
+    builtMain,
+    command: 'npm run bench:memory -w @purelb/allocator',
+  },
+  'purelb-bench-memory-',
+);
 const SERVICES = args.services;
-const work = mkdtempSync(join(tmpdir(), 'purelb-bench-memory-'));
-const nodeArgs = [...args.nodeArgs, ...(args.heapSnapshot ? heapSnapshotFlags(work) : [])];
 const IN_FLIGHT = 16;
 const INSTALL_NS = 'purelb';
 const SERVICE_NS = 'bench';

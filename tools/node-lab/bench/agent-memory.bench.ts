@@ -9,15 +9,13 @@
 // for another count; `--heap-snapshot` keeps one of the measured agent at the end. Prints readable numbers, then one JSON line:
 //   {"idleRssMb":…,"rss5kServicesMb":…,"bytesPerService":…}
 // MB = 1,000,000 bytes. Budget (docs/spec.md §8): idle ≤ 100 MB; each further 1,000 Services ≤ 8 MB.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  heapSnapshotFlags,
   measureDaemon,
   memoryBenchResult,
-  parseMemoryBenchArgs,
   startControlPlane,
+  startMemoryBench,
   waitUntil,
   writeHeapSnapshot,
 } from '@purelb/test-control-plane';
@@ -28,20 +26,20 @@ import type { AgentLab } from '../src/index.ts';
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const ENTRY = 'apps/lbnodeagent/dist/main.js';
 const builtMain = join(ROOT, ENTRY);
-const parsed = parseMemoryBenchArgs(process.argv.slice(2), {
-  dockerfile: join(ROOT, 'deploy', 'images', 'lbnodeagent.Dockerfile'),
-  entry: ENTRY,
-  builtMain,
-  command: 'npm run bench:memory -w @purelb/lbnodeagent',
-});
-if (!parsed.ok) {
-  process.stderr.write(`${parsed.message}\n`);
-  process.exit(2);
-}
-const args = parsed.value;
+const {
+  options: args,
+  work,
+  nodeArgs,
+} = startMemoryBench(
+  {
+    dockerfile: join(ROOT, 'deploy', 'images', 'lbnodeagent.Dockerfile'),
+    entry: ENTRY,
+    builtMain,
+    command: 'npm run bench:memory -w @purelb/lbnodeagent',
+  },
+  'purelb-agent-memory-',
+);
 const SERVICES = args.services;
-const work = mkdtempSync(join(tmpdir(), 'purelb-agent-memory-'));
-const nodeArgs = [...args.nodeArgs, ...(args.heapSnapshot ? heapSnapshotFlags(work) : [])];
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);

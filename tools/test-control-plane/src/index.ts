@@ -34,6 +34,7 @@ export {
   memoryBenchResult,
   parseMemoryBenchArgs,
   residentKinds,
+  startMemoryBench,
   writeHeapSnapshot,
 } from './memory-bench.ts';
-export type { MemoryBenchArgs, MemoryBenchDaemon, MemoryBenchOptions } from './memory-bench.ts';
+export type { MemoryBench, MemoryBenchArgs, MemoryBenchDaemon, MemoryBenchOptions } from './memory-bench.ts';

@@ -1,7 +1,8 @@
 // What the daemons' memory benchmarks share: their command line, how one measurement of a daemon
 // is taken and described, heap snapshots, and the result line
 // `{"idleRssMb","rss5kServicesMb","bytesPerService"}`.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -74,6 +75,30 @@ export function parseMemoryBenchArgs(argv: readonly string[], daemon: MemoryBenc
       ],
       heapSnapshot: values['heap-snapshot'],
     },
+  };
+}
+
+/** What a benchmark starts with: its options, a work directory, the daemon's Node options. */
+export interface MemoryBench {
+  readonly options: MemoryBenchOptions;
+  /** For logs and the heap snapshot; the benchmark removes it when done. */
+  readonly work: string;
+  /** `options.nodeArgs`, and the heap snapshot flags when one is asked for. */
+  readonly nodeArgs: readonly string[];
+}
+
+/** Reads this process's command line (a wrong one: its message, exit code 2) and makes the work directory. */
+export function startMemoryBench(daemon: MemoryBenchDaemon, workPrefix: string): MemoryBench {
+  const parsed = parseMemoryBenchArgs(process.argv.slice(2), daemon);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.message}\n`);
+    process.exit(2);
+  }
+  const work = mkdtempSync(join(tmpdir(), workPrefix));
+  return {
+    options: parsed.value,
+    work,
+    nodeArgs: [...parsed.value.nodeArgs, ...(parsed.value.heapSnapshot ? heapSnapshotFlags(work) : [])],
   };
 }
 
