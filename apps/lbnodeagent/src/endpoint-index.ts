@@ -3,7 +3,7 @@
 // more often than the set of nodes they run on; an update that moves no Service's node set costs no
 // pass over the node's addresses.
 import type { EndpointSliceObject } from './kube-objects.ts';
-import { sliceNodes } from './objects-to-domain.ts';
+import { sliceNodes, sliceService } from './objects-to-domain.ts';
 import type { EndpointNodes } from './objects-to-domain.ts';
 
 export interface EndpointIndex {
@@ -36,7 +36,7 @@ export function createEndpointIndex(): EndpointIndex {
       for (const key of changed) {
         const before = serviceOf.get(key);
         const object = snapshot.get(key);
-        const after = object === undefined ? undefined : sliceNodes(object)?.service;
+        const after = object === undefined ? undefined : sliceService(object);
         if (before === after) {
           if (after !== undefined) affected.add(after);
           continue;

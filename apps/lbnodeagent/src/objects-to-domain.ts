@@ -132,8 +132,8 @@ export interface SliceNodes {
  * same as `ready`.
  */
 export function sliceNodes(slice: EndpointSliceObject): SliceNodes | undefined {
-  const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-  if (service === undefined || service === '') return undefined;
+  const service = sliceService(slice);
+  if (service === undefined) return undefined;
   const nodes: string[] = [];
   for (const e of slice.endpoints ?? []) {
     if (typeof e.nodeName !== 'string' || e.nodeName === '') continue;
@@ -141,7 +141,13 @@ export function sliceNodes(slice: EndpointSliceObject): SliceNodes | undefined {
     const serving = e.conditions?.serving ?? ready;
     if ((ready || serving) && !nodes.includes(e.nodeName)) nodes.push(e.nodeName);
   }
-  return { service: `${slice.metadata?.namespace ?? ''}/${service}`, nodes: nodes.slice() };
+  return { service, nodes: nodes.slice() };
+}
+
+/** The key (`namespace/name`) of the Service the slice belongs to; undefined without the label. */
+export function sliceService(slice: EndpointSliceObject): string | undefined {
+  const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+  return service === undefined || service === '' ? undefined : `${slice.metadata?.namespace ?? ''}/${service}`;
 }
 
 /** Per Service key, the nodes with at least one endpoint that counts (`sliceNodes`), from every slice. */
